@@ -1,0 +1,121 @@
+"""Arithmetic with NumPy broadcasting: + - * / ** negation and @.
+
+Each backward sums its gradient back to the input's shape with :func:`unbroadcast`.
+"""
+
+import numpy as np
+
+from minigrad.autograd import Function, unbroadcast
+
+
+class Add(Function):
+    """f(x, y) = x + y;  df/dx = 1, df/dy = 1"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x + y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        return unbroadcast(grad, x.shape), unbroadcast(grad, y.shape)
+
+
+class Sub(Function):
+    """f(x, y) = x - y;  df/dx = 1, df/dy = -1"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x - y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        grad_y = -unbroadcast(grad, y.shape) if ctx.needs_input_grad[1] else None
+        return unbroadcast(grad, x.shape), grad_y
+
+
+class Neg(Function):
+    """f(x) = -x;  f'(x) = -1"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Mul(Function):
+    """f(x, y) = x * y;  df/dx = y, df/dy = x"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        grad_x = unbroadcast(grad * y, x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = unbroadcast(grad * x, y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Div(Function):
+    """f(x, y) = x / y;  df/dx = 1 / y, df/dy = -x / y^2"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        grad_x = unbroadcast(grad / y, x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = unbroadcast(-grad * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Pow(Function):
+    """f(x, y) = x^y;  df/dx = y x^(y-1), df/dy = x^y log(x)
+
+    The derivative with respect to the exponent is computed only when the exponent requires
+    grad (it needs x > 0).
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x**y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        grad_x = unbroadcast(grad * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = unbroadcast(grad * ctx.output * x.log(), y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class MatMul(Function):
+    """f(x, y) = x @ y;  df/dx = grad @ y^T, df/dy = x^T @ grad
+
+    1-D operands are treated as a row (on the left) or a column (on the right), and batch
+    dimensions broadcast, as in ``numpy.matmul``.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        if x.ndim == 0 or y.ndim == 0:
+            raise ValueError("matmul needs at least one dimension on each side; use * for scalars")
+        return x @ y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.inputs
+        x2 = x.reshape(1, x.shape[0]) if x.ndim == 1 else x
+        y2 = y.reshape(y.shape[0], 1) if y.ndim == 1 else y
+        batch = np.broadcast_shapes(x2.shape[:-2], y2.shape[:-2])
+        grad = grad.reshape(batch + (x2.shape[-2], y2.shape[-1]))
+        grad_x = unbroadcast(grad @ y2.mT, x2.shape).reshape(x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = unbroadcast(x2.mT @ grad, y2.shape).reshape(y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
