@@ -301,10 +301,45 @@ class Tensor:
     def __ge__(self, other):
         return self._data >= _array(other)
 
+    # --- elementwise math ------------------------------------------------------------------------
+
+    def exp(self) -> Tensor:
+        return elementwise.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return elementwise.Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return elementwise.Sqrt.apply(self)
+
+    def abs(self) -> Tensor:
+        return elementwise.Abs.apply(self)
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def clip(self, min=None, max=None) -> Tensor:
+        """Values below ``min`` raised to it, above ``max`` lowered to it (either may be None)."""
+        return elementwise.Clip.apply(self, min=min, max=max)
+
     # --- reductions and shape --------------------------------------------------------------------
 
     def sum(self, axis=None, keepdims: bool = False) -> Tensor:
         return reductions.Sum.apply(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        return reductions.Mean.apply(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims: bool = False) -> Tensor:
+        """The largest value over ``axis`` (ties share the gradient evenly, as ``torch.amax``)."""
+        return reductions.Max.apply(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims: bool = False) -> Tensor:
+        """The smallest value over ``axis`` (ties share the gradient evenly, as ``torch.amin``)."""
+        return reductions.Min.apply(self, axis=axis, keepdims=keepdims)
+
+    def __getitem__(self, index) -> Tensor:
+        return shape_ops.GetItem.apply(self, index=index)
 
     def reshape(self, *shape) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -332,6 +367,64 @@ class Tensor:
     def broadcast_to(self, shape) -> Tensor:
         return shape_ops.BroadcastTo.apply(self, shape=tuple(shape))
 
+    # --- activations -----------------------------------------------------------------------------
+
+    def sigmoid(self) -> Tensor:
+        return sigmoid_family.Sigmoid.apply(self)
+
+    def tanh(self) -> Tensor:
+        return sigmoid_family.Tanh.apply(self)
+
+    def softsign(self) -> Tensor:
+        return sigmoid_family.Softsign.apply(self)
+
+    def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+        return sigmoid_family.Hardtanh.apply(self, min_val=min_val, max_val=max_val)
+
+    def hardsigmoid(self) -> Tensor:
+        return sigmoid_family.Hardsigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        return relu_family.ReLU.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return relu_family.LeakyReLU.apply(self, negative_slope=negative_slope)
+
+    def prelu(self, weight) -> Tensor:
+        """x where x > 0, else weight * x; ``weight`` has one entry, or one per channel (axis 1)."""
+        return relu_family.PReLU.apply(self, weight)
+
+    def relu6(self) -> Tensor:
+        return relu_family.ReLU6.apply(self)
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        return relu_family.ELU.apply(self, alpha=alpha)
+
+    def selu(self) -> Tensor:
+        return relu_family.SELU.apply(self)
+
+    def celu(self, alpha: float = 1.0) -> Tensor:
+        return relu_family.CELU.apply(self, alpha=alpha)
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        return smooth_relu_family.Softplus.apply(self, beta=beta, threshold=threshold)
+
+    def silu(self) -> Tensor:
+        return smooth_relu_family.SiLU.apply(self)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        """x Phi(x) with Phi the standard normal CDF, or its tanh approximation (``approximate='tanh'``)."""
+        return smooth_relu_family.GELU.apply(self, approximate=approximate)
+
+    def mish(self) -> Tensor:
+        return smooth_relu_family.Mish.apply(self)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return softmax_ops.Softmax.apply(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return softmax_ops.LogSoftmax.apply(self, axis=axis)
+
 
 class _HookHandle:
     __slots__ = ("_hooks", "_hook")
@@ -350,5 +443,7 @@ def _array(value):
 
 # NOTE: imported last because every op module needs Tensor defined first.
 from minigrad import autograd  # noqa: E402
-from minigrad.ops import arithmetic, reductions  # noqa: E402
+from minigrad.ops import arithmetic, elementwise, reductions  # noqa: E402
 from minigrad.ops import shape as shape_ops  # noqa: E402
+from minigrad.ops import relu_family, sigmoid_family, smooth_relu_family  # noqa: E402
+from minigrad.ops import softmax as softmax_ops  # noqa: E402

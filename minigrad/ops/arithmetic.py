@@ -73,7 +73,8 @@ class Div(Function):
     def backward(ctx, grad):
         x, y = ctx.inputs
         grad_x = unbroadcast(grad / y, x.shape) if ctx.needs_input_grad[0] else None
-        grad_y = unbroadcast(-grad * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        # NOTE: / y / y, not / (y * y): y * y overflows for |y| > 1e154 though x / y^2 may not.
+        grad_y = unbroadcast(-grad * x / y / y, y.shape) if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 

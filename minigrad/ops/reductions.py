@@ -3,6 +3,7 @@
 import numpy as np
 
 from minigrad.autograd import Function
+from minigrad.tensor import Tensor
 
 
 def kept_shape(shape: tuple, axis) -> tuple:
@@ -28,3 +29,57 @@ class Sum(Function):
     def backward(ctx, grad):
         (x,) = ctx.inputs
         return grad.reshape(kept_shape(x.shape, ctx.axis)).broadcast_to(x.shape)
+
+
+class Mean(Function):
+    """f(x) = sum of x over axis / n;  df/dx_i = 1 / n, n the number of elements averaged"""
+
+    @staticmethod
+    def forward(ctx, x, axis=None, keepdims=False):
+        ctx.axis = axis
+        return np.mean(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        count = x.size // max(grad.size, 1)  # elements averaged into each mean
+        return grad.reshape(kept_shape(x.shape, ctx.axis)).broadcast_to(x.shape) / count
+
+
+def _to_extremes(ctx, grad):
+    """Backward of max and min: the gradient goes to the elements equal to the result, and k tied
+    elements get 1/k of it each (as torch.amax and torch.amin)."""
+    (x,) = ctx.inputs
+    kept = kept_shape(x.shape, ctx.axis)
+    hits = x.data == ctx.output.data.reshape(kept)
+    share = Tensor(hits / hits.sum(axis=ctx.axis, keepdims=True), dtype=grad.dtype)
+    # NOTE: the share is constant wherever max has a derivative, so holding it as a constant loses nothing.
+    return grad.reshape(kept).broadcast_to(x.shape) * share
+
+
+class Max(Function):
+    """f(x) = max of x over axis;  df/dx_i = 1 for the maximum, 0 for the rest, and 1/k to each
+    of k tied maxima (the gradient is shared evenly, as torch.amax)"""
+
+    @staticmethod
+    def forward(ctx, x, axis=None, keepdims=False):
+        ctx.axis = axis
+        return np.max(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _to_extremes(ctx, grad)
+
+
+class Min(Function):
+    """f(x) = min of x over axis;  df/dx_i = 1 for the minimum, 0 for the rest, and 1/k to each
+    of k tied minima (the gradient is shared evenly, as torch.amin)"""
+
+    @staticmethod
+    def forward(ctx, x, axis=None, keepdims=False):
+        ctx.axis = axis
+        return np.min(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _to_extremes(ctx, grad)

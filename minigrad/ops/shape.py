@@ -2,6 +2,7 @@
 concatenate and stack. Each backward moves the gradient back the same way."""
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from minigrad.autograd import Function, unbroadcast
 
@@ -43,3 +44,70 @@ class BroadcastTo(Function):
     def backward(ctx, grad):
         (x,) = ctx.inputs
         return unbroadcast(grad, x.shape)
+
+
+class GetItem(Function):
+    """f(x) = x[index];  each element's gradient goes back to where it was read from
+
+    ``index`` is anything NumPy takes: integers, slices, None, Ellipsis, boolean masks, integer
+    arrays. NOTE: an element read twice (``x[[0, 0]]``) gets both gradients added.
+    """
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.index = index
+        try:
+            return x[index]
+        except IndexError as error:
+            raise IndexError(f"GetItem: cannot index a tensor of shape {x.shape} with {index!r}: {error}") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return ScatterAdd.apply(grad, shape=x.shape, index=ctx.index)
+
+
+class ScatterAdd(Function):
+    """f(g) = zeros(shape) with g added at index (the backward of GetItem);  the gradient is grad[index]"""
+
+    @staticmethod
+    def forward(ctx, g, shape, index):
+        ctx.index = index
+        out = np.zeros(shape, dtype=g.dtype)
+        np.add.at(out, index, g)  # unlike out[index] += g, adds once per repeat of an index
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.index]
+
+
+class Concatenate(Function):
+    """f(x_1, ..., x_n) = the x_i joined along an existing axis;  each x_i gets its slice of the gradient"""
+
+    @staticmethod
+    def forward(ctx, *xs, axis=0):
+        ctx.axis = axis
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        axis = normalize_axis_index(ctx.axis, grad.ndim)
+        ends = np.cumsum([x.shape[axis] for x in ctx.inputs])
+        before = (slice(None),) * axis
+        return tuple(grad[before + (slice(end - x.shape[axis], end),)] for x, end in zip(ctx.inputs, ends))
+
+
+class Stack(Function):
+    """f(x_1, ..., x_n) = the x_i stacked along a new axis;  each x_i gets its slice of the gradient"""
+
+    @staticmethod
+    def forward(ctx, *xs, axis=0):
+        ctx.axis = axis
+        return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        axis = normalize_axis_index(ctx.axis, grad.ndim)
+        before = (slice(None),) * axis
+        return tuple(grad[before + (i,)] for i in range(len(ctx.inputs)))

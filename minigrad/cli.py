@@ -1,0 +1,66 @@
+"""The ``minigrad`` command: ``minigrad demo [NAME]`` runs a demo from the checkout's demos/;
+``minigrad draw neuron|mlp -o FILE`` draws the gradients of a small example (see minigrad.viz)."""
+
+from __future__ import annotations
+
+import argparse
+import runpy
+import sys
+from pathlib import Path
+
+DEMOS = Path(__file__).resolve().parent.parent / "demos"
+
+
+def available_demos() -> list[str]:
+    return sorted(p.stem for p in DEMOS.glob("*.py") if not p.stem.startswith("_"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="minigrad", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="run a demo from demos/")
+    demo.add_argument("name", nargs="?", default="quickstart", help="one of: " + ", ".join(available_demos()))
+    demo.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the demo")
+    _add_draw(commands)
+    options = parser.parse_args(argv)
+    if options.command == "draw":
+        return _draw(options)
+    path = DEMOS / f"{options.name}.py"
+    if not path.is_file():
+        parser.error(f"no demo named {options.name!r}; choose one of: {', '.join(available_demos())}")
+    sys.argv = [str(path), *options.args]
+    runpy.run_path(str(path), run_name="__main__")
+    return 0
+
+
+def _add_draw(commands) -> None:
+    draw = commands.add_parser("draw", help="draw the gradients of a small example with Graphviz")
+    draw.add_argument("example", choices=["neuron", "mlp", "flags"],
+                      help="micrograd's neuron, an MLP on random data, or a graph showing the four flags")
+    draw.add_argument("-o", "--output", default=None, help="picture to write, .svg/.png/.pdf (default: EXAMPLE.svg)")
+    draw.add_argument("--activation", default="relu", help="mlp: activation name (relu, sigmoid, tanh, gelu, ...)")
+    draw.add_argument("--depth", type=int, default=3, help="mlp: number of hidden layers")
+    draw.add_argument("--width", type=int, default=8, help="mlp: width of the hidden layers")
+    draw.add_argument("--init", default=None, help="mlp: weight init (xavier_uniform, kaiming_normal, ...)")
+    draw.add_argument("--dead", type=int, default=0, help="mlp: force this many units per hidden layer dead")
+    draw.add_argument("--mode", default="auto", choices=["auto", "ops", "layers"], help="one node per op or per module")
+    draw.add_argument("--threshold", type=float, default=1e-6, help="relative gradient flagged as vanishing")
+
+
+def _draw(options) -> int:
+    from minigrad.viz import GraphvizNotFound, render_graph
+    from minigrad.viz.examples import EXAMPLES, mlp
+
+    output = options.output or f"{options.example}.svg"
+    try:
+        if options.example == "mlp":
+            example = mlp(options.activation, options.depth, options.width, options.init, options.dead)
+        else:
+            example = EXAMPLES[options.example]()
+        path = render_graph(example.root, output, recording=example.recording, mode=options.mode,
+                            threshold=options.threshold, title=example.title)
+    except (ValueError, GraphvizNotFound) as error:  # an unknown name, too big a graph, no dot program
+        print(f"minigrad draw: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} and {path.with_suffix('.dot')}")
+    return 0

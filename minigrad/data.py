@@ -1,0 +1,106 @@
+"""Small synthetic datasets made with NumPy (nothing is ever downloaded), and a batch iterator.
+
+Every function takes ``rng``: a ``numpy.random.Generator``, or an int seed (the same seed gives
+the same data), or None for fresh entropy. Classification sets return ``X`` of shape (n, 2)
+(float64) and integer labels ``y`` of shape (n,).
+
+>>> X, y = make_moons(100, noise=0.1, rng=0)
+>>> X.shape, y.shape, sorted(set(y.tolist()))
+((100, 2), (100,), [0, 1])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from minigrad.tensor import Tensor
+
+
+def _split(n_samples: int, n_classes: int) -> list:
+    """How many samples each class gets: as even as possible, the first classes one more."""
+    return [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
+
+
+def make_moons(n_samples: int = 100, noise: float = 0.1, rng=None):
+    """Two interleaving half circles (class 0 on top, class 1 below, shifted), as scikit-learn's."""
+    rng = np.random.default_rng(rng)
+    n0, n1 = _split(n_samples, 2)
+    t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
+    X = np.concatenate([np.stack([np.cos(t0), np.sin(t0)], 1), np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)], 1)])
+    y = np.repeat([0, 1], [n0, n1])
+    return X + noise * rng.standard_normal(X.shape), y
+
+
+def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5, rng=None):
+    """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0)."""
+    rng = np.random.default_rng(rng)
+    n0, n1 = _split(n_samples, 2)
+    t0, t1 = (np.linspace(0, 2 * np.pi, n, endpoint=False) for n in (n0, n1))
+    X = np.concatenate([np.stack([np.cos(t0), np.sin(t0)], 1), factor * np.stack([np.cos(t1), np.sin(t1)], 1)])
+    y = np.repeat([0, 1], [n0, n1])
+    return X + noise * rng.standard_normal(X.shape), y
+
+
+def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, rng=None):
+    """``n_classes`` spiral arms winding out from the origin, one class each (after CS231n's):
+    arm k's points are at radius r from 0 to 1 and angle 2 pi k / n_classes + 4 r + noise."""
+    rng = np.random.default_rng(rng)
+    Xs, ys = [], []
+    for k, n in enumerate(_split(n_samples, n_classes)):
+        r = np.linspace(0.0, 1.0, n)
+        angle = 2 * math.pi * k / n_classes + 4 * r + noise * rng.standard_normal(n)
+        Xs.append(np.stack([r * np.sin(angle), r * np.cos(angle)], 1))
+        ys.append(np.full(n, k))
+    return np.concatenate(Xs), np.concatenate(ys)
+
+
+def make_xor(n_samples: int = 4, noise: float = 0.0, rng=None):
+    """Points around the four corners of the unit square, labelled x1 XOR x2. With the defaults
+    it is the truth table itself; with more samples and noise, four clusters."""
+    rng = np.random.default_rng(rng)
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    which = np.arange(n_samples) % 4
+    X = corners[which] + noise * rng.standard_normal((n_samples, 2))
+    return X, np.array([0, 1, 1, 0])[which]
+
+
+def make_regression(n_samples: int = 100, noise: float = 0.1, rng=None):
+    """A 1-D curve to fit: x uniform in [-3, 3], y = sin(2x) + x / 3 + noise; both of shape (n, 1)."""
+    rng = np.random.default_rng(rng)
+    x = rng.uniform(-3, 3, (n_samples, 1))
+    return x, np.sin(2 * x) + x / 3 + noise * rng.standard_normal((n_samples, 1))
+
+
+class DataLoader:
+    """Iterate over ``(X, y)`` in mini-batches, reshuffled each epoch with ``rng`` when ``shuffle``.
+
+    Each batch is ``(Tensor of inputs, targets)``; integer targets (class labels) stay a NumPy
+    array, since Tensors hold floats, and float targets become a Tensor.
+
+    >>> X, y = make_xor()
+    >>> loader = DataLoader(X, y, batch_size=3, shuffle=False)
+    >>> [xb.shape for xb, yb in loader], len(loader)
+    ([(3, 2), (1, 2)], 2)
+    """
+
+    def __init__(self, X, y, batch_size: int = 32, shuffle: bool = True, drop_last: bool = False, rng=None):
+        self.X, self.y = np.asarray(X), np.asarray(y)
+        if len(self.X) != len(self.y):
+            raise ValueError(f"DataLoader: X has {len(self.X)} samples but y has {len(self.y)}")
+        if batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be at least 1, got {batch_size}")
+        self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
+        self.rng = np.random.default_rng(rng)
+
+    def __len__(self) -> int:
+        full, rest = divmod(len(self.X), self.batch_size)
+        return full + (rest > 0 and not self.drop_last)
+
+    def __iter__(self):
+        order = self.rng.permutation(len(self.X)) if self.shuffle else np.arange(len(self.X))
+        for start in range(0, len(self) * self.batch_size, self.batch_size):
+            index = order[start : start + self.batch_size]
+            y = self.y[index]
+            yield Tensor(self.X[index]), (Tensor(y) if y.dtype.kind == "f" else y)

@@ -1,0 +1,23 @@
+"""Neural-network building blocks, PyTorch's ``torch.nn``: ``import minigrad.nn as nn``.
+
+Reading order: module.py (Module, Parameter, hooks, state_dict), layers.py (Linear, Dropout,
+Sequential, Residual), norm.py, activations.py, init.py, mlp.py (the MLP builder), utils.py
+(gradient clipping).
+"""
+
+from minigrad.nn import init, utils
+from minigrad.nn.activations import (
+    CELU, ELU, GELU, SELU, Hardsigmoid, Hardtanh, LeakyReLU, LogSoftmax, Mish, PReLU, ReLU, ReLU6,
+    Sigmoid, SiLU, Softmax, Softplus, Softsign, Tanh,
+)
+from minigrad.nn.layers import Dropout, Linear, Residual, Sequential
+from minigrad.nn.mlp import MLP
+from minigrad.nn.module import Module, Parameter
+from minigrad.nn.norm import BatchNorm1d, LayerNorm
+
+__all__ = [
+    "Module", "Parameter", "Linear", "Dropout", "Sequential", "Residual", "MLP", "LayerNorm",
+    "BatchNorm1d", "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "CELU", "SELU",
+    "GELU", "SiLU", "Mish", "Softplus", "Softsign", "Hardtanh", "Hardsigmoid", "Softmax",
+    "LogSoftmax", "init", "utils",
+]

@@ -1,0 +1,63 @@
+"""How a module's full backward hooks see the gradients at its inputs and output.
+
+:meth:`Module.__call__` wraps each input that requires grad in an identity op, whose output is
+then a tensor of this call alone, and hooks it and the module's output with
+:meth:`Tensor.register_hook`. The engine calls those tensor hooks with the complete gradient of
+each, and :class:`BackwardWatcher` hands them together to the module's hooks.
+"""
+
+from __future__ import annotations
+
+from minigrad.autograd import Function
+from minigrad.tensor import Tensor
+
+
+class _Identity(Function):
+    """f(x) = x;  f'(x) = 1.  A fresh node in front of a module's input, so that a hook on it
+    sees exactly the gradient with respect to that input."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class BackwardWatcher:
+    """Gathers one call's (grad_input, grad_output) and hands them to the full backward hooks.
+
+    NOTE: the backward walk reaches a module's output before its inputs, so grad_output arrives
+    first and the hooks run when the last input's gradient arrives.
+    """
+
+    def __init__(self, module, inputs):
+        self.module = module
+        self.watched = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+        self.inputs = tuple(_Identity.apply(x) if i in self.watched else x for i, x in enumerate(inputs))
+        for i in self.watched:
+            self.inputs[i].register_hook(lambda grad, i=i: self._on_input(i, grad))
+
+    def watch(self, output):
+        if isinstance(output, Tensor) and output.requires_grad:
+            output.register_hook(self._on_output)
+        return output
+
+    def _on_output(self, grad):
+        self.grad_output = (grad,)
+        self.grad_input = [None] * len(self.inputs)
+        self.pending = set(self.watched)
+        if not self.pending:
+            self._run_hooks()
+
+    def _on_input(self, i, grad):
+        self.grad_input[i] = grad
+        self.pending.discard(i)
+        if not self.pending:
+            self._run_hooks()
+
+    def _run_hooks(self):
+        for hook in list(self.module._backward_hooks):
+            if hook(self.module, tuple(self.grad_input), self.grad_output) is not None:
+                raise RuntimeError("full backward hooks here may only observe: the hook must return None")

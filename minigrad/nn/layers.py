@@ -1,0 +1,117 @@
+"""Layers: Linear, Dropout, and the containers Sequential and Residual."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from minigrad.nn import init
+from minigrad.nn.module import Module, Parameter
+from minigrad.tensor import Tensor
+
+
+class Linear(Module):
+    """y = x W^T + b, with W of shape (out_features, in_features), as ``torch.nn.Linear``.
+
+    W and b start as U(-1/sqrt(in_features), 1/sqrt(in_features)), PyTorch's default
+    (kaiming_uniform_ with a = sqrt(5)). ``rng`` is a Generator or an int seed.
+
+    >>> layer = Linear(3, 2, rng=0)
+    >>> layer(Tensor(np.ones((4, 3)))).shape
+    (4, 2)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, rng=None):
+        super().__init__()
+        rng = np.random.default_rng(rng)
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(np.empty((out_features, in_features)))
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
+        self.bias = Parameter(np.empty(out_features)) if bias else None
+        if bias:
+            bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, rng)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.shape[-1:] != (self.in_features,):
+            raise ValueError(f"Linear: expected inputs with last dimension {self.in_features}, got shape {x.shape}")
+        y = x @ self.weight.T
+        return y if self.bias is None else y + self.bias
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each element with probability ``p`` and scale the rest
+    by 1 / (1 - p), so the expected output is the input; in eval mode, the identity.
+
+    >>> drop = Dropout(0.5, rng=0)
+    >>> drop(Tensor(np.ones(6))).numpy()
+    array([2., 0., 0., 0., 2., 2.])
+    """
+
+    def __init__(self, p: float = 0.5, rng=None):
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
+        self.p = p
+        self.rng = np.random.default_rng(rng)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if not self.training or self.p == 0:
+            return x
+        keep = self.rng.random(x.shape) >= self.p
+        scale = 0.0 if self.p == 1 else 1 / (1 - self.p)
+        return x * Tensor(keep * scale, dtype=x.dtype)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Sequential(Module):
+    """Modules applied one after another; indexable, with ``len`` and iteration.
+
+    >>> model = Sequential(Linear(2, 4, rng=0), Linear(4, 1, rng=1))
+    >>> len(model), model[1].out_features
+    (2, 1)
+    """
+
+    def __init__(self, *modules: Module):
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: Module) -> Sequential:
+        setattr(self, str(len(self)), module)
+        return self
+
+    def forward(self, x):
+        for module in self:
+            x = module(x)
+        return x
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        return Sequential(*modules[index]) if isinstance(index, slice) else modules[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class Residual(Module):
+    """y = x + f(x): a skip connection around ``fn``, whose output must have x's shape.
+
+    The identity path carries the gradient back unchanged, however deep the stack.
+    """
+
+    def __init__(self, fn: Module):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x + self.fn(x)

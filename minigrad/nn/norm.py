@@ -1,0 +1,92 @@
+"""Normalisation layers: LayerNorm and BatchNorm1d, written with Tensor ops so that their
+gradients (and second derivatives) come from the ops' own backward rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.nn.module import Module, Parameter
+from minigrad.tensor import Tensor
+
+
+def _normalize(x: Tensor, axis, eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps) over ``axis``, with the biased variance (divide by n)."""
+    centered = x - x.mean(axis=axis, keepdims=True)
+    var = (centered * centered).mean(axis=axis, keepdims=True)
+    return centered / (var + eps).sqrt()
+
+
+class LayerNorm(Module):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics taken over the last
+    ``len(normalized_shape)`` dimensions of each sample, as ``torch.nn.LayerNorm``.
+
+    >>> ln = LayerNorm(3)
+    >>> ln(Tensor([[1.0, 2.0, 3.0]])).numpy().round(3)
+    array([[-1.225,  0.   ,  1.225]])
+    """
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        self.weight = Parameter(np.ones(shape)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(shape)) if elementwise_affine else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        n = len(self.normalized_shape)
+        if x.shape[x.ndim - n :] != self.normalized_shape:
+            raise ValueError(f"LayerNorm: expected inputs ending in shape {self.normalized_shape}, got shape {x.shape}")
+        y = _normalize(x, tuple(range(x.ndim - n, x.ndim)), self.eps)
+        return y if self.weight is None else y * self.weight + self.bias
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}"
+
+
+class BatchNorm1d(Module):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias per feature, over the batch (and the
+    length of a (N, C, L) input), as ``torch.nn.BatchNorm1d``.
+
+    In training the batch's statistics are used, and the running ones move towards them:
+    ``running = (1 - momentum) * running + momentum * batch``, with the unbiased variance
+    (divide by n - 1) for ``running_var``, as PyTorch. In eval mode the running ones are used.
+
+    >>> bn = BatchNorm1d(2)
+    >>> _ = bn(Tensor([[0.0, 1.0], [2.0, 5.0]]))
+    >>> bn.running_mean, bn.running_var
+    (array([0.1, 0.3]), array([1.1, 1.7]))
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.weight = Parameter(np.ones(num_features)) if affine else None
+        self.bias = Parameter(np.zeros(num_features)) if affine else None
+        self.register_buffer("running_mean", np.zeros(num_features))
+        self.register_buffer("running_var", np.ones(num_features))
+        self.register_buffer("num_batches_tracked", np.array(0))
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
+            c = self.num_features
+            raise ValueError(f"BatchNorm1d: expected input of shape (N, {c}) or (N, {c}, L), got {x.shape}")
+        axis = (0,) if x.ndim == 2 else (0, 2)
+        # Parameters and statistics have shape (C,); as (C, 1) they broadcast over L too.
+        shape = (-1,) if x.ndim == 2 else (-1, 1)
+        if self.training:
+            count = x.size // self.num_features
+            if count < 2:
+                raise ValueError(f"BatchNorm1d: training needs more than one value per feature, got shape {x.shape}")
+            y = _normalize(x, axis, self.eps)
+            m = self.momentum
+            self.running_mean = (1 - m) * self.running_mean + m * x.data.mean(axis=axis)
+            self.running_var = (1 - m) * self.running_var + m * x.data.var(axis=axis, ddof=1)
+            self.num_batches_tracked = self.num_batches_tracked + 1
+        else:
+            mean = Tensor(self.running_mean.reshape(shape), dtype=x.dtype)
+            std = Tensor(np.sqrt(self.running_var + self.eps).reshape(shape), dtype=x.dtype)
+            y = (x - mean) / std
+        return y if self.weight is None else y * self.weight.reshape(shape) + self.bias.reshape(shape)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"

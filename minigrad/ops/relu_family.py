@@ -1,0 +1,153 @@
+"""Rectifiers: the identity for x > 0 and something else below: relu, leaky_relu, prelu, relu6,
+elu, selu, celu.
+
+Each has a kink at 0 (and relu6 at 6); the derivative there is PyTorch's: the value of the
+branch that holds for x <= 0 (relu'(0) = 0, leaky_relu'(0) = negative_slope, prelu'(0) = weight,
+elu'(0) = alpha, selu'(0) = scale alpha, celu'(0) = 1, relu6'(0) = relu6'(6) = 0). Backward
+rules multiply by masks saved from the forward: masks are piecewise constant, so their derivative
+is 0 and second derivatives come out right. The exponential branches use expm1 on min(x, 0), so
+large positive x never overflows and small negative x keeps its digits.
+"""
+
+import numpy as np
+
+from minigrad.autograd import Function, unbroadcast
+from minigrad.ops.sigmoid_family import SATURATION, Hardtanh
+
+# The constants of "Self-Normalizing Neural Networks" (Klambauer et al., 2017), as in PyTorch.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class ReLU(Function):
+    """relu(x) = max(x, 0);  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.positive = (x > 0).astype(x.dtype)
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.positive
+
+
+class LeakyReLU(Function):
+    """leaky_relu(x) = x if x > 0 else negative_slope x;  its derivative is 1 or negative_slope
+
+    At 0 the derivative is negative_slope, as in PyTorch.
+    """
+
+    @staticmethod
+    def forward(ctx, x, negative_slope=0.01):
+        ctx.slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)
+        return x * ctx.slope
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.slope
+
+
+class PReLU(Function):
+    """prelu(x, w) = x if x > 0 else w x, one learnable w per channel;  d/dx = 1 or w, d/dw = min(x, 0)
+
+    ``weight`` has shape (num_parameters,): one parameter for the whole tensor, or one per
+    channel, the channels being axis 1 (an input of fewer than 2 dimensions has one channel).
+    At 0 the derivative is w, as in PyTorch.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        channels = x.shape[1] if x.ndim >= 2 else 1
+        if weight.ndim > 1 or weight.size not in (1, channels):
+            raise ValueError(
+                f"weight of shape {weight.shape} must have 1 parameter or one per channel "
+                f"(axis 1 of the input: {channels})"
+            )
+        # NOTE: the weight is viewed as (1, C, 1, ...) so that it broadcasts along axis 1.
+        ctx.weight_view = (1, weight.size) + (1,) * (x.ndim - 2) if x.ndim >= 2 else (1,) * x.ndim
+        ctx.positive = (x > 0).astype(x.dtype)
+        return np.where(x > 0, x, weight.reshape(ctx.weight_view) * np.minimum(x, 0))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.inputs
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            grad_x = grad * (ctx.positive + (1 - ctx.positive) * weight.reshape(ctx.weight_view))
+        if ctx.needs_input_grad[1]:
+            # NOTE: min(x, 0) rather than x * mask, which is 0 * inf = nan at x = +inf.
+            grad_w = unbroadcast(grad * x.clip(max=0.0), ctx.weight_view).reshape(weight.shape)
+        return grad_x, grad_w
+
+
+class ReLU6(Hardtanh):
+    """relu6(x) = min(max(x, 0), 6);  relu6'(x) = 1 on (0, 6), else 0
+
+    A Hardtanh from 0 to 6 (its backward is Hardtanh's): the derivative is 0 at both kinks.
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        return Hardtanh.forward(ctx, x, min_val=0.0, max_val=6.0)
+
+
+class ELU(Function):
+    """elu(x) = x if x > 0 else alpha (e^x - 1);  elu'(x) = 1 if x > 0 else alpha e^x
+
+    At 0 the derivative is alpha (the x <= 0 branch), as in PyTorch.
+    """
+
+    @staticmethod
+    def forward(ctx, x, alpha=1.0):
+        ctx.alpha = alpha
+        ctx.positive = (x > 0).astype(x.dtype)
+        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        # NOTE: alpha e^min(x, 0) rather than y + alpha, which rounds to 0 below x = -37.
+        exp_negative = x.clip(max=0.0).exp()
+        return grad * (ctx.positive + (1 - ctx.positive) * ctx.alpha * exp_negative)
+
+
+class SELU(Function):
+    """selu(x) = scale elu(x, alpha) with PyTorch's fixed scale and alpha;  selu'(x) = scale elu'(x)
+
+    At 0 the derivative is scale alpha (the x <= 0 branch), as in PyTorch.
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        # NOTE: past the largest float / scale, selu(x) is beyond the float range: inf, quietly.
+        with np.errstate(over="ignore"):
+            return SELU_SCALE * ELU.forward(ctx, x, alpha=SELU_ALPHA)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return SELU_SCALE * ELU.backward(ctx, grad)
+
+
+class CELU(Function):
+    """celu(x) = x if x > 0 else alpha (e^(x/alpha) - 1);  celu'(x) = 1 if x > 0 else e^(x/alpha)
+
+    Continuously differentiable for any alpha > 0: celu'(0) = 1.
+    """
+
+    @staticmethod
+    def forward(ctx, x, alpha=1.0):
+        if not alpha > 0:
+            raise ValueError(f"alpha must be positive, got {alpha}")
+        ctx.alpha = alpha
+        ctx.positive = (x > 0).astype(x.dtype)
+        # NOTE: clipped at -SATURATION alpha so that x / alpha cannot overflow for a small alpha.
+        x_negative = np.clip(x, -SATURATION * alpha, 0)
+        return np.where(x > 0, x, alpha * np.expm1(x_negative / alpha))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        alpha = ctx.alpha
+        exp_negative = (x.clip(-SATURATION * alpha, 0.0) / alpha).exp()
+        return grad * (ctx.positive + (1 - ctx.positive) * exp_negative)

@@ -1,0 +1,63 @@
+"""softmax and log_softmax along one axis.
+
+Both subtract the maximum first, so e^x is taken only of numbers <= 0 and never overflows; a gap
+of 1e4 between entries gives exactly 0 and -1e4 rather than nan. Entries of +inf share all the
+mass (the limit), a row of only -inf has no limit and gives nan (as in PyTorch), and a NaN makes
+its row NaN.
+"""
+
+import numpy as np
+
+from minigrad.autograd import Function
+
+
+def shifted_by_max(x: np.ndarray, axis: int) -> np.ndarray:
+    """x - max(x) along ``axis``: every entry <= 0, with the maximum (or maxima) at 0."""
+    top = np.max(x, axis=axis, keepdims=True)
+    # NOTE: a gap wider than the largest float rounds to -inf, its correct value here (e^-inf = 0).
+    with np.errstate(over="ignore"):
+        shifted = x - np.where(np.isinf(top), 0, top)
+    # NOTE: where the max is +inf, inf - inf would be nan: the +inf entries get 0, the rest -inf.
+    shifted = np.where(top == np.inf, np.where(x == np.inf, 0.0, -np.inf), shifted)
+    shifted = np.where(top == -np.inf, np.nan, shifted)
+    return shifted.astype(x.dtype, copy=False)
+
+
+class Softmax(Function):
+    """softmax(x)_i = e^x_i / sum_j e^x_j;  d softmax_i / dx_j = y_i (delta_ij - y_j)
+
+    So the gradient is y (grad - sum(grad y)), along the axis.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axis=-1):
+        ctx.axis = axis
+        e = np.exp(shifted_by_max(x, axis))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        y = ctx.output
+        return y * (grad - (grad * y).sum(axis=ctx.axis, keepdims=True))
+
+
+class LogSoftmax(Function):
+    """log_softmax(x)_i = x_i - log sum_j e^x_j;  d log_softmax_i / dx_j = delta_ij - softmax_j
+
+    So the gradient is grad - softmax(x) sum(grad), along the axis.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axis=-1):
+        ctx.axis = axis
+        shifted = shifted_by_max(x, axis)
+        e = np.exp(shifted)
+        # NOTE: log1p of the sum without the maximum's own e^0 = 1, so that log_softmax of the
+        # maximum, -log(1 + tiny), keeps its digits instead of rounding to 0.
+        np.put_along_axis(e, np.argmax(shifted, axis=axis, keepdims=True), 0, axis=axis)
+        return shifted - np.log1p(e.sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad - x.softmax(axis=ctx.axis) * grad.sum(axis=ctx.axis, keepdims=True)

@@ -1,0 +1,100 @@
+"""Small named computations to draw: the pictures in docs/images/ and ``minigrad draw``.
+
+Each returns an :class:`Example`: the root to draw and, for a model, the recording of its
+forward pass. Everything is seeded, so the same call draws the same picture.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from minigrad import nn
+from minigrad.autograd import no_grad
+from minigrad.tensor import Tensor
+from minigrad.viz.record import Recording, record
+
+
+class Example(NamedTuple):
+    root: Tensor
+    recording: Recording | None
+    title: str
+
+
+def neuron() -> Example:
+    """micrograd's neuron: o = tanh(x1 w1 + x2 w2 + b), every value a scalar.
+
+    The numbers are micrograd's, so its picture can be compared node for node; x2 = 0 makes w2's
+    gradient exactly zero by the rule of the product.
+    """
+    x1, x2 = Tensor(2.0, requires_grad=True, name="x1"), Tensor(0.0, requires_grad=True, name="x2")
+    w1, w2, b = nn.Parameter(-3.0), nn.Parameter(1.0), nn.Parameter(6.8813735870195432)
+    w1.name, w2.name, b.name = "w1", "w2", "b"
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1.name, x2w2.name = "x1*w1", "x2*w2"
+    total = x1w1 + x2w2
+    total.name = "x1*w1 + x2*w2"
+    n = total + b
+    n.name = "n"
+    o = n.tanh()
+    o.name = "o"
+    return Example(o, None, "micrograd's neuron: o = tanh(x1 w1 + x2 w2 + b)")
+
+
+def mlp(activation: str = "relu", depth: int = 3, width: int = 8, init: str | None = None,
+        dead: int = 0, batch: int = 16, seed: int = 0) -> Example:
+    """A regression MLP of ``depth`` hidden layers on random data, and its mean squared error.
+
+    Parameters
+    ----------
+    activation : str
+        Any name :class:`minigrad.nn.MLP` takes: 'relu', 'sigmoid', 'tanh', 'gelu'...
+    depth, width : int
+        Number and width of the hidden layers.
+    init : str, optional
+        A weight initialiser of :class:`minigrad.nn.MLP` ('xavier_uniform', 'kaiming_normal'...).
+    dead : int
+        Force this many units of every hidden layer dead: their bias is set to -100 and their
+        weights to zero, so that their pre-activation is negative for every example.
+    batch, seed : int
+        Batch size; seed of the model and of the data.
+    """
+    rng = np.random.default_rng(seed)
+    model = nn.MLP([4] + [width] * depth + [1], activation=activation, init=init, rng=seed)
+    if dead:
+        with no_grad():
+            for layer in [m for m in model.modules() if isinstance(m, nn.Linear)][:-1]:
+                layer.weight[:dead] = 0.0
+                layer.bias[:dead] = -100.0
+    x = Tensor(rng.standard_normal((batch, 4)), name="x")
+    y = Tensor(rng.standard_normal((batch, 1)), name="y")
+    with record(model) as recording:
+        loss = ((model(x) - y) ** 2).mean()
+    loss.name = "loss"
+    forced = f", {dead} units per layer forced dead" if dead else ""
+    title = f"{depth}-layer {activation} MLP, width {width}, init {init or 'default'}{forced}: mean squared error"
+    return Example(loss, recording, title)
+
+
+def flags() -> Example:
+    """One small float32 graph with each of the four flagged states on some branch.
+
+    ``a`` feeds a ReLU that is off (zero by its rule); ``b`` a sigmoid at 120, whose derivative
+    e^-120 is below float32's range (underflow); ``c`` a chain of six products by 0.05 (vanishing,
+    8 orders down); ``d`` a square root at 0, whose derivative is infinite (NaN / inf).
+    """
+    def leaf(value, name):
+        return Tensor(np.array([value], dtype=np.float32), requires_grad=True, name=name)
+
+    a, b, c, d = leaf(-1.0, "a"), leaf(120.0, "b"), leaf(1.0, "c"), leaf(0.0, "d")
+    off, saturated, faded, steep = (a * 2.0).relu(), (b * 1.0).sigmoid(), c, d.sqrt()
+    for _ in range(6):
+        faded = faded * 0.05
+    off.name, saturated.name, faded.name, steep.name = "relu(2a)", "sigmoid(b)", "c * 0.05^6", "sqrt(d)"
+    total = (off + saturated + faded + steep).sum()
+    total.name = "total"
+    return Example(total, None, "the four flags: zero by rule, underflow, vanishing, NaN / inf")
+
+
+EXAMPLES = {"neuron": neuron, "mlp": mlp, "flags": flags}

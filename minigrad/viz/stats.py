@@ -1,0 +1,140 @@
+"""What a picture says about one gradient: short summaries, the four flagged states, unit states.
+
+A value's gradient ``g`` is judged against the root's (``scale``, the RMS of d root / d root,
+1 for a scalar loss). In order of precedence its state is
+
+``nonfinite``  some entry is NaN or inf;
+``underflow``  every entry is zero or denormal, and some of them only because of rounding: the
+               true derivative is not zero (a float32 sigmoid at x = 120 has the derivative
+               e^-120 ~ 8e-53, below the smallest float32, so it computes as exactly 0);
+``zero``       every entry is exactly zero by the ops' own rules (a ReLU that is off);
+``vanishing``  RMS(g) / scale is below ``threshold`` (1e-6 by default);
+``ok``         anything else.
+
+Units. The last axis of an activation's output holds its units; the other axes are the batch.
+A unit is *dead* when a ReLU-family op gives it zero output and zero derivative for every
+example, and *saturated* when a sigmoid/tanh-family op's derivative stays below 1 % of its
+largest value for every example.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+UNIT_STATES = ("alive", "saturated", "dead")
+
+# NOTE: matched on the op's class name in lower case, so the activations need not import viz.
+RELU_FAMILY = frozenset({"relu", "leakyrelu", "relu6"})
+# The largest value of each saturating op's derivative (sigmoid' peaks at 0.25, at x = 0).
+SATURATING = {"sigmoid": 0.25, "tanh": 1.0, "hardtanh": 1.0, "hardsigmoid": 1 / 6, "softsign": 1.0}
+# Ops whose true derivative is 0 nowhere (or at isolated points only, as silu's and gelu's):
+# a computed 0 is rounding, as in their tails.
+NEVER_ZERO = frozenset(SATURATING) - {"hardtanh", "hardsigmoid"} | {
+    "exp", "log", "sqrt", "softplus", "logsigmoid", "elu", "selu", "celu", "silu", "gelu", "mish",
+}
+SATURATION_LEVEL = 0.01
+
+
+def family(op_name: str) -> str | None:
+    """'relu' or 'saturating' for an activation op's class name, else None."""
+    key = op_name.lower()
+    if key in RELU_FAMILY:
+        return "relu"
+    return "saturating" if key in SATURATING else None
+
+
+def rms(array) -> float:
+    """Root mean square, in float64 (0 for an empty array; NaN or inf when an entry is)."""
+    array = np.abs(np.asarray(array, dtype=np.float64))
+    peak = array.max(initial=0.0)
+    if peak == 0 or not np.isfinite(peak):
+        return float(peak)
+    # NOTE: scaled by the peak first, so that squares of 1e200 do not overflow.
+    return float(peak * np.sqrt(np.mean(np.square(array / peak))))
+
+
+def rounded_to_zero(array: np.ndarray) -> np.ndarray:
+    """Entries that are exactly zero or denormal (nonzero but below the dtype's smallest normal)."""
+    return np.abs(array) < np.finfo(array.dtype).tiny
+
+
+def state_of(grad: np.ndarray, underflowed: np.ndarray, scale: float, threshold: float) -> str:
+    """The flagged state of one gradient (see the module docstring).
+
+    Parameters
+    ----------
+    grad : ndarray
+        The gradient of the root with respect to the value.
+    underflowed : ndarray of bool
+        Entries known to be zero only because of rounding somewhere on the way back.
+    scale : float
+        RMS of the root's own gradient.
+    threshold : float
+        Relative RMS below which the gradient counts as vanishing.
+    """
+    if not np.all(np.isfinite(grad)):
+        return "nonfinite"
+    small = rounded_to_zero(grad)
+    if np.all(small):
+        denormal = small & (grad != 0)
+        return "underflow" if np.any(underflowed & small) or np.any(denormal) else "zero"
+    return "vanishing" if rms(grad) / scale < threshold else "ok"
+
+
+def unit_states(op_name: str, output: np.ndarray, local: np.ndarray) -> np.ndarray | None:
+    """Each unit's state over the batch, as indices into :data:`UNIT_STATES`.
+
+    Parameters
+    ----------
+    op_name : str
+        The activation op's class name.
+    output : ndarray
+        Its output; the last axis holds the units.
+    local : ndarray
+        Its elementwise derivative at each entry, same shape.
+
+    Returns None for an op outside both families or a 0-d output.
+    """
+    kind = family(op_name)
+    if kind is None or output.ndim == 0:
+        return None
+    batch = tuple(range(output.ndim - 1))
+    states = np.zeros(output.shape[-1], dtype=np.int8)
+    if kind == "relu":
+        dead = np.all((output == 0) & (local == 0), axis=batch)
+        states[dead] = UNIT_STATES.index("dead")
+    else:
+        limit = SATURATION_LEVEL * SATURATING[op_name.lower()]
+        states[np.all(np.abs(local) < limit, axis=batch)] = UNIT_STATES.index("saturated")
+    return states
+
+
+def short(x: float) -> str:
+    """A number in at most about six characters: 0.25, 1.3e-07, -4.1."""
+    if x == 0 or not np.isfinite(x):
+        return "0" if x == 0 else str(float(x))
+    return f"{x:.2g}" if 1e-3 <= abs(x) < 1e4 else f"{x:.1e}"
+
+
+def data_summary(data: np.ndarray) -> str:
+    """Mean and standard deviation of the values, or the value itself for one element."""
+    if data.size == 1:
+        return f"{data.item():.4g}"
+    with np.errstate(all="ignore"):  # inf in the data gives a NaN σ, which is what to show
+        return f"μ {short(data.mean())}  σ {short(data.std())}"
+
+
+def grad_summary(grad: np.ndarray | None) -> str:
+    """RMS of a gradient and, when any, the share of entries exactly zero or not finite."""
+    if grad is None:
+        return "no grad"
+    if grad.size == 1:
+        return f"grad {grad.item():.4g}"
+    parts = [f"grad rms {short(rms(grad))}"]
+    zero = np.mean(grad == 0)
+    if zero:
+        parts.append(f"zero {zero:.0%}")
+    bad = np.mean(~np.isfinite(grad))
+    if bad:
+        parts.append(f"nonfinite {bad:.0%}")
+    return "  ".join(parts)

@@ -1,0 +1,245 @@
+"""The engine: backward, grad, graph freeing, no_grad, hooks, version checks, deep graphs."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import Tensor
+
+
+def test_backward_of_a_scalar_expression_matches_hand_derivatives():
+    a, b = Tensor(2.0, requires_grad=True), Tensor(-3.0, requires_grad=True)
+    c = a * b + b**2 / a
+    c.backward()
+    assert a.grad.item() == pytest.approx(b.item() - b.item() ** 2 / a.item() ** 2)
+    assert b.grad.item() == pytest.approx(a.item() + 2 * b.item() / a.item())
+
+
+def test_a_tensor_used_twice_gets_the_sum_of_both_gradients():
+    x = Tensor(3.0, requires_grad=True)
+    (x * x + x).backward()
+    assert x.grad.item() == 7.0
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [5.0, 5.0])
+
+
+def test_non_scalar_backward_needs_a_gradient_of_the_output_shape():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"scalar output.*shape \(2,\)"):
+        (x * 2).backward()
+    with pytest.raises(ValueError, match=r"gradient has shape \(3,\) but the output has shape \(2,\)"):
+        (x * 2).backward(np.ones(3))
+    (x * 2).backward(np.array([1.0, -1.0]))
+    np.testing.assert_array_equal(x.grad.data, [2.0, -2.0])
+
+
+def test_backward_of_a_tensor_without_grad_is_refused():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        Tensor(1.0).backward()
+
+
+def test_graph_is_freed_after_backward_and_a_second_backward_says_so():
+    x = Tensor(2.0, requires_grad=True)
+    y = x * x
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time.*retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = Tensor(2.0, requires_grad=True)
+    y = x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.item() == 8.0
+
+
+def test_grad_returns_gradients_without_touching_dot_grad():
+    x, w = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    gx, gw = mg.grad((x * w).sum(), [x, w])
+    np.testing.assert_array_equal(gx.data, [3.0, 4.0])
+    np.testing.assert_array_equal(gw.data, [1.0, 2.0])
+    assert x.grad is None and w.grad is None
+
+
+def test_grad_of_an_unused_input_is_an_error_unless_allowed():
+    x, unused = Tensor(1.0, requires_grad=True), Tensor(1.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match="input 1 was not used.*allow_unused=True"):
+        mg.grad(x * 2, [x, unused], retain_graph=True)
+    assert mg.grad(x * 2, [x, unused], allow_unused=True)[1] is None
+
+
+def test_grad_with_respect_to_an_intermediate_tensor():
+    x = Tensor(2.0, requires_grad=True)
+    h = x * 3
+    (gh,) = mg.grad(h * h, h)
+    assert gh.item() == 12.0
+
+
+def test_second_and_third_derivatives_through_create_graph():
+    x = Tensor(2.0, requires_grad=True)
+    (d1,) = mg.grad(x**4, x, create_graph=True)
+    (d2,) = mg.grad(d1, x, create_graph=True)
+    (d3,) = mg.grad(d2, x)
+    assert (d1.item(), d2.item(), d3.item()) == (32.0, 48.0, 48.0)
+
+
+def test_hessian_vector_product():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = Tensor([1.0, -1.0], requires_grad=True)
+    f = (x @ Tensor(a) @ x) / 2  # Hessian is a
+    (g,) = mg.grad(f, x, create_graph=True)
+    v = np.array([1.0, 2.0])
+    (hv,) = mg.grad((g * v).sum(), x)
+    np.testing.assert_allclose(hv.data, a @ v)
+
+
+def test_backward_with_create_graph_leaves_a_differentiable_grad():
+    x = Tensor(3.0, requires_grad=True)
+    (x**3).backward(create_graph=True)
+    g = x.grad
+    assert g.requires_grad and g.item() == 27.0
+    (d2,) = mg.grad(g, x)
+    assert d2.item() == 18.0
+
+
+def test_no_grad_records_nothing_and_enable_grad_turns_it_back_on():
+    x = Tensor(1.0, requires_grad=True)
+    with mg.no_grad():
+        y = x * 2
+        with mg.enable_grad():
+            z = x * 2
+    assert not y.requires_grad and y.grad_fn is None
+    assert z.requires_grad and z.grad_fn is not None
+    assert mg.is_grad_enabled()
+
+
+def test_no_grad_as_a_decorator():
+    @mg.no_grad()
+    def double(t):
+        return t * 2
+
+    assert not double(Tensor(1.0, requires_grad=True)).requires_grad
+
+
+def test_requires_grad_propagates_like_pytorch():
+    a, b = Tensor(1.0), Tensor(1.0, requires_grad=True)
+    assert not (a * a).requires_grad
+    assert (a * b).requires_grad and not (a * b).is_leaf
+    assert (a * a).grad_fn is None
+
+
+def test_hook_sees_and_may_replace_the_gradient():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.data.copy()))
+    h = x * 3
+    h.register_hook(lambda g: g * 10)
+    h.sum().backward()
+    np.testing.assert_array_equal(seen[0], [30.0, 30.0])
+    np.testing.assert_array_equal(x.grad.data, [30.0, 30.0])
+
+
+def test_removed_hook_is_not_called():
+    x = Tensor(1.0, requires_grad=True)
+    handle = x.register_hook(lambda g: g * 0)
+    handle.remove()
+    (x * 2).backward()
+    assert x.grad.item() == 2.0
+
+
+def test_retain_grad_keeps_an_intermediate_gradient():
+    x = Tensor(2.0, requires_grad=True)
+    h = x * x
+    h.retain_grad()
+    (h * 3).backward()
+    assert h.grad.item() == 3.0
+    assert (x * 1).grad is None
+
+
+def test_leaves_never_share_a_gradient_array():
+    a, b = Tensor([1.0], requires_grad=True), Tensor([1.0], requires_grad=True)
+    upstream = np.array([1.0])
+    (a + b).backward(upstream)
+    a.grad.data[0] = 99.0
+    assert b.grad.item() == 1.0 and upstream[0] == 1.0
+
+
+def test_changing_a_saved_input_in_place_is_detected_at_backward():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    w = Tensor([3.0, 4.0])
+    y = (x * w).sum()
+    w.mul_(2)
+    with pytest.raises(RuntimeError, match=r"Mul: input 1 \(shape \(2,\)\) was modified in place"):
+        y.backward()
+
+
+def test_assigning_data_of_a_saved_input_is_detected_at_backward():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    w = Tensor([3.0, 4.0])
+    y = (x * w).sum()
+    w.data = np.array([0.0, 0.0])
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+    w2 = Tensor([3.0, 4.0])
+    y2 = (x * w2).sum()
+    w2.data += 1
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y2.backward()
+
+
+def test_a_million_op_chain_backpropagates_without_recursion():
+    x = Tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1e-6
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_shape_errors_name_the_op_and_both_shapes():
+    with pytest.raises(ValueError, match=r"Add: cannot apply to shapes \(2, 3\) and \(4,\)"):
+        Tensor(np.ones((2, 3))) + Tensor(np.ones(4))
+    with pytest.raises(ValueError, match=r"MatMul: cannot apply to shapes \(2, 3\) and \(2, 3\)"):
+        Tensor(np.ones((2, 3))) @ Tensor(np.ones((2, 3)))
+
+
+class Cube(mg.Function):
+    """cube(x) = x^3;  cube'(x) = 3 x^2"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * 3 * x**2
+
+
+def test_a_user_function_gets_first_and_second_derivatives():
+    x = Tensor(2.0, requires_grad=True)
+    (d1,) = mg.grad(Cube.apply(x), x, create_graph=True)
+    (d2,) = mg.grad(d1, x)
+    assert (d1.item(), d2.item()) == (12.0, 12.0)
+
+
+class WrongShape(mg.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.sum()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def test_a_backward_rule_returning_the_wrong_shape_is_caught():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"WrongShape.backward returned a gradient of shape \(\) for an input of shape \(2,\)"):
+        WrongShape.apply(x).backward()

@@ -1,0 +1,377 @@
+"""gradcheck and gradgradcheck: they pass correct ops, name the wrong entry, accept kinks."""
+
+import doctest
+import importlib
+import re
+
+import numpy as np
+import pytest
+
+import minigrad
+from minigrad import Function, GradcheckError, Tensor, gradcheck, gradgradcheck, no_grad
+from minigrad.gradcheck import gradcheck_report
+
+# --- ops written for these tests, so they do not wait for the library's ----------------------
+
+
+class Cube(Function):
+    """cube(x) = x^3;  cube'(x) = 3 x^2"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * 3 * x**2
+
+
+class WrongCube(Cube):
+    """A backward with the wrong coefficient: 2 x^2 instead of 3 x^2."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * 2 * x**2
+
+
+class DetachedCube(Cube):
+    """Right first derivative, but computed on a detached copy of x: the second one is lost."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * 3 * Tensor(x.data) ** 2
+
+
+class DetachedGradCube(Cube):
+    """Right first derivative, but the incoming gradient is detached: d/d(grad) is lost."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return Tensor(grad.data) * 3 * x**2
+
+
+class ReLU(Function):
+    """relu(x) = max(x, 0);  relu'(x) = 1 if x > 0 else 0 (0 at the kink)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.maximum(x, 0.0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * Tensor(x.data > 0)
+
+
+class Abs(Function):
+    """abs(x) = |x|;  abs'(x) = sign(x) (0 at the kink)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * Tensor(np.sign(x.data))
+
+
+class HardTanh(Function):
+    """hardtanh(x) = clip(x, -1, 1);  hardtanh'(x) = 1 inside (-1, 1), 0 outside and at the bounds"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.clip(x, -1.0, 1.0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * Tensor(np.abs(x.data) < 1)
+
+
+class ReLUWithBadKink(ReLU):
+    """relu with 2 at the kink: outside [left, right] = [0, 1], so no convention allows it."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * Tensor(np.where(x.data == 0, 2.0, x.data > 0))
+
+
+def leaf(values, dtype=np.float64):
+    return Tensor(np.array(values, dtype=dtype), requires_grad=True)
+
+
+def random_leaf(*shape, seed=0):
+    return leaf(np.random.default_rng(seed).uniform(-2, 2, size=shape))
+
+
+# --- first order: correct ops pass ----------------------------------------------------------
+
+
+def test_gradcheck_passes_a_correct_custom_function():
+    assert gradcheck(Cube.apply, leaf([1.0, -2.0, 0.5]))
+
+
+def test_gradcheck_passes_arithmetic_with_broadcasting_and_two_inputs():
+    x, y = random_leaf(2, 3, seed=1), random_leaf(3, seed=2)
+    assert gradcheck(lambda x, y: x * y - x / (y * y + 1.0) + y**2, (x, y))
+
+
+def test_gradcheck_passes_matmul_with_a_non_scalar_output():
+    a, b = random_leaf(2, 3, seed=1), random_leaf(3, 4, seed=2)
+    assert gradcheck(lambda a, b: a @ b, (a, b))
+
+
+def test_gradcheck_checks_the_full_jacobian_of_a_non_scalar_output():
+    x, w = random_leaf(3, seed=1), random_leaf(2, 3, seed=2)
+    report = gradcheck_report(lambda w, x: w @ x, (w, x))
+    assert report.ok and report.checked == 2 * 6 + 2 * 3
+
+
+def test_gradcheck_passes_a_function_returning_a_tuple_of_outputs():
+    x, y = random_leaf(2, seed=1), random_leaf(2, seed=2)
+    assert gradcheck(lambda x, y: (x * y, (x + y).sum()), (x, y))
+
+
+def test_gradcheck_promotes_float32_inputs_to_float64_and_leaves_them_float32():
+    x = leaf([1.0, -2.0, 0.5], dtype=np.float32)
+    assert gradcheck(lambda x: Cube.apply(x) * 2.0, x)
+    assert x.dtype == np.float32
+
+
+def test_gradcheck_skips_inputs_that_do_not_require_grad_and_passes_non_tensors_through():
+    x, c = random_leaf(3), Tensor([1.0, 2.0, 3.0])
+    report = gradcheck_report(lambda x, c, k: x * c * k, (x, c, 2.0))
+    assert report.ok and report.checked == 9
+
+
+def test_gradcheck_treats_an_unused_input_and_a_constant_output_as_zero_gradient():
+    x, y = random_leaf(2, seed=1), random_leaf(2, seed=2)
+    assert gradcheck(lambda x, y: x * 2.0, (x, y))
+    assert gradcheck(lambda x: Tensor([1.0, 2.0]), x)
+
+
+def test_gradcheck_works_inside_no_grad():
+    with no_grad():
+        assert gradcheck(Cube.apply, leaf([1.0, 2.0]))
+
+
+# --- first order: wrong gradients are named -------------------------------------------------
+
+
+def test_gradcheck_names_input_element_analytic_and_numeric_of_the_worst_entry():
+    x, y = leaf([1.0]), leaf([1.0, -2.0, 3.0])
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda x, y: x * WrongCube.apply(y), (x, y))
+    message = str(caught.value)
+    # d/dy_2 of x * y^3 is 27 at y_2 = 3; WrongCube says 18: the largest error of the three.
+    assert re.search(r"^gradcheck: input 1, element \(2,\) \(element \(2,\) of the output\): ", message)
+    assert re.search(r"analytic 18\.0, numeric 27\.0000\d*, error 9 > tolerance 0\.027", message)
+    assert message.endswith("3 of 12 Jacobian entries disagree")
+    assert isinstance(caught.value, AssertionError)
+
+
+def test_gradcheck_returns_false_instead_of_raising_when_asked():
+    assert gradcheck(WrongCube.apply, leaf([1.0, 2.0]), raise_exception=False) is False
+
+
+def test_gradcheck_report_lists_failures_worst_first():
+    report = gradcheck_report(WrongCube.apply, leaf([1.0, 3.0, -2.0]))
+    assert not report.ok
+    assert [e.index for e in report.failures] == [(1,), (2,), (0,)]
+    assert report.failures[0].analytic == 18.0 and report.failures[0].numeric == pytest.approx(27.0)
+
+
+def test_gradcheck_fails_on_nan_gradients():
+    class NaNGrad(Cube):
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * Tensor(np.nan)
+
+    with pytest.raises(GradcheckError, match="analytic nan"):
+        gradcheck(NaNGrad.apply, leaf([1.0]))
+
+
+def test_gradcheck_rejects_no_input_requiring_grad_and_a_non_tensor_output():
+    with pytest.raises(ValueError, match="no input requires grad"):
+        gradcheck(Cube.apply, Tensor([1.0]))
+    with pytest.raises(TypeError, match="output 0 is float"):
+        gradcheck(lambda x: 1.0, leaf([1.0]))
+
+
+# --- kinks -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "op, point, left, right, convention",
+    [
+        (ReLU, 0.0, 0.0, 1.0, "left"),
+        (Abs, 0.0, -1.0, 1.0, "between"),
+        (HardTanh, 1.0, 1.0, 0.0, "right"),
+        (HardTanh, -1.0, 0.0, 1.0, "left"),
+    ],
+)
+def test_gradcheck_accepts_a_kink_and_reports_both_one_sided_derivatives(op, point, left, right, convention):
+    x = leaf([-2.5, point, 0.5])
+    assert gradcheck(op.apply, x)
+    (kink,) = gradcheck_report(op.apply, x).kinks
+    assert kink.index == (1,) and kink.output_index == (1,)
+    assert (kink.left, kink.right) == pytest.approx((left, right))
+    assert kink.convention == convention
+    assert "kink at input 0, element (1,)" in str(gradcheck_report(op.apply, x))
+
+
+def test_gradcheck_accepts_a_point_within_eps_of_a_kink():
+    report = gradcheck_report(ReLU.apply, leaf([3e-7]))
+    assert report.ok
+    assert report.kinks[0].left == pytest.approx(0.3) and report.kinks[0].right == pytest.approx(1.0)
+
+
+def test_gradcheck_fails_an_analytic_value_outside_the_one_sided_derivatives():
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(ReLUWithBadKink.apply, leaf([-1.0, 0.0, 1.0]))
+    message = str(caught.value)
+    assert "input 0, element (1,)" in message and "analytic 2.0" in message
+    assert re.search(r"a kink with left derivative 0\.0 and right derivative 1\.0\d*, and analytic outside them", message)
+
+
+def test_gradcheck_still_fails_a_wrong_gradient_away_from_the_kink():
+    class HalfReLU(ReLU):
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 0.5
+
+    report = gradcheck_report(HalfReLU.apply, leaf([-1.0, 0.0, 1.0]))
+    assert sorted(e.index for e in report.failures) == [(0,), (2,)]
+    assert [e.index for e in report.kinks] == [(1,)]
+
+
+# --- second order ----------------------------------------------------------------------------
+
+
+def test_gradgradcheck_passes_correct_second_derivatives():
+    assert gradgradcheck(Cube.apply, leaf([1.0, -2.0, 0.5]))
+    assert gradgradcheck(lambda x: x**3 / (x * x + 1.0), random_leaf(2, 2))
+
+
+def test_gradgradcheck_passes_broadcasting_and_matmul():
+    x, y = random_leaf(2, 3, seed=1), random_leaf(3, seed=2)
+    assert gradgradcheck(lambda x, y: x * y * y - x / (y * y + 1.0), (x, y))
+    a, b = random_leaf(2, 3, seed=3), random_leaf(3, 2, seed=4)
+    assert gradgradcheck(lambda a, b: (a @ b) * (a @ b), (a, b))
+
+
+def test_gradgradcheck_uses_given_grad_outputs():
+    x = leaf([1.0, 2.0])
+    assert gradgradcheck(lambda x: x * x * x, x, grad_outputs=Tensor([0.5, -3.0]))
+
+
+def test_gradgradcheck_catches_a_backward_that_saves_detached_data():
+    x = leaf([1.0, -2.0, 3.0])
+    assert gradcheck(DetachedCube.apply, x)  # the first derivative is right ...
+    with pytest.raises(GradcheckError) as caught:  # ... but its own derivative is lost
+        gradgradcheck(DetachedCube.apply, x)
+    message = str(caught.value)
+    assert message.startswith("gradgradcheck: input 0, element (2,) (element (2,) of the gradient of input 0)")
+    assert "analytic 0.0" in message
+
+
+def test_gradgradcheck_catches_a_backward_that_detaches_the_incoming_gradient():
+    x = leaf([1.0, -2.0, 3.0])
+    assert gradcheck(DetachedGradCube.apply, x)
+    with pytest.raises(GradcheckError, match=r"grad_outputs\[0\], element \(\d,\)"):
+        gradgradcheck(DetachedGradCube.apply, x)
+
+
+@pytest.mark.parametrize("op", [ReLU, Abs])
+def test_gradgradcheck_accepts_and_reports_the_jump_in_the_derivative_at_a_kink(op):
+    x = leaf([-1.0, 0.0, 2.0])
+    assert gradgradcheck(op.apply, x)
+    (jump,) = gradcheck_report(op.apply, x, order=2).kinks
+    assert jump.jump and not jump.kink and jump.index == (1,) and jump.analytic == 0.0
+    assert "jump at input 0, element (1,) (element (1,) of the gradient of input 0)" in str(gradcheck_report(op.apply, x, order=2))
+
+
+def test_gradcheck_accepts_a_step_at_its_jump_but_not_a_wrong_slope_beside_it():
+    class Step(Function):
+        """step(x) = 1 if x > 0 else 0;  step'(x) = 0 (no derivative at 0)"""
+
+        @staticmethod
+        def forward(ctx, x):
+            return (x > 0).astype(x.dtype)
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 0.0
+
+    class SlopedStep(Step):
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 1.0
+
+    report = gradcheck_report(Step.apply, leaf([-1.0, 0.0, 1.0]))
+    assert report.ok and [(e.index, e.jump) for e in report.kinks] == [((1,), True)]
+    report = gradcheck_report(SlopedStep.apply, leaf([-1.0, 0.0, 1.0]))
+    assert sorted(e.index for e in report.failures) == [(0,), (2,)]
+
+
+# --- the caller's tensors --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+@pytest.mark.parametrize("op", [Cube, WrongCube, DetachedCube])
+def test_checks_leave_the_inputs_unchanged(check, op):
+    x = leaf([1.0, -2.0, 3.0], dtype=np.float32)
+    data, before = x.data, x.data.copy()
+    check(op.apply, x, raise_exception=False)
+    assert x.data is data and np.array_equal(x.data, before) and x.dtype == np.float32
+    assert x.grad is None and x._version == 0 and x.requires_grad and x.is_leaf
+
+
+def test_gradgradcheck_leaves_given_grad_outputs_unchanged():
+    v = Tensor([0.5, -3.0])
+    gradgradcheck(Cube.apply, leaf([1.0, 2.0]), grad_outputs=v)
+    assert np.array_equal(v.data, [0.5, -3.0]) and not v.requires_grad and v.grad is None
+
+
+# --- the library's own ops, where they exist --------------------------------------------------
+
+LIBRARY_OPS = [
+    # name, function, domain (low, high), a kink and its convention
+    ("exp", lambda x: x.exp(), (-2, 2), None),
+    ("log", lambda x: x.log(), (0.5, 3), None),
+    ("sqrt", lambda x: x.sqrt(), (0.5, 3), None),
+    ("abs", lambda x: x.abs(), (-2, 2), (0.0, "between")),
+    ("relu", lambda x: x.relu(), (-2, 2), (0.0, "left")),
+    ("sigmoid", lambda x: x.sigmoid(), (-3, 3), None),
+    ("tanh", lambda x: x.tanh(), (-3, 3), None),
+]
+
+
+@pytest.mark.parametrize("name, fn, domain, kink", LIBRARY_OPS, ids=[row[0] for row in LIBRARY_OPS])
+def test_library_ops_pass_gradcheck_and_gradgradcheck(name, fn, domain, kink):
+    if not hasattr(Tensor, name):
+        pytest.skip(f"Tensor.{name} is not written yet")
+    x = leaf(np.random.default_rng(0).uniform(*domain, size=(2, 3)))
+    assert gradcheck(fn, x) and gradgradcheck(fn, x)
+    if kink is not None:
+        point, convention = kink
+        (found,) = gradcheck_report(fn, leaf([point])).kinks
+        assert found.convention == convention
+
+
+def test_the_docstring_examples_run():
+    module = importlib.import_module("minigrad.gradcheck")  # NOTE: minigrad.gradcheck is the function
+    assert doctest.testmod(module).failed == 0
+    assert module.gradcheck is minigrad.gradcheck
+
+
+def test_checks_leave_the_grad_of_tensors_captured_by_fn_alone():
+    w = leaf([2.0, -1.0])
+    assert gradcheck(lambda x: x * w, leaf([1.0, 3.0])) and gradgradcheck(lambda x: x * x * w, leaf([1.0, 3.0]))
+    assert w.grad is None and np.array_equal(w.data, [2.0, -1.0])

@@ -1,0 +1,158 @@
+"""Losses: values against NumPy formulas, gradients against central differences, stability for
+logits of magnitude 1e4 (warnings are errors here), and the errors for bad targets."""
+
+import numpy as np
+import pytest
+
+import minigrad.functional as F
+from minigrad import Tensor, gradcheck, gradgradcheck
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((4, 3))
+Y = RNG.standard_normal((4, 3))
+P = RNG.uniform(0.05, 0.95, (4, 3))
+B = RNG.integers(0, 2, (4, 3)).astype(float)
+LOGITS = RNG.standard_normal((5, 4))
+CLASSES = np.array([0, 3, 1, 1, 2])
+
+
+def t(a):
+    return Tensor(a, requires_grad=True)
+
+
+def log_softmax(a):
+    shifted = a - a.max(1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+
+
+def huber(d, delta):
+    return np.where(np.abs(d) < delta, 0.5 * d * d, delta * (np.abs(d) - 0.5 * delta))
+
+
+# name, loss(input, target), input, target, the elementwise reference
+CASES = [
+    ("mse", F.mse_loss, X, Y, (X - Y) ** 2),
+    ("l1", F.l1_loss, X, Y, np.abs(X - Y)),
+    ("huber", lambda x, y, **kw: F.huber_loss(x, y, delta=0.7, **kw), X, Y, huber(X - Y, 0.7)),
+    ("bce", F.binary_cross_entropy, P, B, -(B * np.log(P) + (1 - B) * np.log(1 - P))),
+    ("bce_logits", F.binary_cross_entropy_with_logits, X, B, np.log1p(np.exp(-X)) + (1 - B) * X),
+    ("cross_entropy", F.cross_entropy, LOGITS, CLASSES, -log_softmax(LOGITS)[np.arange(5), CLASSES]),
+    ("nll", F.nll_loss, log_softmax(LOGITS), CLASSES, -log_softmax(LOGITS)[np.arange(5), CLASSES]),
+    ("hinge", F.hinge_loss, X, np.sign(Y), np.maximum(0, 1 - np.sign(Y) * X)),
+]
+IDS = [case[0] for case in CASES]
+
+
+@pytest.mark.parametrize("name, loss, x, y, elementwise", CASES, ids=IDS)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_loss_values_match_the_formula(name, loss, x, y, elementwise, reduction):
+    expected = {"mean": elementwise.mean(), "sum": elementwise.sum(), "none": elementwise}[reduction]
+    np.testing.assert_allclose(loss(t(x), y, reduction=reduction).numpy(), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, loss, x, y, elementwise", CASES, ids=IDS)
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_loss_gradients(name, loss, x, y, elementwise, reduction):
+    assert gradcheck(lambda x: loss(x, y, reduction=reduction), t(x))
+
+
+@pytest.mark.parametrize("loss", [F.mse_loss, F.l1_loss, F.huber_loss, F.binary_cross_entropy_with_logits])
+def test_regression_losses_differentiate_the_target_too(loss):
+    assert gradcheck(loss, (t(X), t(B if loss is F.binary_cross_entropy_with_logits else Y)))
+
+
+@pytest.mark.parametrize(
+    "loss, x, y",
+    [(F.cross_entropy, LOGITS, CLASSES), (F.binary_cross_entropy_with_logits, X, B), (F.mse_loss, X, Y)],
+    ids=["cross_entropy", "bce_logits", "mse"],
+)
+def test_loss_second_derivatives(loss, x, y):
+    assert gradgradcheck(lambda x: loss(x, y), t(x))
+
+
+def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n():
+    logits = t(LOGITS)
+    F.cross_entropy(logits, CLASSES).backward()
+    expected = (np.exp(log_softmax(LOGITS)) - np.eye(4)[CLASSES]) / 5
+    np.testing.assert_allclose(logits.grad.numpy(), expected, atol=1e-15)
+
+
+def test_cross_entropy_label_smoothing_is_a_mix_with_the_uniform_target():
+    eps, logp = 0.2, log_softmax(LOGITS)
+    target = (1 - eps) * np.eye(4)[CLASSES] + eps / 4
+    expected = -(target * logp).sum(1).mean()
+    assert F.cross_entropy(t(LOGITS), CLASSES, label_smoothing=eps).item() == pytest.approx(expected, rel=1e-12)
+    assert gradcheck(lambda x: F.cross_entropy(x, CLASSES, label_smoothing=eps), t(LOGITS))
+
+
+def test_nll_of_log_softmax_is_cross_entropy():
+    logits = t(LOGITS)
+    assert F.nll_loss(F.log_softmax(logits, axis=1), CLASSES).item() == pytest.approx(F.cross_entropy(logits, CLASSES).item(), rel=1e-14)
+
+
+def test_binary_cross_entropy_clamps_its_logs_at_minus_100():
+    p = t([0.0, 1.0, 0.0, 1.0])
+    loss = F.binary_cross_entropy(p, [1.0, 0.0, 0.0, 1.0], reduction="none")
+    np.testing.assert_array_equal(loss.numpy(), [100.0, 100.0, 0.0, 0.0])
+    loss.sum().backward()
+    assert np.all(np.isfinite(p.grad.numpy()))
+
+
+# --- stability ---------------------------------------------------------------------------------
+
+HUGE = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3], [3e3, 3e3, -1e4]])
+
+
+def test_cross_entropy_of_huge_logits_is_finite_and_exact():
+    logits = t(HUGE)
+    loss = F.cross_entropy(logits, np.array([0, 0, 1]), reduction="none")
+    np.testing.assert_allclose(loss.numpy(), [0.0, 2e4, np.log(2)], rtol=1e-12)
+    loss.sum().backward()
+    softmax = np.array([[1, 0, 0], [0, 1, 0], [0.5, 0.5, 0]])
+    np.testing.assert_allclose(logits.grad.numpy(), softmax - np.eye(3)[[0, 0, 1]], atol=1e-15)
+
+
+def test_binary_cross_entropy_with_huge_logits_is_finite_and_exact():
+    x = t([1e4, -1e4, 1e4, -1e4, 0.0])
+    y = [1.0, 0.0, 0.0, 1.0, 1.0]
+    loss = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    np.testing.assert_allclose(loss.numpy(), [0.0, 0.0, 1e4, 1e4, np.log(2)], rtol=1e-15)
+    loss.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, 0.0, 1.0, -1.0, -0.5])
+
+
+def test_binary_cross_entropy_with_logits_keeps_the_tail():
+    # NOTE: log(1 + e^-40) would round to 0; log1p keeps e^-40.
+    assert F.binary_cross_entropy_with_logits(t([40.0]), [1.0]).item() == pytest.approx(np.exp(-40), rel=1e-12)
+
+
+def test_regression_losses_of_huge_values_are_finite():
+    for loss in (F.mse_loss, F.l1_loss, F.huber_loss, F.hinge_loss):
+        x = t(HUGE)
+        value = loss(x, np.sign(HUGE) + (HUGE == 0))
+        value.backward()
+        assert np.isfinite(value.item()) and np.all(np.isfinite(x.grad.numpy()))
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: F.mse_loss(t(X), np.zeros((4, 1))), "mse_loss: target shape \\(4, 1\\) must equal input shape \\(4, 3\\)"),
+        (lambda: F.cross_entropy(t(LOGITS), np.array([0, 1, 2, 3, 4])), "cross_entropy: target holds class indices \\[4\\] outside \\[0, 4\\)"),
+        (lambda: F.cross_entropy(t(LOGITS), np.array([0, -1, 2, 3, 1])), "class indices \\[-1\\]"),
+        (lambda: F.cross_entropy(t(LOGITS), CLASSES[:4]), "target shape \\(4,\\) must be \\(5,\\) for input shape \\(5, 4\\)"),
+        (lambda: F.cross_entropy(t(LOGITS), CLASSES.astype(float)), "integer class indices, got dtype float64"),
+        (lambda: F.cross_entropy(t(LOGITS[0]), CLASSES[:1]), "input must have shape \\(N, C\\), got \\(4,\\)"),
+        (lambda: F.cross_entropy(t(LOGITS), CLASSES, label_smoothing=1.5), "label_smoothing must be in \\[0, 1\\]"),
+        (lambda: F.nll_loss(t(LOGITS), np.array([9, 0, 0, 0, 0])), "nll_loss: target holds class indices \\[9\\]"),
+        (lambda: F.hinge_loss(t(X), np.zeros((4, 3))), "hinge_loss: target must hold -1 and \\+1 only, got values \\[0.0\\]"),
+        (lambda: F.binary_cross_entropy(t(X), B), "binary_cross_entropy: input must be probabilities in \\[0, 1\\]"),
+        (lambda: F.l1_loss(t(X), Y, reduction="avg"), "l1_loss: reduction must be 'mean', 'sum' or 'none', got 'avg'"),
+    ],
+)
+def test_bad_targets_raise_errors_naming_them(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
