@@ -205,7 +205,8 @@ def _input_grads(ctx, grad):
     for x, g in zip(ctx.inputs, grads):
         if g is not None and g.shape != x.shape:
             raise RuntimeError(f"{ctx.name}.backward returned a gradient of shape {g.shape} for an input of shape {x.shape}")
-    return grads
+    # NOTE: an input's gradient has the input's dtype (float32 + float64 gives float64 forward).
+    return tuple(g if g is None or g.dtype == x.dtype else g.to(x.dtype) for x, g in zip(ctx.inputs, grads))
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):

@@ -322,6 +322,21 @@ class Tensor:
         """Values below ``min`` raised to it, above ``max`` lowered to it (either may be None)."""
         return elementwise.Clip.apply(self, min=min, max=max)
 
+    def to(self, dtype) -> Tensor:
+        """This tensor in ``dtype`` (float32 or float64); the gradient is converted back."""
+        dtype = np.dtype(dtype)
+        if dtype not in FLOAT_DTYPES:
+            raise TypeError(f"to: dtype must be float64 or float32, got {dtype}")
+        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
+
+    def float(self) -> Tensor:
+        """This tensor in float32, as PyTorch's ``Tensor.float``."""
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        """This tensor in float64."""
+        return self.to(np.float64)
+
     # --- reductions and shape --------------------------------------------------------------------
 
     def sum(self, axis=None, keepdims: bool = False) -> Tensor:

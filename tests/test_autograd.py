@@ -243,3 +243,43 @@ def test_a_backward_rule_returning_the_wrong_shape_is_caught():
     x = Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"WrongShape.backward returned a gradient of shape \(\) for an input of shape \(2,\)"):
         WrongShape.apply(x).backward()
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "hardtanh", "relu6", "hardsigmoid", "abs"])
+def test_piecewise_linear_ops_have_a_zero_second_derivative_like_pytorch(activation):
+    x = Tensor([-1.5, 0.5, 2.0], requires_grad=True)
+    (d1,) = mg.grad(getattr(x, activation)().sum(), x, create_graph=True)
+    (d2,) = mg.grad(d1.sum(), x, create_graph=True)
+    (d3,) = mg.grad(d2.sum(), x)
+    np.testing.assert_array_equal(d2.data, 0.0)
+    np.testing.assert_array_equal(d3.data, 0.0)
+
+
+def test_mixing_float32_and_float64_gives_each_input_a_gradient_of_its_own_dtype():
+    x32 = Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+    w64 = Tensor([3.0, 4.0], requires_grad=True)
+    y = x32 * w64
+    assert y.dtype == np.float64
+    y.sum().backward()
+    assert x32.grad.dtype == np.float32 and w64.grad.dtype == np.float64
+    np.testing.assert_array_equal(x32.grad.data, [3.0, 4.0])
+
+
+def test_to_converts_the_dtype_and_back_in_the_gradient():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x.float()
+    assert y.dtype == np.float32 and x.double() is x
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+    with pytest.raises(TypeError, match="float64 or float32, got int32"):
+        x.to(np.int32)
+
+
+def test_changing_an_index_array_after_indexing_does_not_change_the_gradient():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = np.array([0, 0, 2])
+    y = x[index].sum()
+    index[:] = 1
+    y.backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, 0.0, 1.0])

@@ -1,4 +1,4 @@
-"""Elementwise math: exp, log, sqrt, abs, clip, where, maximum, minimum.
+"""Elementwise math: a dtype cast, exp, log, sqrt, abs, clip, where, maximum, minimum.
 
 Where a derivative jumps (abs at 0, clip at its bounds, maximum at a tie), the docstring gives
 the value used there, which is PyTorch's.
@@ -6,8 +6,44 @@ the value used there, which is PyTorch's.
 
 import numpy as np
 
-from minigrad.autograd import Function, unbroadcast
+from minigrad.autograd import Function, is_grad_enabled, unbroadcast
 from minigrad.tensor import Tensor
+
+
+class LocallyConstant(Function):
+    """f(x, ...) = a value that depends on the inputs only through comparisons (relu's mask x > 0,
+    sign(x), the winner of a max);  f' = 0 wherever it is defined
+
+    Backward rules multiply by such masks. Made through this op (by :func:`locally_constant`)
+    when the backward pass is itself recorded, the mask stays connected to x, so the second
+    derivative of relu is 0 (as in PyTorch) rather than undefined.
+    """
+
+    @staticmethod
+    def forward(ctx, *inputs, value):
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(LocallyConstant.apply(x, value=np.zeros(x.shape, grad.dtype)) for x in ctx.inputs)
+
+
+def locally_constant(value: np.ndarray, *inputs):
+    """``value`` as a Tensor with derivative 0 in ``inputs`` when the graph is recorded; else the array."""
+    return LocallyConstant.apply(*inputs, value=value) if is_grad_enabled() else value
+
+
+class Cast(Function):
+    """f(x) = x in another float dtype;  f'(x) = 1, the gradient cast back to x's dtype"""
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad.to(x.dtype)
 
 
 class Exp(Function):
@@ -57,8 +93,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        # NOTE: sign(x) is constant wherever it has a derivative, so a constant loses no second derivative.
-        return grad * Tensor(np.sign(x.data), dtype=grad.dtype)
+        return grad * locally_constant(np.sign(x.data), x)
 
 
 class Clip(Function):
@@ -76,8 +111,8 @@ class Clip(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        inside = (ctx.low <= x.data) & (x.data <= ctx.high)
-        return unbroadcast(grad * Tensor(inside, dtype=grad.dtype), x.shape)
+        inside = ((ctx.low <= x.data) & (x.data <= ctx.high)).astype(x.dtype)
+        return unbroadcast(grad * locally_constant(inside, x), x.shape)
 
 
 class Where(Function):
@@ -109,7 +144,7 @@ class Where(Function):
 
 def _split_between(x, y, grad, x_wins):
     """The gradient of an elementwise pick between x and y: to the winner, half each at a tie."""
-    to_x = Tensor(x_wins + 0.5 * (x.data == y.data), dtype=grad.dtype)
+    to_x = locally_constant((x_wins + 0.5 * (x.data == y.data)).astype(grad.dtype), x, y)
     return unbroadcast(grad * to_x, x.shape), unbroadcast(grad * (1 - to_x), y.shape)
 
 

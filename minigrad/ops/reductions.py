@@ -3,7 +3,7 @@
 import numpy as np
 
 from minigrad.autograd import Function
-from minigrad.tensor import Tensor
+from minigrad.ops.elementwise import locally_constant
 
 
 def kept_shape(shape: tuple, axis) -> tuple:
@@ -52,8 +52,7 @@ def _to_extremes(ctx, grad):
     (x,) = ctx.inputs
     kept = kept_shape(x.shape, ctx.axis)
     hits = x.data == ctx.output.data.reshape(kept)
-    share = Tensor(hits / hits.sum(axis=ctx.axis, keepdims=True), dtype=grad.dtype)
-    # NOTE: the share is constant wherever max has a derivative, so holding it as a constant loses nothing.
+    share = locally_constant((hits / hits.sum(axis=ctx.axis, keepdims=True)).astype(x.dtype), x)
     return grad.reshape(kept).broadcast_to(x.shape) * share
 
 

@@ -12,6 +12,7 @@ large positive x never overflows and small negative x keeps its digits.
 import numpy as np
 
 from minigrad.autograd import Function, unbroadcast
+from minigrad.ops.elementwise import locally_constant
 from minigrad.ops.sigmoid_family import SATURATION, Hardtanh
 
 # The constants of "Self-Normalizing Neural Networks" (Klambauer et al., 2017), as in PyTorch.
@@ -29,7 +30,8 @@ class ReLU(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.positive
+        (x,) = ctx.inputs
+        return grad * locally_constant(ctx.positive, x)
 
 
 class LeakyReLU(Function):
@@ -45,7 +47,8 @@ class LeakyReLU(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.slope
+        (x,) = ctx.inputs
+        return grad * locally_constant(ctx.slope, x)
 
 
 class PReLU(Function):
@@ -74,7 +77,8 @@ class PReLU(Function):
         x, weight = ctx.inputs
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            grad_x = grad * (ctx.positive + (1 - ctx.positive) * weight.reshape(ctx.weight_view))
+            positive = locally_constant(ctx.positive, x)
+            grad_x = grad * (positive + (1 - positive) * weight.reshape(ctx.weight_view))
         if ctx.needs_input_grad[1]:
             # NOTE: min(x, 0) rather than x * mask, which is 0 * inf = nan at x = +inf.
             grad_w = unbroadcast(grad * x.clip(max=0.0), ctx.weight_view).reshape(weight.shape)

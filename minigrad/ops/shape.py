@@ -46,6 +46,13 @@ class BroadcastTo(Function):
         return unbroadcast(grad, x.shape)
 
 
+def _owned(index):
+    """``index`` with its arrays copied, so that changing them later cannot misroute the gradient."""
+    parts = index if isinstance(index, tuple) else (index,)
+    parts = tuple(np.array(i) if isinstance(i, (np.ndarray, list)) else i for i in parts)
+    return parts if isinstance(index, tuple) else parts[0]
+
+
 class GetItem(Function):
     """f(x) = x[index];  each element's gradient goes back to where it was read from
 
@@ -55,7 +62,7 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index):
-        ctx.index = index
+        ctx.index = _owned(index)
         try:
             return x[index]
         except IndexError as error:

@@ -12,6 +12,7 @@ s (1 - s), which rounds to 0 past x = 37 although the true value there is ~1e-16
 import numpy as np
 
 from minigrad.autograd import Function
+from minigrad.ops.elementwise import locally_constant
 
 # NOTE: past |x| = SATURATION every smooth activation's derivative equals its limit in float64
 # and float32 (e^-1e5 = 0), so derivative rules may clip x there to keep 2x, x^2, x^3 finite.
@@ -107,7 +108,8 @@ class Hardtanh(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.inside
+        (x,) = ctx.inputs
+        return grad * locally_constant(ctx.inside, x)
 
 
 class Hardsigmoid(Function):
@@ -123,4 +125,5 @@ class Hardsigmoid(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.inside / 6
+        (x,) = ctx.inputs
+        return grad * locally_constant(ctx.inside, x) / 6
