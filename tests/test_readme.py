@@ -1,0 +1,23 @@
+"""The README's Python examples run as written, and print what their comments say."""
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+
+
+@pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_readme_example_runs_and_prints_what_it_says(code):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, str(README), "exec"), {})
+    claimed = [line.split("#", 1)[1].strip() for line in code.splitlines() if line.startswith("print(") and "#" in line]
+    lines = [" ".join(line.split()) for line in printed.getvalue().splitlines()]
+    joined = " ".join(lines)
+    for claim in claimed:
+        assert " ".join(claim.split()) in joined, f"README claims {claim!r}; the example printed {joined!r}"
