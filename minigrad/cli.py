@@ -1,4 +1,5 @@
-"""The ``minigrad`` command: ``minigrad demo [NAME]`` runs a demo from the checkout's demos/;
+"""The ``minigrad`` command: ``minigrad demo [NAME]`` runs a demo from the checkout's demos/ (all of
+them when no name is given; ``minigrad demo NAME --help`` lists its options);
 ``minigrad draw neuron|mlp -o FILE`` draws the gradients of a small example (see minigrad.viz)."""
 
 from __future__ import annotations
@@ -12,20 +13,24 @@ DEMOS = Path(__file__).resolve().parent.parent / "demos"
 
 
 def available_demos() -> list[str]:
-    return sorted(p.stem for p in DEMOS.glob("*.py") if not p.stem.startswith("_"))
+    """Command names of the demos: the file names, with '-' for '_' (dying_relu.py is 'dying-relu')."""
+    return sorted(p.stem.replace("_", "-") for p in DEMOS.glob("*.py") if not p.stem.startswith("_"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="minigrad", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run a demo from demos/")
-    demo.add_argument("name", nargs="?", default="quickstart", help="one of: " + ", ".join(available_demos()))
+    demo.add_argument("name", nargs="?", default="all", help="one of: " + ", ".join(available_demos()) + " (default: all)")
     demo.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the demo")
     _add_draw(commands)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["demo"] and argv[1:2] and argv[1].startswith("-") and argv[1] not in ("-h", "--help"):
+        argv.insert(1, "all")  # `minigrad demo --quick` runs all of them, quickly
     options = parser.parse_args(argv)
     if options.command == "draw":
         return _draw(options)
-    path = DEMOS / f"{options.name}.py"
+    path = DEMOS / f"{options.name.replace('-', '_')}.py"
     if not path.is_file():
         parser.error(f"no demo named {options.name!r}; choose one of: {', '.join(available_demos())}")
     sys.argv = [str(path), *options.args]

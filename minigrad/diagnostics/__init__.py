@@ -1,0 +1,24 @@
+"""Diagnostics: measure where gradients vanish and which units are dead or saturated.
+
+- :func:`gradient_flow` (flow.py): after a backward pass, the size of every parameter's gradient
+  and of the gradient that reached each activation, and the first-to-last layer ratio;
+- :class:`ActivationMonitor` (monitor.py): per unit of every activation layer, through forward
+  hooks, how often it is active and whether it is dead or saturated, batch by batch or epoch by
+  epoch;
+- :func:`why_zero` (why.py): which ops stop the gradient between the loss and a tensor, with
+  their inputs and regimes;
+- :func:`diagnose` (diagnose.py): all of it in one call, as a table and plain-language findings
+  with their numbers and the standard remedies.
+
+Reading order: monitor.py, flow.py, why.py, diagnose.py.
+"""
+
+from minigrad.diagnostics.diagnose import Diagnosis, Finding, diagnose
+from minigrad.diagnostics.flow import GradientFlow, GradStats, gradient_flow
+from minigrad.diagnostics.monitor import ActivationMonitor, UnitStats, local_derivative
+from minigrad.diagnostics.why import Cause, Explanation, why_zero
+
+__all__ = [
+    "gradient_flow", "GradientFlow", "GradStats", "ActivationMonitor", "UnitStats", "local_derivative",
+    "why_zero", "Explanation", "Cause", "diagnose", "Diagnosis", "Finding",
+]

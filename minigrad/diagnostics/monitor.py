@@ -1,0 +1,197 @@
+"""ActivationMonitor: what every unit of every activation layer does over the data it sees.
+
+A forward hook on each activation module (``nn.ReLU``, ``nn.Sigmoid``... any class of
+:data:`minigrad.nn.activations.ACTIVATIONS`) reads the layer's input and output on each call and
+computes its local derivative f'(x) at every entry with minigrad's own autograd, on a copy of the
+input (so the model's graph is left alone). The last axis holds the units, the others the
+examples. Per unit, over every example seen since the last :meth:`ActivationMonitor.reset`:
+
+- **active**: the fraction of examples where the unit is active: for the sigmoid/tanh family its
+  derivative is at least 1 % of its peak, for the others (rectifiers) its input is positive;
+- **dead** (ReLU family): zero output and zero derivative on every example;
+- **saturated** (sigmoid/tanh family): derivative below 1 % of its peak on every example.
+
+The states are :func:`minigrad.viz.stats.unit_states`, the ones the graph pictures draw: a unit is
+dead over an epoch exactly when it is dead in every batch of it. The monitor also keeps the
+gradient arriving at each activation's output during backward, for :func:`gradient_flow`.
+
+>>> import numpy as np
+>>> from minigrad import Tensor, nn
+>>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+>>> with ActivationMonitor(model) as monitor:
+...     _ = model(Tensor(np.ones((4, 2))))
+>>> monitor.summary()["1"].units
+3
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from minigrad.autograd import enable_grad, grad
+from minigrad.nn.activations import ACTIVATIONS
+from minigrad.tensor import Tensor
+from minigrad.viz import stats
+
+ACTIVATION_TYPES = tuple(ACTIVATIONS.values())
+DEAD, SATURATED = stats.UNIT_STATES.index("dead"), stats.UNIT_STATES.index("saturated")
+
+
+def local_derivative(module, x: Tensor) -> np.ndarray:
+    """f'(x) at every entry of ``x`` for an elementwise activation module, by autograd on a copy."""
+    x = Tensor(x.data, requires_grad=True)
+    with enable_grad():
+        y = module.forward(x)
+    (d,) = grad(y, x, grad_outputs=np.ones_like(y.data))
+    return d.data
+
+
+@dataclass
+class UnitStats:
+    """One activation layer's units over the examples seen.
+
+    ``active`` is per unit the fraction of examples where it was active; ``dead`` and
+    ``saturated`` are per-unit masks; the derivatives are of every entry seen.
+    """
+
+    name: str
+    kind: str
+    family: str | None
+    examples: int
+    active: np.ndarray
+    dead: np.ndarray
+    saturated: np.ndarray
+    max_derivative: float
+    mean_derivative: float
+
+    @property
+    def units(self) -> int:
+        return len(self.active)
+
+    @property
+    def dead_fraction(self) -> float:
+        return float(np.mean(self.dead))
+
+    @property
+    def saturated_fraction(self) -> float:
+        return float(np.mean(self.saturated))
+
+    @property
+    def active_fraction(self) -> float:
+        """Mean over units of the fraction of examples where each was active."""
+        return float(np.mean(self.active))
+
+    @property
+    def never_active_fraction(self) -> float:
+        """Units active on no example: dead for ReLU; for leaky ReLU or ELU, off but still passing gradient."""
+        return float(np.mean(self.active == 0))
+
+    def to_dict(self) -> dict:
+        keys = ("units", "examples", "dead_fraction", "saturated_fraction", "active_fraction",
+                "never_active_fraction", "max_derivative", "mean_derivative")
+        return {"name": self.name, "kind": self.kind, **{k: getattr(self, k) for k in keys}}
+
+
+class _Tally:
+    """Running counts for one layer: a unit is dead (saturated) over all the batches seen exactly
+    when it is dead (saturated) in each of them."""
+
+    def __init__(self, kind: str):
+        self.kind, self.family = kind, stats.family(kind)
+        self.examples, self.active, self.dead, self.saturated = 0, 0, True, True
+        self.max_derivative, self.derivative_sum, self.entries = 0.0, 0.0, 0
+
+    def add(self, x: np.ndarray, output: np.ndarray, local: np.ndarray) -> None:
+        x, output, local = np.atleast_1d(x, output, local)
+        states = stats.unit_states(self.kind, output, local)
+        if states is None:  # outside both families (ELU, GELU...): never dead, never saturated
+            states = np.zeros(output.shape[-1], dtype=np.int8)
+        if self.family == "saturating":
+            active = np.abs(local) >= stats.SATURATION_LEVEL * stats.SATURATING[self.kind.lower()]
+        else:
+            active = x > 0
+        self.examples += output.size // output.shape[-1]
+        self.active = self.active + np.sum(active, axis=tuple(range(output.ndim - 1)))
+        self.dead = self.dead & (states == DEAD)
+        self.saturated = self.saturated & (states == SATURATED)
+        magnitude = np.abs(local)
+        self.max_derivative = max(self.max_derivative, float(magnitude.max(initial=0.0)))
+        self.derivative_sum += float(magnitude.sum())
+        self.entries += magnitude.size
+
+    def result(self, name: str) -> UnitStats:
+        return UnitStats(name, self.kind, self.family, self.examples, self.active / self.examples,
+                         self.dead, self.saturated, self.max_derivative, self.derivative_sum / self.entries)
+
+
+class ActivationMonitor:
+    """Watch every activation layer of ``model`` through forward hooks.
+
+    Usage: attach, run batches (training or not), then read :meth:`summary` for the examples
+    seen so far, or call :meth:`end_epoch` after each epoch (or batch) to keep a history and
+    start counting afresh. ``with ActivationMonitor(model) as m:`` removes the hooks at the end.
+
+    Attributes
+    ----------
+    layers : list of str
+        Dotted names of the activation modules watched, in the model's order.
+    history : list of dict
+        One :meth:`summary` per :meth:`end_epoch`.
+    grads : dict
+        Layer name -> the gradient (ndarray) that reached its output in the latest backward.
+    """
+
+    def __init__(self, model):
+        self.layers, self.history, self.grads = [], [], {}
+        self._kinds, self._tallies, self._handles = {}, {}, []
+        for name, module in model.named_modules():
+            if isinstance(module, ACTIVATION_TYPES):
+                self.layers.append(name)
+                self._kinds[name] = type(module).__name__
+                self._handles.append(module.register_forward_hook(self._observer(name)))
+        self.reset()
+
+    def _observer(self, name: str):
+        def keep(grad):
+            self.grads[name] = grad.data
+
+        def observe(module, inputs, output):
+            x = inputs[0]
+            self._tallies[name].add(x.data, output.data, local_derivative(module, x))
+            if output.requires_grad:
+                output.register_hook(keep)
+
+        return observe
+
+    def reset(self) -> None:
+        """Forget the examples seen (not the history)."""
+        self._tallies = {name: _Tally(self._kinds[name]) for name in self.layers}
+
+    def summary(self) -> dict:
+        """Layer name -> :class:`UnitStats` over the examples seen since the last reset."""
+        return {name: self._tallies[name].result(name) for name in self.layers if self._tallies[name].examples}
+
+    def end_epoch(self) -> dict:
+        """Append :meth:`summary` to the history, reset, and return it."""
+        summary = self.summary()
+        self.history.append(summary)
+        self.reset()
+        return summary
+
+    def trajectory(self, attribute: str) -> dict:
+        """Layer name -> the history of one :class:`UnitStats` attribute, e.g. 'dead_fraction'."""
+        return {name: [getattr(epoch[name], attribute) for epoch in self.history if name in epoch] for name in self.layers}
+
+    def remove(self) -> None:
+        """Unregister the hooks."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles.clear()
+
+    def __enter__(self) -> ActivationMonitor:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.remove()

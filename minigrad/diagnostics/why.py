@@ -1,0 +1,193 @@
+"""why_zero(tensor, root): which ops stop the gradient on its way from ``root`` to ``tensor``.
+
+The walk uses :func:`minigrad.viz.trace.trace`, the drawing's own pass: one backward through the
+graph with :func:`minigrad.grad` (``retain_graph=True``, no ``.grad`` changed) that gives the
+gradient at every value and each op's local derivative along every edge. So the graph must
+still be there: call why_zero before ``loss.backward()``, or after ``loss.backward(retain_graph=True)``.
+
+From the root, iteratively, along every path that leads to ``tensor``, the first op whose local
+derivative is zero or tiny (below 1 % of that op's largest derivative: 0.0025 for a sigmoid) is
+named with its input and the regime it was in, and the walk stops there. An op that blocks only
+some units (a ReLU layer with dead units) is named and the walk goes on through the others.
+When nothing blocks, the gradient may still fade as a product of many factors: the path that
+carries the most gradient is summarised op kind by op kind.
+
+>>> from minigrad import Tensor
+>>> x = Tensor([-2.0, -0.5], requires_grad=True)
+>>> print(why_zero(x, (3 * x).relu().sum()))
+gradient of the tensor: zero (rms 0 of the root's)
+  - ReLU (2,): relu input at most -1.5: 2 of 2 units dead [stops all of it]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from minigrad.autograd import topological_order
+from minigrad.nn.activations import ACTIVATIONS
+from minigrad.report import number
+from minigrad.viz import stats
+from minigrad.viz.trace import trace
+
+ACTIVATION_OPS = frozenset(cls.__name__.lower() for cls in ACTIVATIONS.values())
+
+
+@dataclass
+class Cause:
+    """One op that shrinks the gradient: ``kind`` is 'dead', 'saturated', 'tiny', 'zero' or 'product'."""
+
+    where: str
+    kind: str
+    message: str
+    blocking: bool
+    numbers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Explanation:
+    """What why_zero found: the tensor's state (as the graph pictures flag it) and the causes."""
+
+    state: str
+    relative: float
+    causes: list
+
+    def __str__(self) -> str:
+        lines = [f"gradient of the tensor: {self.state} (rms {number(self.relative)} of the root's)"]
+        for cause in self.causes:
+            lines.append(f"  - {cause.where}: {cause.message}" + (" [stops all of it]" if cause.blocking else ""))
+        if not self.causes:
+            lines.append("  - no op on the way has a zero or tiny derivative")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"state": self.state, "relative": self.relative, "causes": [vars(c) for c in self.causes]}
+
+
+def why_zero(tensor, root, recording=None, level: float = stats.SATURATION_LEVEL, threshold: float = 1e-6) -> Explanation:
+    """Explain why the gradient of ``root`` with respect to ``tensor`` is zero or vanishing.
+
+    Parameters
+    ----------
+    tensor : Tensor
+        A parameter or an intermediate value that led to ``root``.
+    root : Tensor
+        Usually the loss; its graph must still be there (see the module docstring).
+    recording : Recording, optional
+        From ``with minigrad.viz.record(model) as recording:`` around the forward pass: ops are
+        then named by their module ('layers.4').
+    level : float
+        A derivative below ``level`` times the op's largest one counts as tiny.
+    threshold : float
+        Relative RMS gradient below which the tensor's gradient counts as vanishing.
+
+    Returns
+    -------
+    Explanation
+        Prints as a list of causes; ``.causes`` holds them with their numbers.
+    """
+    order = topological_order([root])
+    if any(t.grad_fn is not None and t.grad_fn.released for t in order):
+        raise RuntimeError("why_zero: backward() already freed the graph; call why_zero before "
+                           "loss.backward(), or after loss.backward(retain_graph=True)")
+    traced = trace(root, threshold=threshold, recording=recording)
+    values = {v.tensor: v for v in traced.values}
+    if not tensor.requires_grad or tensor not in values:
+        raise ValueError(f"why_zero: the tensor (shape {tensor.shape}) did not lead to the root, or needs no gradient")
+    target = values[tensor]
+    leads = {target}
+    for t in order:
+        producer = values[t].producer
+        if producer is not None and any(e.source in leads for e in producer.edges):
+            leads.add(values[t])
+    causes, seen, stack = [], set(), [traced.root]
+    while stack:
+        value = stack.pop()
+        if value in seen or value is target or value.producer is None:
+            continue
+        seen.add(value)
+        op = value.producer
+        for edge in op.edges:
+            if edge.source not in leads:
+                continue
+            cause = _judge(op, edge, level, recording)
+            if cause is not None:
+                causes.append(cause)
+            if cause is None or not cause.blocking:
+                stack.append(edge.source)
+    state = target.state or "zero"
+    if state != "ok" and not any(c.blocking for c in causes):
+        causes += _product(traced.root, target, leads)
+    relative = 0.0 if target.grad is None else stats.rms(target.grad) / traced.scale
+    return Explanation(state, relative, causes)
+
+
+def _where(op, recording) -> str:
+    call = recording.module_of(op.ctx) if recording is not None else None
+    return f"{call.label} ({op.name})" if call is not None else f"{op.name} {op.output.tensor.shape}"
+
+
+def _judge(op, edge, level: float, recording) -> Cause | None:
+    """A Cause when this op's derivative along ``edge`` is zero or tiny on some units, else None."""
+    where = _where(op, recording)
+    if edge.local is None:  # a matmul or a reduction: only a zero gain blocks (a mean's 1/n is no fault)
+        return Cause(where, "zero", "passes back none of the gradient it receives", True) if edge.gain == 0 else None
+    name, family = op.name.lower(), stats.family(op.name)
+    small = np.abs(edge.local) < level * stats.SATURATING.get(name, 1.0)
+    blocked = np.all(small, axis=tuple(range(small.ndim - 1))) if small.ndim else small
+    if not np.any(blocked):
+        return None
+    inputs = np.broadcast_to(edge.source.tensor.data, small.shape)[..., blocked]
+    count, units = int(np.sum(blocked)), blocked.size
+    examples = small.size // units
+    if family == "relu":
+        kind, numbers = "dead", {"max_input": float(inputs.max())}
+        regime = f"relu input {'at most ' if inputs.size > 1 else ''}{number(numbers['max_input'])}"
+    elif family == "saturating":
+        kind, numbers = "saturated", {"min_abs_input": float(np.abs(inputs).min())}
+        regime = (f"{name} input {number(float(inputs.flat[0]))}" if inputs.size == 1
+                  else f"{name} input at least {number(numbers['min_abs_input'])} in size")
+    else:
+        kind, numbers = "tiny", {"max_local": float(np.abs(edge.local[..., blocked]).max())}
+        regime = f"{name} derivative at most {number(numbers['max_local'])}"
+    if examples > 1:
+        regime += f" on all {examples} examples"
+    state = f"{count} of {units} units {kind}" if units > 1 else f"{kind} unit"
+    numbers.update(units=count, of=units, examples=examples)
+    return Cause(where, kind, f"{regime}: {state}", bool(np.all(blocked)), numbers)
+
+
+def _product(root, target, leads) -> list:
+    """Follow the edge carrying the most gradient from ``root`` to ``target`` and summarise, per
+    activation kind, the factor it multiplies the gradient by (RMS gains, which telescope: their
+    product over the path is the gradient at ``target`` over the root's)."""
+    groups, value = {}, root
+    while value is not target and value.producer is not None and value.grad is not None:
+        op = value.producer
+        edges = [e for e in op.edges if e.source in leads and e.flow is not None]
+        if not edges:
+            break
+        edge = max(edges, key=lambda e: stats.rms(e.flow))
+        arriving = stats.rms(value.grad)
+        group = groups.setdefault(op.name, {"count": 0, "product": 1.0, "max_local": 0.0})
+        group["count"] += 1
+        group["product"] *= stats.rms(edge.flow) / arriving if arriving else 0.0
+        if edge.local is not None:
+            group["max_local"] = max(group["max_local"], float(np.abs(edge.local).max(initial=0.0)))
+        value = edge.source
+    causes = []
+    for name, g in sorted(groups.items(), key=lambda item: item[1]["product"]):
+        if name.lower() not in ACTIVATION_OPS or g["product"] >= 1:
+            continue
+        peak = stats.SATURATING.get(name.lower())
+        bound = f", each at most {number(peak)}" if peak is not None else ""
+        message = (f"product of {g['count']} {name} derivatives{bound} (measured max {number(g['max_local'])}): "
+                   f"together they scale the gradient by {number(g['product'])}, "
+                   f"{number(g['product'] ** (1 / g['count']))} per op")
+        others = [f"{n} ×{number(o['product'])}" for n, o in groups.items() if n != name and abs(o["product"] - 1) > 1e-6]
+        if others:
+            message += "; the other ops on the path: " + ", ".join(others)
+        numbers = {"ops": g["count"], "product": g["product"], "max_local": g["max_local"], "bound": peak}
+        causes.append(Cause("path from the root", "product", message, False, numbers))
+    return causes

@@ -1,0 +1,213 @@
+"""Reporting a run: text tables, a progress bar, and the demos' output folder and HTML page.
+
+Shared by :mod:`minigrad.diagnostics` (its terminal tables) and every demo in ``demos/``, so a
+demo holds only its experiment. Matplotlib is imported only by :meth:`DemoRun.figure`'s caller.
+
+>>> print(Table(["layer", "grad norm"], [["layers.0", 3.1e-9], ["layers.2", 0.25]]).text())
+layer     grad norm
+--------  ---------
+layers.0  3.1e-09
+layers.2  0.25
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def number(x) -> str:
+    """A cell's text: floats in three significant digits, scientific when small or large."""
+    if isinstance(x, bool) or not isinstance(x, float):
+        return str(x)
+    if x == 0 or x != x or abs(x) == float("inf"):
+        return "0" if x == 0 else str(x)
+    return f"{x:.3g}" if 1e-3 <= abs(x) < 1e5 else f"{x:.1e}"
+
+
+def percent(fraction: float) -> str:
+    return f"{100 * fraction:.0f} %"
+
+
+class Table:
+    """Rows of cells under named columns, as aligned text, Markdown or HTML."""
+
+    def __init__(self, columns, rows, title: str | None = None):
+        self.columns = list(columns)
+        self.rows = [[number(cell) for cell in row] for row in rows]
+        self.title = title
+
+    def text(self) -> str:
+        widths = [max(len(str(c)), *(len(r[i]) for r in self.rows)) for i, c in enumerate(self.columns)]
+        lines = [self.title] if self.title else []
+        for row in [self.columns, ["-" * w for w in widths], *self.rows]:
+            lines.append("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip())
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        lines = ["| " + " | ".join(self.columns) + " |", "|" + "---|" * len(self.columns)]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "columns": self.columns, "rows": self.rows}
+
+
+class ProgressBar:
+    """A text bar on stderr, redrawn in place (``\\r``) only when it grows by a cell.
+
+    >>> import io
+    >>> stream = io.StringIO()
+    >>> bar = ProgressBar(200, "training", stream=stream, width=10)
+    >>> for _ in range(200):
+    ...     bar.update()
+    >>> stream.getvalue().split("\\r")[-1]
+    'training [##########] 200/200'
+    """
+
+    def __init__(self, total: int, label: str, stream=None, width: int = 30):
+        self.total, self.label, self.width = max(1, total), label, width
+        self.stream = sys.stderr if stream is None else stream
+        self.done, self.drawn = 0, -1
+
+    def update(self, steps: int = 1) -> None:
+        self.done = min(self.total, self.done + steps)
+        cells = self.width * self.done // self.total
+        if cells != self.drawn:
+            self.drawn = cells
+            bar = "#" * cells + "." * (self.width - cells)
+            self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+class DemoRun:
+    """One run of a demo: its options, its output folder, and the page it writes there.
+
+    Each part of the page is a section (a heading, a short explanation, pictures, tables). At
+    the end, :meth:`finish` writes ``index.html``, ``summary.md`` (its key sections in Markdown,
+    for docs/demos.md) and ``results.json`` (the measured numbers), and prints the main table.
+
+    Parameters
+    ----------
+    name : str
+        The demo's command name, e.g. 'dying-relu'.
+    description : str
+        Its docstring: the first line is the page's title, the rest its introduction.
+    argv : list of str, optional
+        The command line (``--seed``, ``--out``, ``--quick``); None reads ``sys.argv``.
+    """
+
+    def __init__(self, name: str, description: str, argv=None):
+        parser = argparse.ArgumentParser(prog=f"minigrad demo {name}", description=description,
+                                         formatter_class=argparse.RawDescriptionHelpFormatter)
+        parser.add_argument("--seed", type=int, default=0, help="seed of the data and the models (default 0)")
+        parser.add_argument("--out", type=Path, default=Path("minigrad-out") / name, help=f"output folder (default ./minigrad-out/{name})")
+        parser.add_argument("--quick", action="store_true", help="a few seconds' version, for smoke tests")
+        options = parser.parse_args(argv)
+        self.name, self.seed, self.quick, self.out = name, options.seed, options.quick, options.out
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.title, _, self.intro = description.strip().partition("\n")
+        self.sections: list[dict] = []
+        self.started = time.perf_counter()
+
+    def progress(self, total: int, label: str) -> ProgressBar:
+        return ProgressBar(total, f"{self.name}: {label}")
+
+    def section(self, heading: str, text: str, key: bool = True) -> None:
+        """Start a section of the page; pictures and tables added next go into it. Only ``key``
+        sections go into the Markdown summary."""
+        self.sections.append({"heading": heading, "text": text, "items": [], "key": key})
+
+    def figure(self, fig, filename: str) -> Path:
+        """Save a Matplotlib figure as a PNG into the current section (Agg renders it)."""
+        path = self.out / filename
+        fig.savefig(path, dpi=90, bbox_inches="tight")
+        self.sections[-1]["items"].append(("image", filename))
+        return path
+
+    def graph(self, digraph, filename: str) -> Path:
+        """Render a ``graphviz.Digraph`` (from :func:`minigrad.viz.draw_graph`) as SVG into the section."""
+        from minigrad.viz import render_graph
+
+        path = render_graph(digraph, self.out / filename)
+        self.sections[-1]["items"].append(("image", path.name))
+        return path
+
+    def table(self, table: Table) -> None:
+        self.sections[-1]["items"].append(("table", table))
+
+    def link(self, href: str, text: str) -> None:
+        """A link (to another page of the run) in the current section."""
+        self.sections[-1]["items"].append(("link", (href, text)))
+
+    def preformatted(self, text: str) -> None:
+        """Terminal output (a diagnosis, an explanation) shown as it prints."""
+        self.sections[-1]["items"].append(("pre", text))
+
+    def finish(self, results: dict, summary: Table) -> dict:
+        """Write the page, the Markdown summary and the numbers; print the summary table."""
+        (self.out / "index.html").write_text(self._html(), encoding="utf-8")
+        (self.out / "summary.md").write_text(self.markdown(), encoding="utf-8")
+        (self.out / "results.json").write_text(json.dumps(results, indent=1, default=float), encoding="utf-8")
+        print(f"\n{self.title}\n{summary.text()}")
+        print(f"\nwrote {self.out}/index.html ({time.perf_counter() - self.started:.1f} s)")
+        return results
+
+    def markdown(self) -> str:
+        """The key sections of the page in Markdown, pictures linked by file name."""
+        parts = [f"## {self.title}\n\n{self.intro.strip()}\n"]
+        for section in filter(lambda s: s["key"], self.sections):
+            parts.append(f"### {section['heading']}\n\n{section['text']}\n")
+            for kind, item in section["items"]:
+                if kind == "image":
+                    parts.append(f"![{item}]({item})\n")
+                elif kind == "table":
+                    parts.append(item.markdown() + "\n")
+                elif kind == "link":
+                    parts.append(f"[{item[1]}]({item[0]})\n")
+                else:
+                    parts.append(f"```text\n{item}\n```\n")
+        return "\n".join(parts)
+
+    def _html(self) -> str:
+        body = [f"<h1>{html.escape(self.title)}</h1>"]
+        for paragraph in self.intro.strip().split("\n\n"):  # an indented paragraph is a command line
+            tag = "pre" if paragraph.startswith("    ") else "p"
+            body.append(f"<{tag}>{html.escape(paragraph.strip())}</{tag}>")
+        for section in self.sections:
+            body += [f"<h2>{html.escape(section['heading'])}</h2>", f"<p>{html.escape(section['text'])}</p>"]
+            for kind, item in section["items"]:
+                if kind == "image":
+                    body.append(f'<p><a href="{item}"><img src="{item}" alt="{item}"></a></p>')
+                elif kind == "table":
+                    body.append(item.html())
+                elif kind == "link":
+                    body.append(f'<p><a href="{html.escape(item[0])}">{html.escape(item[1])}</a></p>')
+                else:
+                    body.append(f"<pre>{html.escape(item)}</pre>")
+        return page(self.title, "\n".join(body))
+
+
+STYLE = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+         "img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}"
+         "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}th{background:#f3f3f3}"
+         "pre{background:#f6f6f6;padding:.8em;overflow-x:auto}")
+
+
+def page(title: str, body: str) -> str:
+    """A self-contained HTML page."""
+    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
