@@ -1,24 +1,44 @@
-"""Regenerate docs/demos.md, the README's demo section, from a full run of every demo.
+"""Regenerate docs/demos.md and the README's demo section from a full run of every demo.
 
     .venv/bin/python docs/make_demos.py          (about a minute; needs Graphviz's dot)
 
-runs ``minigrad demo all --out docs/demo-output`` (seed 0) and writes docs/demos.md from the
-Markdown summary that run wrote, its picture links pointing into docs/demo-output/. Every number
-and picture in it comes from that run.
+runs ``minigrad demo all --out docs/demo-output`` (seed 0), writes docs/demos.md from the
+Markdown summary that run wrote, its picture links pointing into docs/demo-output/, and copies
+the sections named in README_SECTIONS into the README between its ``demos:start`` and
+``demos:end`` markers. Every number and picture in both comes from that run.
 """
 
+import re
 import runpy
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 OUTPUT = DOCS / "demo-output"
+README = DOCS.parent / "README.md"
+README_SECTIONS = ["How the gradient falls layer by layer", "The compounding of sigmoid", "Dead units through training", "Final state"]
+MARKERS = ("<!-- demos:start (written by docs/make_demos.py) -->", "<!-- demos:end -->")
+
+
+def readme_block(demos_md: str) -> str:
+    """The README_SECTIONS of docs/demos.md, as level-3 sections with links from the top level."""
+    sections = re.split(r"^(?=### )", demos_md, flags=re.M)
+    chosen = [s for s in sections if any(s.startswith(f"### {title}") for title in README_SECTIONS)]
+    body = "".join(chosen).replace("](demo-output/", "](docs/demo-output/")
+    return f"{MARKERS[0]}\n{body.strip()}\n{MARKERS[1]}"
+
+
+def with_readme_block(readme: str, demos_md: str) -> str:
+    """The README with its demo block replaced by the one docs/demos.md gives."""
+    start, end = readme.index(MARKERS[0]), readme.index(MARKERS[1]) + len(MARKERS[1])
+    return readme[:start] + readme_block(demos_md) + readme[end:]
 
 
 def main() -> None:
     runpy.run_path(str(DOCS.parent / "demos" / "all.py"))["main"](["--out", str(OUTPUT)])
-    text = (OUTPUT / "demos.md").read_text(encoding="utf-8")
-    (DOCS / "demos.md").write_text(text.replace("](", f"]({OUTPUT.name}/"), encoding="utf-8")
-    print(f"wrote {DOCS / 'demos.md'}")
+    text = (OUTPUT / "demos.md").read_text(encoding="utf-8").replace("](", f"]({OUTPUT.name}/")
+    (DOCS / "demos.md").write_text(text, encoding="utf-8")
+    README.write_text(with_readme_block(README.read_text(encoding="utf-8"), text), encoding="utf-8")
+    print(f"wrote {DOCS / 'demos.md'} and the demo section of {README}")
 
 
 if __name__ == "__main__":

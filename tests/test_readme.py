@@ -21,3 +21,13 @@ def test_readme_example_runs_and_prints_what_it_says(code):
     joined = " ".join(lines)
     for claim in claimed:
         assert " ".join(claim.split()) in joined, f"README claims {claim!r}; the example printed {joined!r}"
+
+
+def test_readme_demo_section_is_the_one_docs_make_demos_writes():
+    import runpy
+
+    docs = README.parent / "docs"
+    make_demos = runpy.run_path(str(docs / "make_demos.py"))
+    demos_md = (docs / "demos.md").read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    assert make_demos["with_readme_block"](readme, demos_md) == readme, "regenerate with docs/make_demos.py"
