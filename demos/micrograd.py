@@ -59,7 +59,7 @@ def plot_boundary(model, X, labels) -> Figure:
         scores = model(Tensor(np.stack([xs.ravel(), ys.ravel()], axis=1))).data.reshape(xs.shape)
     fig = Figure(figsize=(6.5, 4.5), layout="constrained")
     ax = fig.subplots()
-    ax.contourf(xs, ys, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#f6c4b5", "#b5d3f6"], alpha=0.8)
+    ax.contourf(xs, ys, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#b5d3f6", "#f6c4b5"], alpha=0.8)
     ax.contour(xs, ys, scores, levels=[0.0], colors="k", linewidths=1)
     ax.scatter(X[:, 0], X[:, 1], c=labels, cmap="coolwarm", edgecolors="k", s=25)
     ax.set(title="decision boundary: score = 0", xlabel="x1", ylabel="x2")
