@@ -8,13 +8,18 @@ Every op is a subclass of :class:`Function` with two static methods::
 Because ``backward`` is written with Tensor ops, the same rule gives second derivatives when
 the walk runs with ``create_graph=True``; otherwise it runs under :func:`no_grad` and records
 nothing. :meth:`Function.apply` runs ``forward`` and, when any input needs a gradient, leaves a
-:class:`Context` on the output as its ``grad_fn``. :func:`backward` sorts those nodes
-topologically (iteratively, so depth is no limit) and applies the chain rule from the root back.
+:class:`Context` on the output as its ``grad_fn``. :func:`run_backward` applies the chain rule
+from the root back, taking each tensor once every op that used it has sent its gradient
+(iteratively, so depth is no limit).
+
+NOTE on speed: every op, and every op of a backward rule, goes through :meth:`Function.apply`,
+so its few lines are kept lean (no generator expressions, no ABC checks); a graph node holds
+only what backward needs, and no reference cycles, so it is freed as soon as it is unreachable.
 """
 
 from __future__ import annotations
 
-import weakref
+import itertools
 
 import numpy as np
 
@@ -70,25 +75,30 @@ class enable_grad(_GradMode):
     enabled = True
 
 
+# NOTE: every graph node keeps two small tuples (which inputs need a gradient, their versions).
+# The common ones are shared rather than made anew, so that a graph of a million ops does not
+# hold two million more objects for Python's cyclic garbage collector to scan again and again.
+_SHARED_NEEDS = {t: t for n in (1, 2, 3) for t in itertools.product((False, True), repeat=n)}
+_SHARED_VERSIONS = {(0,) * n: (0,) * n for n in (1, 2, 3)}
+
+
 class Context:
     """One node of the graph: which op made a tensor, from which inputs, and what backward needs.
 
     ``inputs`` are the input Tensors (kept, so that backward can be written with them);
-    ``output`` is the Tensor the op made (held weakly, so the graph has no reference cycles);
-    ops may set further attributes in ``forward`` (an axis, a mask) for ``backward`` to read.
+    ``versions`` their version counters when the op ran (see :func:`_check_unchanged`);
+    ``output`` is the Tensor the op made, set by the reverse walk while this node's backward runs
+    (the output holds its Context as ``grad_fn``, so a permanent link back would be a cycle).
+    Ops may set further attributes in ``forward`` (an axis, a mask) for ``backward`` to read.
     """
 
-    __slots__ = ("function", "inputs", "needs_input_grad", "versions", "_output", "released", "__dict__")
+    __slots__ = ("function", "inputs", "needs_input_grad", "versions", "output", "released", "__dict__")
 
     def __init__(self, function, inputs):
         self.function = function
         self.inputs = inputs
+        self.output = None
         self.released = False
-
-    @property
-    def output(self):
-        """The Tensor this op made (valid during backward)."""
-        return self._output()
 
     @property
     def name(self) -> str:
@@ -133,22 +143,26 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         """Run the op on Tensors (or array-likes) and record it in the graph when needed."""
-        inputs = tuple(x if isinstance(x, Tensor) else Tensor(x) for x in inputs)
+        try:
+            arrays = [x._data for x in inputs]
+        except AttributeError:  # an input is not a Tensor yet
+            inputs = tuple(x if isinstance(x, Tensor) else Tensor(x) for x in inputs)
+            arrays = [x._data for x in inputs]
         ctx = Context(cls, inputs)
         try:
-            data = cls.forward(ctx, *[x._data for x in inputs], **params)
+            data = cls.forward(ctx, *arrays, **params)
         except ValueError as error:
             shapes = " and ".join(str(x.shape) for x in inputs)
             raise ValueError(f"{cls.__name__}: cannot apply to shapes {shapes}: {error}") from None
-        needs = tuple(x.requires_grad for x in inputs)
-        if not (_grad_enabled and any(needs)):
-            return Tensor._make(data)
-        ctx.needs_input_grad = needs
-        ctx.versions = tuple((x._data, x._version) for x in inputs)
-        out = Tensor._make(data, requires_grad=True, grad_fn=ctx)
-        ctx._output = weakref.ref(out)
-        ctx.versions += ((out._data, 0),)
-        return out
+        if _grad_enabled:
+            needs = tuple([x.requires_grad for x in inputs])
+            if True in needs:
+                versions = tuple([x._version for x in inputs])
+                ctx.needs_input_grad = _SHARED_NEEDS.get(needs, needs)
+                ctx.versions = _SHARED_VERSIONS.get(versions, versions)
+                return Tensor._make(data, True, ctx)
+        # NOTE: nothing needs a gradient (or recording is off): no graph node, the Context is dropped.
+        return Tensor._make(data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,7 +171,9 @@ class Function:
 
 
 def topological_order(roots):
-    """Tensors that lead to ``roots`` and need a gradient, each after all of its inputs.
+    """Tensors that lead to ``roots`` and need a gradient, each after all of its inputs (for
+    callers that want the whole order at once, such as the graph drawing; the backward walk
+    finds its order as it goes, see :func:`run_backward`).
 
     Iterative depth-first search, so a chain of a million ops needs no recursion.
     """
@@ -168,52 +184,95 @@ def topological_order(roots):
         if inputs_done:
             order.append(tensor)
             continue
-        if id(tensor) in visited:
+        if tensor in visited:
             continue
-        visited.add(id(tensor))
+        visited.add(tensor)
         stack.append((tensor, True))
         if tensor.grad_fn is not None:
             for x in reversed(tensor.grad_fn.inputs):
-                if x.requires_grad and id(x) not in visited:
+                if x.requires_grad and x not in visited:
                     stack.append((x, False))
     return order
 
 
 def _check_unchanged(ctx, output):
+    """Refuse a node whose graph was freed, or whose inputs or output changed since the op ran.
+
+    NOTE: every change in place (``add_``, ``x.data = ...``, ``x.data -= ...``) bumps the tensor's
+    version, so comparing version counters catches them all.
+    """
     if ctx.released:
         raise RuntimeError(
             f"backward through {ctx.name} a second time: its graph was freed by the first "
             "backward; pass retain_graph=True to the first call to keep it"
         )
-    tensors = ctx.inputs + (output,)
-    for i, (tensor, (data, version)) in enumerate(zip(tensors, ctx.versions)):
-        if tensor._data is not data or tensor._version != version:
-            role = "its output" if i == len(ctx.inputs) else f"input {i}"
-            raise RuntimeError(
-                f"{ctx.name}: {role} (shape {tensor.shape}) was modified in place after the op "
-                "used it; its gradient would be wrong. Modify a copy, or do it before the op."
-            )
+    if output._version != 0 or tuple([x._version for x in ctx.inputs]) != ctx.versions:
+        changed = [i for i, x in enumerate(ctx.inputs) if x._version != ctx.versions[i]]
+        role, tensor = (f"input {changed[0]}", ctx.inputs[changed[0]]) if changed else ("its output", output)
+        raise RuntimeError(
+            f"{ctx.name}: {role} (shape {tensor.shape}) was modified in place after the op "
+            "used it; its gradient would be wrong. Modify a copy, or do it before the op."
+        )
 
 
-def _input_grads(ctx, grad):
-    """Run one op's backward rule and check what it returns."""
-    grads = ctx.function.backward(ctx, grad)
-    if not isinstance(grads, tuple):
-        grads = (grads,)
+def call_backward(ctx, output, grad):
+    """Run the backward rule of the op that made ``output``, with ``ctx.output`` set meanwhile."""
+    ctx.output = output
+    try:
+        grads = ctx.function.backward(ctx, grad)
+    finally:
+        ctx.output = None
+    return grads if type(grads) is tuple else (grads,)
+
+
+def _input_grads(ctx, output, grad):
+    """Run one op's backward rule and check what it returns: one gradient per input, each of the
+    input's shape and dtype (a float32 input of a float64 op gets its gradient cast back)."""
+    grads = call_backward(ctx, output, grad)
     if len(grads) != len(ctx.inputs):
         raise RuntimeError(f"{ctx.name}.backward returned {len(grads)} gradients for {len(ctx.inputs)} inputs")
     for x, g in zip(ctx.inputs, grads):
-        if g is not None and g.shape != x.shape:
-            raise RuntimeError(f"{ctx.name}.backward returned a gradient of shape {g.shape} for an input of shape {x.shape}")
-    # NOTE: an input's gradient has the input's dtype (float32 + float64 gives float64 forward).
-    return tuple(g if g is None or g.dtype == x.dtype else g.to(x.dtype) for x, g in zip(ctx.inputs, grads))
+        if g is not None and (g._data.shape != x._data.shape or g._data.dtype != x._data.dtype):
+            return tuple(_matching(ctx, x, g) for x, g in zip(ctx.inputs, grads))
+    return grads
+
+
+def _matching(ctx, x, g):
+    """``g`` as a gradient for ``x``: a shape mismatch is a bug in the rule, a dtype one is cast."""
+    if g is None:
+        return None
+    if g.shape != x.shape:
+        raise RuntimeError(f"{ctx.name}.backward returned a gradient of shape {g.shape} for an input of shape {x.shape}")
+    return g if g.dtype == x.dtype else g.to(x.dtype)
+
+
+def _consumer_counts(roots) -> dict:
+    """For every tensor that leads to ``roots`` and needs a gradient: how many recorded op inputs
+    it is (an op that used it twice counts twice). Iterative, so depth is no limit."""
+    counts, stack = {}, [root for root in roots if root.requires_grad]
+    while stack:
+        ctx = stack.pop().grad_fn
+        if ctx is None:
+            continue
+        for x in ctx.inputs:
+            if not x.requires_grad:
+                continue
+            if x in counts:
+                counts[x] += 1
+            else:
+                counts[x] = 1
+                stack.append(x)
+    return counts
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     """Apply the chain rule from ``roots`` back to the leaves.
 
-    Without ``inputs``, gradients of leaves accumulate into ``.grad``; with ``inputs``, the
-    gradients of those tensors are returned (None where unused) and ``.grad`` is left alone.
+    A tensor's gradient is complete once every op that used it has sent back its part, so the
+    walk counts those uses first and takes a tensor when its count reaches zero (Kahn's
+    topological order). Without ``inputs``, gradients of leaves accumulate into ``.grad``; with
+    ``inputs``, the gradients of those tensors are returned (None where unused) and ``.grad`` is
+    left alone.
     """
     global _grad_enabled
     grads = {}
@@ -221,29 +280,52 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         grads[root] = grads[root] + g if root in grads else g
     wanted = {} if inputs is None else {x: None for x in inputs}
     stored = {id(g._data) for g in root_grads}
+    summed = set()  # ids of gradient arrays this walk made by adding: only those may be added to in place
+    waiting = _consumer_counts(roots)
+    ready = [root for root in dict.fromkeys(reversed(roots)) if root.requires_grad and root not in waiting]
     previous, _grad_enabled = _grad_enabled, create_graph
     try:
-        for tensor in reversed(topological_order(roots)):
+        while ready:
+            tensor = ready.pop()
             grad = grads.pop(tensor, None)
-            if grad is None:
-                continue
-            for hook in tensor._hooks or ():
-                replaced = hook(grad)
-                grad = grad if replaced is None else replaced
-            if tensor in wanted:
-                wanted[tensor] = grad
-            elif inputs is None and (tensor.grad_fn is None or tensor._retains_grad):
-                _store_grad(tensor, grad, stored, create_graph)
             ctx = tensor.grad_fn
+            if grad is not None:
+                if summed:
+                    summed.discard(id(grad._data))  # handed on from here: no longer ours to add to
+                if tensor._hooks:
+                    for hook in tensor._hooks:
+                        replaced = hook(grad)
+                        grad = grad if replaced is None else replaced
+                if tensor in wanted:
+                    wanted[tensor] = grad
+                elif inputs is None and (ctx is None or tensor._retains_grad):
+                    _store_grad(tensor, grad, stored, create_graph)
             if ctx is None:
                 continue
-            _check_unchanged(ctx, tensor)
-            for x, g in zip(ctx.inputs, _input_grads(ctx, grad)):
-                if g is not None and x.requires_grad:
-                    grads[x] = grads[x] + g if x in grads else g
-            if not retain_graph:
+            if grad is None:  # no gradient reached this tensor: its inputs get nothing from it
+                input_grads = (None,) * len(ctx.inputs)
+            else:
+                _check_unchanged(ctx, tensor)
+                input_grads = _input_grads(ctx, tensor, grad)
+            for x, g in zip(ctx.inputs, input_grads):
+                if not x.requires_grad:
+                    continue
+                if g is None:
+                    pass
+                elif x not in grads:
+                    grads[x] = g
+                elif create_graph or id(grads[x]._data) not in summed:
+                    grads[x] = grads[x] + g
+                    summed.add(id(grads[x]._data))
+                else:  # a sum this walk made and nobody else holds: add in place
+                    grads[x]._data += g._data
+                left = waiting[x] - 1
+                waiting[x] = left
+                if not left:
+                    ready.append(x)
+            if grad is not None and not retain_graph:
                 ctx.released = True
-                ctx.inputs, ctx._output = (), None
+                ctx.inputs = ()
                 ctx.__dict__.clear()
     finally:
         _grad_enabled = previous
@@ -256,8 +338,10 @@ def _store_grad(tensor, grad, stored, create_graph):
         tensor.grad = tensor.grad + grad
     elif create_graph:
         tensor.grad = grad
+    elif id(grad._data) in stored or not grad._data.flags.writeable:  # shared, or a broadcast view
+        tensor.grad = Tensor._make(grad._data.copy())
     else:
-        tensor.grad = Tensor._make(grad._data.copy() if id(grad._data) in stored else grad._data)
+        tensor.grad = Tensor._make(grad._data)
     stored.add(id(tensor.grad._data))
 
 
@@ -331,7 +415,6 @@ def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
-    )
-    return grad.sum(axis=axes).reshape(shape)
+    axes = [*range(extra)] + [extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1]
+    summed = grad.sum(axis=tuple(axes))
+    return summed if summed.shape == shape else summed.reshape(shape)

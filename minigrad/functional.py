@@ -3,7 +3,7 @@
 Each is the same op as the Tensor method of the same name.
 """
 
-from minigrad.ops import elementwise
+from minigrad.ops import arithmetic, elementwise
 from minigrad.ops import shape as shape_ops
 from minigrad.tensor import Tensor
 
@@ -21,6 +21,12 @@ def _pair(x, y) -> tuple:
     if isinstance(y, Tensor):
         return y._lift(x), y
     return Tensor(x), Tensor(y)
+
+
+def linear(x, weight, bias=None) -> Tensor:
+    """x W^T + b, the affine map of :class:`minigrad.nn.Linear` (W of shape (out, in)), as one op."""
+    x = _tensor(x)
+    return arithmetic.Linear.apply(x, weight) if bias is None else arithmetic.Linear.apply(x, weight, bias)
 
 
 def exp(x) -> Tensor:

@@ -14,6 +14,8 @@ def as_float_array(data, dtype=None) -> np.ndarray:
 
     float32 arrays stay float32; everything else numeric becomes float64 unless ``dtype`` says.
     """
+    if type(data) is np.ndarray and dtype is None and data.dtype in FLOAT_DTYPES:
+        return data  # already what a Tensor holds: the common case, checked first
     if dtype is not None:
         dtype = np.dtype(dtype)
         if dtype not in FLOAT_DTYPES:
@@ -63,10 +65,11 @@ class Tensor:
         self._retains_grad = False
         self.name = name
 
-    @classmethod
-    def _make(cls, data: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
+    @staticmethod
+    def _make(data: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
         """Wrap an array that an op made (already a float ndarray): the fast path of every op."""
-        tensor = object.__new__(cls)
+        tensor = object.__new__(Tensor)
+        # NOTE: NumPy gives a scalar, not a 0-d array, for a full reduction or a ufunc on 0-d arrays.
         tensor._data = data if type(data) is np.ndarray else np.asarray(data)
         tensor.grad = None
         tensor.requires_grad = requires_grad
@@ -234,8 +237,11 @@ class Tensor:
         """A Python number takes this tensor's dtype (so float32 stays float32); arrays keep theirs."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, numbers.Real) and not isinstance(other, np.ndarray):
-            return Tensor._make(np.asarray(other, dtype=self.dtype))
+        # NOTE: float and int checked first: isinstance against the numbers.Real ABC is slow.
+        if type(other) is float or type(other) is int or (
+            isinstance(other, numbers.Real) and not isinstance(other, np.ndarray)
+        ):
+            return Tensor._make(np.array(other, dtype=self._data.dtype))
         return Tensor(other)
 
     def __add__(self, other):
@@ -375,6 +381,8 @@ class Tensor:
     @property
     def mT(self) -> Tensor:
         """The last two axes swapped (a batch of matrices transposed)."""
+        if self._data.ndim == 2:
+            return shape_ops.Transpose.apply(self)
         axes = list(range(self.ndim))
         axes[-2:] = axes[:-3:-1]
         return self.transpose(axes)

@@ -283,3 +283,45 @@ def test_changing_an_index_array_after_indexing_does_not_change_the_gradient():
     index[:] = 1
     y.backward()
     np.testing.assert_array_equal(x.grad.data, [2.0, 0.0, 1.0])
+
+
+def test_a_gradient_summed_in_place_never_changes_another_tensors_gradient():
+    # t has four uses, so its gradient is summed (in place after the first sum); Add then hands
+    # that one array to both a and b, and a gets one more part: b's gradient must stay 3.
+    x, z = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    a, b = x * 1, z * 1
+    t = a + b
+    (t + t + t + t * 0 + a).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [4.0, 4.0])
+    np.testing.assert_array_equal(z.grad.data, [3.0, 3.0])
+
+
+def test_a_leaf_gradient_is_a_writeable_array_of_its_own_even_from_a_broadcast():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x.sum().backward()
+    x.grad.data[0] = 5.0
+    np.testing.assert_array_equal(x.grad.data, [5.0, 1.0, 1.0])
+
+
+def test_a_graph_is_freed_by_reference_counting_alone():
+    import gc
+    import weakref
+
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    gc.disable()
+    try:
+        h = x * 2
+        alive = weakref.ref(h)
+        y = h.tanh().sum()
+        del h
+        assert alive() is not None
+        del y  # no reference cycle holds the graph: it goes with its last reference
+        assert alive() is None
+        h = x * 2
+        alive = weakref.ref(h)
+        y = h.sigmoid().sum()
+        del h
+        y.backward()  # the walk releases what the graph saved, and leaves no cycle behind
+        assert alive() is None
+    finally:
+        gc.enable()

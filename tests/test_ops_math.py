@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_shapes
 
 import minigrad as mg
+import minigrad.functional as F
 from minigrad import Tensor
 
 
@@ -154,6 +155,19 @@ def test_matmul_of_vectors_matrices_and_batches_matches_finite_differences_to_se
     x, y = rng.standard_normal(x_shape), rng.standard_normal(y_shape)
     check_grad(operator.matmul, x, y)
     check_gradgrad(operator.matmul, x, y)
+
+
+LINEAR_SHAPES = [((3,), (2, 3)), ((4, 3), (2, 3)), ((2, 4, 3), (2, 3))]
+
+
+@pytest.mark.parametrize("x_shape, w_shape", LINEAR_SHAPES)
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_of_vectors_matrices_and_batches_matches_finite_differences_to_second_order(x_shape, w_shape, bias):
+    rng = np.random.default_rng(0)
+    inputs = [rng.standard_normal(x_shape), rng.standard_normal(w_shape)] + ([rng.standard_normal(w_shape[0])] if bias else [])
+    np.testing.assert_allclose(F.linear(*map(Tensor, inputs)).numpy(), inputs[0] @ inputs[1].T + (inputs[2] if bias else 0))
+    check_grad(F.linear, *inputs)
+    check_gradgrad(F.linear, *inputs)
 
 
 @given(where_case())

@@ -106,5 +106,5 @@ def test_minigrad_draw_renders_a_named_example(tmp_path, capsys):
 
 
 def test_minigrad_draw_explains_a_graph_too_big_for_ops_mode(tmp_path, capsys):
-    assert main(["draw", "mlp", "--depth", "60", "--mode", "ops", "-o", str(tmp_path / "big.svg")]) == 1
+    assert main(["draw", "mlp", "--depth", "80", "--mode", "ops", "-o", str(tmp_path / "big.svg")]) == 1
     assert "mode='layers'" in capsys.readouterr().err

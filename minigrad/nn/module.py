@@ -65,9 +65,10 @@ class Module:
 
     def _store_of(self, name: str):
         """The dict (of parameters, buffers or submodules) that holds ``name``, or None."""
+        attributes = self.__dict__
         for store in ("_parameters", "_buffers", "_modules"):
-            if name in self.__dict__.get(store, {}):
-                return self.__dict__[store]
+            if store in attributes and name in attributes[store]:
+                return attributes[store]
         return None
 
     def __setattr__(self, name: str, value) -> None:
@@ -183,6 +184,8 @@ class Module:
     # --- calling and hooks -------------------------------------------------------------------------
 
     def __call__(self, *inputs):
+        if not (self._forward_hooks or self._backward_hooks):
+            return self.forward(*inputs)
         watcher = BackwardWatcher(self, inputs) if self._backward_hooks and is_grad_enabled() else None
         inputs = watcher.inputs if watcher else inputs
         output = self.forward(*inputs)

@@ -21,7 +21,7 @@ class LocallyConstant(Function):
 
     @staticmethod
     def forward(ctx, *inputs, value):
-        return value
+        return value.astype(inputs[0].dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -29,8 +29,12 @@ class LocallyConstant(Function):
 
 
 def locally_constant(value: np.ndarray, *inputs):
-    """``value`` as a Tensor with derivative 0 in ``inputs`` when the graph is recorded; else the array."""
-    return LocallyConstant.apply(*inputs, value=value) if is_grad_enabled() else value
+    """``value`` (an array of numbers or a boolean mask) as a Tensor with derivative 0 in
+    ``inputs``: an op of the graph when the graph is recorded, else just the array wrapped.
+
+    NOTE: unrecorded, a boolean mask stays boolean: ``grad * mask`` then needs no float copy of it.
+    """
+    return LocallyConstant.apply(*inputs, value=value) if is_grad_enabled() else Tensor._make(value)
 
 
 class Cast(Function):

@@ -14,6 +14,16 @@ def kept_shape(shape: tuple, axis) -> tuple:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+def expand(grad, x, axis, keepdims):
+    """The gradient of a reduction of ``x`` over ``axis``, repeated back over the reduced axes.
+
+    NOTE: a broadcast view, not a copy: the op that receives it multiplies or sums it anyway.
+    """
+    if axis is not None and not keepdims:  # put the reduced axes back, as size 1
+        grad = grad.reshape(kept_shape(x.shape, axis))
+    return grad.broadcast_to(x.shape)
+
+
 class Sum(Function):
     """f(x) = sum of x over axis;  df/dx_i = 1 for every element summed
 
@@ -22,13 +32,13 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
-        ctx.axis = axis
-        return np.sum(x, axis=axis, keepdims=keepdims)
+        ctx.axis, ctx.keepdims = axis, keepdims
+        return x.sum(axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad.reshape(kept_shape(x.shape, ctx.axis)).broadcast_to(x.shape)
+        return expand(grad, x, ctx.axis, ctx.keepdims)
 
 
 class Mean(Function):
@@ -36,14 +46,14 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
-        ctx.axis = axis
-        return np.mean(x, axis=axis, keepdims=keepdims)
+        ctx.axis, ctx.keepdims = axis, keepdims
+        return x.mean(axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
         count = x.size // max(grad.size, 1)  # elements averaged into each mean
-        return grad.reshape(kept_shape(x.shape, ctx.axis)).broadcast_to(x.shape) / count
+        return expand(grad / count, x, ctx.axis, ctx.keepdims)
 
 
 def _to_extremes(ctx, grad):

@@ -25,13 +25,12 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.positive = (x > 0).astype(x.dtype)
         return np.maximum(x, 0)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad * locally_constant(ctx.positive, x)
+        return grad * locally_constant(x.data > 0, x)
 
 
 class LeakyReLU(Function):

@@ -12,7 +12,7 @@ class Reshape(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
-        return np.reshape(x, shape)
+        return x.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -25,12 +25,16 @@ class Transpose(Function):
 
     @staticmethod
     def forward(ctx, x, axes=None):
-        ctx.axes = tuple(range(x.ndim))[::-1] if axes is None else axes
-        return np.transpose(x, ctx.axes)
+        out = np.transpose(x, axes)
+        ctx.axes = None if axes is None else tuple(normalize_axis_index(a, x.ndim) for a in axes)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.transpose(tuple(np.argsort(ctx.axes)))
+        if ctx.axes is None:  # all axes reversed: reversing them again undoes it
+            return grad.transpose()
+        # NOTE: axis ctx.axes[i] of x became axis i of the output, so the inverse sends i back there.
+        return grad.transpose(tuple(sorted(range(len(ctx.axes)), key=ctx.axes.__getitem__)))
 
 
 class BroadcastTo(Function):

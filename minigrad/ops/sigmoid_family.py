@@ -6,7 +6,10 @@ itself differentiable.
 
 Numerics: every forward is finite for finite input and never warns; NaN gives NaN; ±inf gives
 the limit. Derivatives keep relative precision in the tails: sigmoid'(x) is s(x) s(-x), not
-s (1 - s), which rounds to 0 past x = 37 although the true value there is ~1e-16.
+s (1 - s), which rounds to 0 past x = 37 although the true value there is ~1e-16. The two
+derivatives are ops of their own (:class:`SigmoidDerivative`, :class:`Sech2`): one NumPy
+expression forward, so a backward pass costs one op each, and a Tensor expression backward, so
+they can be differentiated again.
 """
 
 import numpy as np
@@ -20,9 +23,13 @@ SATURATION = 1e5
 
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) on an array, without overflow: only e^-|x|, which lies in (0, 1], is taken."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    """1 / (1 + e^-x) on an array, relatively precise in both tails.
+
+    NOTE: below x = -709 (float32: -88) e^-x overflows to inf, and 1 / (1 + inf) = 0 is the right
+    answer there (the true value is below the smallest normal float), so the overflow is expected.
+    """
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
 
 
 def saturate(x):
@@ -31,19 +38,57 @@ def saturate(x):
 
 
 def sech2(x):
-    """sech^2(x) = 1 - tanh^2(x) = 4 s(2x) s(-2x).
+    """sech^2(x) = 1 - tanh^2(x), as a Tensor op (see :class:`Sech2`)."""
+    return Sech2.apply(x)
 
-    NOTE: 1 - tanh^2 rounds to 0 past |x| = 19 though the true value is ~1e-16; this form keeps
-    relative precision (x is saturated so that 2x cannot overflow).
+
+class Sech2(Function):
+    """sech^2(x) = 1 / cosh^2(x), the derivative of tanh;  (sech^2)'(x) = -2 sech^2(x) tanh(x)
+
+    NOTE: 1 - tanh^2 rounds to 0 past |x| = 19 though the true value is ~1e-16; 1 / cosh^2 keeps
+    relative precision. cosh overflows to inf past |x| = 710 (float32: 89), where 1 / inf = 0 is
+    the right answer (the true value is below the smallest normal float).
     """
-    x = saturate(x)
-    return 4 * (2 * x).sigmoid() * (-2 * x).sigmoid()
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(over="ignore"):
+            c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
+        np.reciprocal(c, out=c)
+        return np.square(c, out=c)  # in place: no temporaries the size of x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * -2 * ctx.output * x.tanh()
+
+
+class SigmoidDerivative(Function):
+    """s(x) s(-x) = 1 / (2 + 2 cosh x), the derivative of the sigmoid s;  its derivative is
+    -s(x) s(-x) tanh(x / 2)
+
+    NOTE: the textbook s (1 - s) rounds to 0 past x = 37, because 1 - s does; this form keeps
+    relative precision, and its cosh overflows to inf only where the true value is below the
+    smallest normal float.
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(over="ignore"):
+            c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
+        c += 1
+        return np.divide(0.5, c, out=c)  # 1 / (2 (1 + cosh x)), in place
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * -ctx.output * (x * 0.5).tanh()
 
 
 class Sigmoid(Function):
     """sigmoid(x) = 1 / (1 + e^-x);  sigmoid'(x) = s(x) s(-x)
 
-    NOTE: s(x) s(-x) rather than s (1 - s): 1 - s rounds to 0 past x = 37.
+    The derivative is one op, :class:`SigmoidDerivative`, which keeps its digits in the tails.
     """
 
     @staticmethod
@@ -53,14 +98,13 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        y = ctx.output
-        return grad * y * (-x).sigmoid()
+        return grad * SigmoidDerivative.apply(x)
 
 
 class Tanh(Function):
-    """tanh(x) = (e^x - e^-x) / (e^x + e^-x);  tanh'(x) = 1 - tanh^2(x) = 4 s(2x) s(-2x)
+    """tanh(x) = (e^x - e^-x) / (e^x + e^-x);  tanh'(x) = 1 - tanh^2(x) = sech^2(x)
 
-    The derivative uses the sigmoid form (see :func:`sech2`), which keeps its digits in the tails.
+    The derivative is one op, :class:`Sech2`, which keeps its digits in the tails.
     """
 
     @staticmethod

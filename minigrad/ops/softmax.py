@@ -16,6 +16,8 @@ def shifted_by_max(x: np.ndarray, axis: int) -> np.ndarray:
     top = np.max(x, axis=axis, keepdims=True)
     # NOTE: a gap wider than the largest float rounds to -inf, its correct value here (e^-inf = 0).
     with np.errstate(over="ignore"):
+        if np.isfinite(top).all():  # the common case: no row with an infinity or a NaN
+            return x - top
         shifted = x - np.where(np.isinf(top), 0, top)
     # NOTE: where the max is +inf, inf - inf would be nan: the +inf entries get 0, the rest -inf.
     shifted = np.where(top == np.inf, np.where(x == np.inf, 0.0, -np.inf), shifted)
@@ -44,7 +46,7 @@ class Softmax(Function):
 class LogSoftmax(Function):
     """log_softmax(x)_i = x_i - log sum_j e^x_j;  d log_softmax_i / dx_j = delta_ij - softmax_j
 
-    So the gradient is grad - softmax(x) sum(grad), along the axis.
+    So the gradient is grad - softmax(x) sum(grad), along the axis, with softmax(x) = e^output.
     """
 
     @staticmethod
@@ -59,5 +61,4 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad - x.softmax(axis=ctx.axis) * grad.sum(axis=ctx.axis, keepdims=True)
+        return grad - ctx.output.exp() * grad.sum(axis=ctx.axis, keepdims=True)

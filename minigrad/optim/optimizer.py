@@ -64,7 +64,10 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
-                        self._update(p, p.grad.data, self.state.setdefault(p, {}), group)
+                        state = self.state.get(p)
+                        if state is None:
+                            state = self.state[p] = {}
+                        self._update(p, p.grad.data, state, group)
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict, group: dict) -> None:
         raise NotImplementedError

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minigrad.autograd import grad as autograd_grad
-from minigrad.autograd import no_grad, topological_order
+from minigrad.autograd import call_backward, no_grad, topological_order
 from minigrad.nn.module import Parameter
 from minigrad.tensor import Tensor
 from minigrad.viz import stats
@@ -162,21 +162,20 @@ def trace(root: Tensor, gradient=None, threshold: float = 1e-6, recording=None) 
     return Trace(values[0], values, ops, scale, threshold)
 
 
-def _backward(ctx, grad: np.ndarray) -> tuple:
+def _backward(op: Op, grad: np.ndarray) -> tuple:
     """The op's own backward rule on a plain array, as a tuple of arrays (None where no grad)."""
     # NOTE: probing with ones may divide by zero where the real gradient did not; stay quiet.
     with no_grad(), np.errstate(all="ignore"):
-        grads = ctx.function.backward(ctx, Tensor._make(grad))
-    grads = grads if isinstance(grads, tuple) else (grads,)
+        grads = call_backward(op.ctx, op.output.tensor, Tensor._make(grad))
     return tuple(None if g is None else g.data for g in grads)
 
 
 def _fill_edges(op: Op, rng: np.random.Generator) -> None:
     upstream = op.output.grad
-    flows = _backward(op.ctx, upstream)
-    ones = _backward(op.ctx, np.ones_like(upstream))
+    flows = _backward(op, upstream)
+    ones = _backward(op, np.ones_like(upstream))
     probe = rng.uniform(0.5, 1.5, upstream.shape).astype(upstream.dtype)
-    probed = _backward(op.ctx, probe)
+    probed = _backward(op, probe)
     for edge, flow, d, answer in zip(op.edges, flows, ones, probed):
         if flow is None or not edge.source.tensor.requires_grad:
             continue

@@ -1,0 +1,7 @@
+"""minigrad's benchmarks: `python -m benchmarks` runs them all and writes benchmarks/results.md.
+
+Reading order: problems.py (the networks and data), numpy_mlp.py (the same by hand),
+engines.py (each library's version), direct_rules.py (minigrad with NumPy backward rules),
+measure.py (timing, memory, threads), workloads.py (W1-W6), worker.py (one engine in its own
+process), report.py (tables and targets), run.py (the command).
+"""

@@ -1,0 +1,162 @@
+"""The tables of results.md, and the targets each workload is held to (met or missed)."""
+
+from __future__ import annotations
+
+from benchmarks.workloads import CHAIN_LENGTHS, NUMPY
+
+MG, TORCH = "minigrad", "pytorch"
+MIB = 2**20
+
+
+def duration(seconds) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def ratio(a, b) -> str:
+    return "-" if a is None or not b else f"{a / b:.2f}x"
+
+
+def _table(header: list, rows: list) -> list:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+
+
+def _by_engine(rows) -> dict:
+    return {r["engine"]: r for r in rows}
+
+
+def training_table(rows) -> list:
+    numpy = _by_engine(rows).get(NUMPY, {}).get("seconds")
+    body = [[r["engine"], duration(r.get("seconds")), ratio(r.get("seconds"), numpy) if "seconds" in r else r["note"]]
+            for r in rows]
+    return _table(["engine", "per step", "× NumPy"], body)
+
+
+def medium_table(rows) -> list:
+    body = []
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["dtype"], r["malloc"]), []).append(r)
+    for (dtype, malloc), group in groups.items():
+        numpy = _by_engine(group).get(NUMPY, {})
+        for r in group:
+            if "note" in r:
+                body.append([dtype, malloc, r["engine"], "-", "-", "-", r["note"]])
+                continue
+            peak = "-" if r.get("peak") is None else f"{r['peak'] / MIB:.1f} MiB"
+            body.append([dtype, malloc, r["engine"], duration(r["seconds"]), ratio(r["seconds"], numpy.get("seconds")),
+                         peak, ratio(r.get("peak"), numpy.get("peak"))])
+    notes = ["", "Peak memory: the highest resident memory while building and training, above the process's "
+             "resident memory after importing the engine. \"keep freed memory\": the worker runs with "
+             "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824, so glibc keeps freed "
+             "multi-MB arrays instead of returning them to the OS (each fresh one page-faults)."]
+    return _table(["dtype", "malloc", "engine", "per step", "× NumPy", "peak memory", "× NumPy's peak"], body) + notes
+
+
+def chain_table(rows) -> list:
+    engines = list(dict.fromkeys(r["engine"] for r in rows))
+    cells = {(r["engine"], r["n"]): (duration(r["seconds"]) if "seconds" in r else r["note"]) for r in rows}
+    body = [[f"{n:,}"] + [cells.get((e, n), "-") for e in engines] for n in CHAIN_LENGTHS]
+    return _table(["N"] + [f"{e} (per op)" for e in engines], body) + [
+        "", "Forward and backward together, divided by N; Python's cyclic GC on, default recursion limit."]
+
+
+def op_table(rows) -> list:
+    engines = list(dict.fromkeys(r["engine"] for r in rows))
+    cells, keys = {}, []
+    for r in rows:
+        key = (r["shape"], r["op"], r["backward"])
+        keys += [key] if key not in keys else []
+        cells[key + (r["engine"],)] = r["seconds"]
+    body = []
+    for shape, op, backward in keys:
+        numpy = cells.get((shape, op, backward, NUMPY))
+        mine = cells.get((shape, op, backward, MG))
+        body.append([str(shape), op, "fwd+bwd" if backward else "fwd"]
+                    + [duration(cells.get((shape, op, backward, e))) for e in engines] + [ratio(mine, numpy)])
+    return _table(["shape", "op", "pass"] + engines + ["minigrad × NumPy"], body)
+
+
+def steady_table(rows) -> list:
+    body = []
+    for r in rows:
+        if "error" in r:
+            body.append([r["engine"], "-", "-", "-", r["error"]])
+            continue
+        growth = (r["rss_end"] - r["rss_100"]) / MIB
+        body.append([r["engine"], f"{r['rss_100'] / MIB:.1f} MiB", f"{r['rss_end'] / MIB:.1f} MiB",
+                     f"{growth:+.2f} MiB", duration(r["seconds"])])
+    return _table(["engine", "RSS after 100 steps", "after 2,000", "growth", "per step"], body)
+
+
+def walk_table(rows) -> list:
+    body = []
+    for workload in dict.fromkeys(r["workload"] for r in rows):
+        group = {r["engine"]: r["seconds"] for r in rows if r["workload"] == workload}
+        tensor_ops, direct = group["Tensor-op rules (minigrad)"], group["NumPy-direct rules"]
+        body.append([workload, duration(tensor_ops), duration(direct), ratio(tensor_ops, direct)])
+    return _table(["workload", "backward, Tensor-op rules", "backward, NumPy-direct rules", "ratio"], body) + [
+        "", "Only `loss.backward()` is timed; both variants run on minigrad's engine (benchmarks/direct_rules.py)."]
+
+
+def _check(ok, text) -> str:
+    return f"- {'MET' if ok else 'MISSED'}: {text}"
+
+
+def targets(results: dict) -> list:
+    lines = []
+    for name, limit, torch_limit in (("W1", 2.5, 0.5), ("W3", 2.0, 0.65)):
+        if name in results:
+            by = _by_engine(results[name])
+            mine, numpy, torch = (by.get(e, {}).get("seconds") for e in (MG, NUMPY, TORCH))
+            lines.append(_check(mine / numpy <= limit, f"{name} minigrad {mine / numpy:.2f}x NumPy (target <= {limit}x)"))
+            if torch:
+                lines.append(_check(mine / torch <= torch_limit, f"{name} minigrad {mine / torch:.2f}x PyTorch (target <= {torch_limit}x)"))
+    if "W2" in results:
+        for r in results["W2"]:
+            if r["engine"] != MG or "seconds" not in r:
+                continue
+            numpy = next(n for n in results["W2"] if n["engine"] == NUMPY and n["dtype"] == r["dtype"] and n["malloc"] == r["malloc"])
+            where = f"W2 {r['dtype']}, malloc {r['malloc']}"
+            lines.append(_check(r["seconds"] / numpy["seconds"] <= 1.10, f"{where}: {r['seconds'] / numpy['seconds']:.2f}x NumPy's time (target <= 1.10x)"))
+            if r.get("peak") and numpy.get("peak"):
+                lines.append(_check(r["peak"] / numpy["peak"] <= 1.3, f"{where}: {r['peak'] / numpy['peak']:.2f}x NumPy's peak memory (target <= 1.3x)"))
+    if "W4" in results:
+        cells = {(r["engine"], r["n"]): r.get("seconds") for r in results["W4"]}
+        for n in CHAIN_LENGTHS:
+            mine, torch = cells.get((MG, n)), cells.get((TORCH, n))
+            if mine is None:
+                lines.append(_check(False, f"W4 N={n:,}: minigrad did not complete"))
+            elif torch:
+                lines.append(_check(mine <= torch, f"W4 N={n:,}: minigrad {duration(mine)} per op, PyTorch {duration(torch)} (target <= PyTorch)"))
+        done = cells.get((MG, CHAIN_LENGTHS[-1])) is not None
+        lines.append(_check(done, f"W4: minigrad {'completes' if done else 'does not complete'} a chain of {CHAIN_LENGTHS[-1]:,} ops with the default recursion limit"))
+    if "W5" in results:
+        cells = {(r["shape"], r["op"], r["backward"], r["engine"]): r["seconds"] for r in results["W5"]}
+        for (shape, op, backward, engine), seconds in cells.items():
+            if engine != MG:
+                continue
+            what = f"W5 {op} on {shape}, {'forward + backward' if backward else 'forward'}"
+            if shape == (4,):
+                limit = 12e-6 if backward else 3e-6
+                lines.append(_check(seconds <= limit, f"{what}: {duration(seconds)} (target <= {duration(limit)})"))
+            else:
+                numpy = cells[(shape, op, backward, NUMPY)]
+                lines.append(_check(seconds / numpy <= 1.15, f"{what}: {seconds / numpy:.2f}x NumPy (target <= 1.15x)"))
+    if "W6" in results:
+        for r in results["W6"]:
+            if r["engine"] == MG and "rss_end" in r:
+                growth = (r["rss_end"] - r["rss_100"]) / MIB
+                lines.append(_check(growth <= 2, f"W6: RSS grew {growth:+.2f} MiB from step 100 to step 2,000 (target <= 2 MiB)"))
+    if "walk" in results:
+        for workload in dict.fromkeys(r["workload"] for r in results["walk"]):
+            group = {r["engine"]: r["seconds"] for r in results["walk"] if r["workload"] == workload}
+            share = group["Tensor-op rules (minigrad)"] / group["NumPy-direct rules"]
+            lines.append(_check(share <= 1.2, f"backward walk of {workload}: {share:.2f}x the NumPy-direct rules (target <= 1.20x)"))
+    return lines
