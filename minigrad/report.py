@@ -63,7 +63,8 @@ class Table:
 
 
 class ProgressBar:
-    """A text bar on stderr, redrawn in place (``\\r``) only when it grows by a cell.
+    """A text bar on stderr, redrawn in place (``\\r``) only when it grows by a cell; when the
+    stream is not a terminal (a log file), only the finished bar is written.
 
     >>> import io
     >>> stream = io.StringIO()
@@ -78,11 +79,12 @@ class ProgressBar:
         self.total, self.label, self.width = max(1, total), label, width
         self.stream = sys.stderr if stream is None else stream
         self.done, self.drawn = 0, -1
+        self.interactive = getattr(self.stream, "isatty", lambda: False)()
 
     def update(self, steps: int = 1) -> None:
         self.done = min(self.total, self.done + steps)
         cells = self.width * self.done // self.total
-        if cells != self.drawn:
+        if cells != self.drawn and (self.interactive or self.done == self.total):
             self.drawn = cells
             bar = "#" * cells + "." * (self.width - cells)
             self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
