@@ -36,9 +36,17 @@ def measure(x: np.ndarray, f: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> dic
     """The ranges of f, f' and f'' on the grid, where f' peaks, and the share where it is flat."""
     values = np.unique(d1)
     peak = np.abs(d1).max()
-    return {"f_min": float(f.min()), "f_max": float(f.max()), "d1_min": float(d1.min()), "d1_max": float(d1.max()),
-            "d1_argmax": float(x[np.argmax(d1)]), "d1_values": values.tolist() if len(values) <= 3 else None,
-            "d2_min": float(d2.min()), "d2_max": float(d2.max()), "flat_share": float(np.mean(np.abs(d1) < FLAT * peak))}
+    return {
+        "f_min": float(f.min()),
+        "f_max": float(f.max()),
+        "d1_min": float(d1.min()),
+        "d1_max": float(d1.max()),
+        "d1_argmax": float(x[np.argmax(d1)]),
+        "d1_values": values.tolist() if len(values) <= 3 else None,
+        "d2_min": float(d2.min()),
+        "d2_max": float(d2.max()),
+        "flat_share": float(np.mean(np.abs(d1) < FLAT * peak)),
+    }
 
 
 def run(demo: DemoRun) -> tuple:
@@ -75,7 +83,7 @@ def plot(x: np.ndarray, curves: dict) -> Figure:
         ax.plot(x, d2, "C3", lw=1, ls="--", label="f''")
         ax.set(title=name, ylim=(-1.6, 2.6))
         ax.grid(True, alpha=0.3)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     axes[0].legend(loc="upper left", fontsize=8)
     return fig
@@ -85,9 +93,32 @@ def summary_table(results: dict) -> Table:
     rows = []
     for name, r in results["activations"].items():
         values = "{" + ", ".join(f"{v:g}" for v in r["d1_values"]) + "}" if r["d1_values"] else "continuous"
-        rows.append([name, r["f_min"], r["f_max"], r["d1_min"], r["d1_max"], r["d1_argmax"], values,
-                     r["d2_min"], r["d2_max"], percent(r["flat_share"])])
-    columns = ["activation", "min f", "max f", "min f'", "max f'", "at x", "values of f'", "min f''", "max f''", "flat share"]
+        rows.append(
+            [
+                name,
+                r["f_min"],
+                r["f_max"],
+                r["d1_min"],
+                r["d1_max"],
+                r["d1_argmax"],
+                values,
+                r["d2_min"],
+                r["d2_max"],
+                percent(r["flat_share"]),
+            ]
+        )
+    columns = [
+        "activation",
+        "min f",
+        "max f",
+        "min f'",
+        "max f'",
+        "at x",
+        "values of f'",
+        "min f''",
+        "max f''",
+        "flat share",
+    ]
     return Table(columns, rows)
 
 
@@ -95,14 +126,22 @@ def main(argv=None) -> dict:
     demo = DemoRun(NAME, __doc__, argv)
     results, x, curves = run(demo)
     acts = results["activations"]
-    demo.section("f, f' and f''", (
-        f"Black f, blue f', red dashed f''. The measured largest derivatives: sigmoid' {acts['sigmoid']['d1_max']!r}, "
-        f"tanh' {acts['tanh']['d1_max']!r}; relu' takes the values {acts['relu']['d1_values']}."))
+    demo.section(
+        "f, f' and f''",
+        (
+            f"Black f, blue f', red dashed f''. The measured largest derivatives: sigmoid' {acts['sigmoid']['d1_max']!r}, "
+            f"tanh' {acts['tanh']['d1_max']!r}; relu' takes the values {acts['relu']['d1_values']}."
+        ),
+    )
     demo.figure(plot(x, curves), "activations.png")
     summary = summary_table(results)
-    demo.section("Measured ranges on [-8, 8]", (
-        "'at x' is where f' is largest; 'values of f'' lists them when there are at most three; "
-        "'flat share' is the part of [-8, 8] where |f'| is below 1 % of its largest value."))
+    demo.section(
+        "Measured ranges on [-8, 8]",
+        (
+            "'at x' is where f' is largest; 'values of f'' lists them when there are at most three; "
+            "'flat share' is the part of [-8, 8] where |f'| is below 1 % of its largest value."
+        ),
+    )
     demo.table(summary)
     return demo.finish(results, summary)
 

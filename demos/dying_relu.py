@@ -23,7 +23,10 @@ NAME = "dying-relu"
 SIZES = [2, 32, 32, 32, 3]
 LR, HIGH_LR, HIGH_EPOCHS, BAD_BIAS = 0.01, 0.3, 2, -1.0
 ACTIVATIONS = {
-    "relu": "relu", "leaky relu": "leaky_relu", "prelu": "prelu", "elu": "elu",
+    "relu": "relu",
+    "leaky relu": "leaky_relu",
+    "prelu": "prelu",
+    "elu": "elu",
     "gelu": lambda: nn.GELU(approximate="tanh"),
 }
 CONDITIONS = {
@@ -46,7 +49,11 @@ def census(model, x, y) -> dict:
     with ActivationMonitor(model) as monitor, no_grad():
         accuracy = float(np.mean(model(x).data.argmax(axis=1) == y))
     units = monitor.summary().values()
-    return {"accuracy": accuracy, "dead": [u.dead_fraction for u in units], "never_active": [u.never_active_fraction for u in units]}
+    return {
+        "accuracy": accuracy,
+        "dead": [u.dead_fraction for u in units],
+        "never_active": [u.never_active_fraction for u in units],
+    }
 
 
 def train(model, condition: str, X, y, epochs: int, seed: int, bar) -> dict:
@@ -92,7 +99,7 @@ def plot_dead(runs: dict) -> Figure:
             dead = np.array([h["dead"] for h in r["history"]])
             off = np.array([h["never_active"] for h in r["history"]])
             for layer in range(dead.shape[1]):
-                line, = ax.plot(dead[:, layer], lw=2, label=f"layer {layer + 1} dead")
+                (line,) = ax.plot(dead[:, layer], lw=2, label=f"layer {layer + 1} dead")
                 ax.plot(off[:, layer], ":", color=line.get_color(), label=f"layer {layer + 1} off on every example")
             ax.set(title=f"{activation} — {condition}", ylim=(-0.05, 1.05))
             ax.title.set_fontsize(9)
@@ -122,8 +129,16 @@ def summary_table(runs: dict) -> Table:
         for activation, r in by_activation.items():
             final = r["final"]
             slopes = ", ".join(f"{s:.3f}" for s in r["prelu_slopes"])
-            rows.append([condition, activation, *(percent(d) for d in final["dead"]),
-                         percent(float(np.mean(final["never_active"]))), percent(final["accuracy"]), slopes])
+            rows.append(
+                [
+                    condition,
+                    activation,
+                    *(percent(d) for d in final["dead"]),
+                    percent(float(np.mean(final["never_active"]))),
+                    percent(final["accuracy"]),
+                    slopes,
+                ]
+            )
     layers = [f"dead, layer {i + 1}" for i in range(len(SIZES) - 2)]
     return Table(["condition", "activation", *layers, "off on every example", "accuracy", "prelu slopes"], rows)
 
@@ -134,16 +149,23 @@ def main(argv=None) -> dict:
     runs = results["runs"]
     high = list(CONDITIONS)[1]
     relu = runs[high]["relu"]["final"]
-    demo.section("Dead units through training", (
-        f"Solid: the share of each layer's units that are dead (zero output and zero gradient on all {len(y)} examples). "
-        f"Dotted: units off on every example, which for leaky ReLU, PReLU, ELU and GELU still pass a gradient. "
-        f"With {high}, ReLU ends with {', '.join(percent(d) for d in relu['dead'])} of its layers dead and "
-        f"{percent(relu['accuracy'])} accuracy; a dead unit gets no gradient, so lowering the rate does not bring it back."))
+    demo.section(
+        "Dead units through training",
+        (
+            f"Solid: the share of each layer's units that are dead (zero output and zero gradient on all {len(y)} examples). "
+            f"Dotted: units off on every example, which for leaky ReLU, PReLU, ELU and GELU still pass a gradient. "
+            f"With {high}, ReLU ends with {', '.join(percent(d) for d in relu['dead'])} of its layers dead and "
+            f"{percent(relu['accuracy'])} accuracy; a dead unit gets no gradient, so lowering the rate does not bring it back."
+        ),
+    )
     demo.figure(plot_dead(runs), "dead_fraction.png")
     demo.section("Accuracy", "Accuracy on the whole data set after every epoch, per condition.", key=False)
     demo.figure(plot_accuracy(runs), "accuracy.png")
     summary = summary_table(runs)
-    demo.section("Final state", "Dead units per layer and accuracy after the last epoch; PReLU's learned negative slopes, one per layer (they start at 0.25).")
+    demo.section(
+        "Final state",
+        "Dead units per layer and accuracy after the last epoch; PReLU's learned negative slopes, one per layer (they start at 0.25).",
+    )
     demo.table(summary)
     explain(demo, models[high, "relu"], x, y, high)
     return demo.finish(results, summary)
@@ -151,15 +173,24 @@ def main(argv=None) -> dict:
 
 def explain(demo: DemoRun, model, x, y, condition: str) -> None:
     """diagnose(), why_zero() and the graph of the trained ReLU net."""
-    demo.section(f"diagnose() on the ReLU net after {condition}", "The same measurements in one call, with remedies.", key=False)
+    demo.section(
+        f"diagnose() on the ReLU net after {condition}", "The same measurements in one call, with remedies.", key=False
+    )
     demo.preformatted(str(diagnose(model, x, y, cross_entropy)))
     with record(model) as recording:
         loss = cross_entropy(model(x), y)
     demo.preformatted("why_zero(first layer's weight):\n" + str(why_zero(model.layers[0].weight, loss, recording)))
-    demo.section("The graph, dead units marked", (
-        "One node per layer; each activation's strip has one cell per unit: black for dead, green for alive. "
-        "A dashed border flags a gradient that is exactly zero by the ops' rules."), key=False)
-    demo.graph(draw_graph(loss, recording=recording, mode="layers", title=f"ReLU MLP after {condition}"), "graph_relu_dead.svg")
+    demo.section(
+        "The graph, dead units marked",
+        (
+            "One node per layer; each activation's strip has one cell per unit: black for dead, green for alive. "
+            "A dashed border flags a gradient that is exactly zero by the ops' rules."
+        ),
+        key=False,
+    )
+    demo.graph(
+        draw_graph(loss, recording=recording, mode="layers", title=f"ReLU MLP after {condition}"), "graph_relu_dead.svg"
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,11 @@ def walkthrough() -> tuple:
     """The neuron: every named value's data and gradient, the picture, and gradcheck's verdict."""
     example = neuron()
     graph = draw_graph(example.root, title=example.title)
-    nodes = [{"name": v.tensor.name, "data": v.tensor.item(), "grad": v.grad.item()}
-             for v in trace(example.root).values if v.tensor.name]
+    nodes = [
+        {"name": v.tensor.name, "data": v.tensor.item(), "grad": v.grad.item()}
+        for v in trace(example.root).values
+        if v.tensor.name
+    ]
     leaves = [Tensor(n["data"], requires_grad=True) for n in nodes if n["name"] in ("x1", "x2", "w1", "w2", "b")]
     checked = mg.gradcheck(lambda x1, x2, w1, w2, b: (x1 * w1 + x2 * w2 + b).tanh(), leaves)
     return nodes, graph, checked
@@ -85,19 +88,33 @@ def main(argv=None) -> dict:
     model, X, labels, history = train_moons(demo.seed, steps, bar)
     bar.close()
     results = {"neuron": nodes, "gradcheck": checked, "history": history, "final": history[-1]}
-    demo.section("One neuron", (
-        "Each value box holds its name, data and gradient; each edge is labelled with the op's local "
-        f"derivative, so a gradient is the product along the path. gradcheck against central differences: {checked}."))
+    demo.section(
+        "One neuron",
+        (
+            "Each value box holds its name, data and gradient; each edge is labelled with the op's local "
+            f"derivative, so a gradient is the product along the path. gradcheck against central differences: {checked}."
+        ),
+    )
     demo.graph(graph, "neuron.svg")
     demo.table(Table(["value", "data", "d o / d value"], [[n["name"], n["data"], n["grad"]] for n in nodes]))
     final = history[-1]
-    demo.section("Two moons", (
-        f"After {steps} steps the hinge loss (with its L2 term) is {final['loss']:.4f} and "
-        f"{100 * final['accuracy']:.0f} % of the 100 points are on the right side."))
+    demo.section(
+        "Two moons",
+        (
+            f"After {steps} steps the hinge loss (with its L2 term) is {final['loss']:.4f} and "
+            f"{100 * final['accuracy']:.0f} % of the 100 points are on the right side."
+        ),
+    )
     demo.figure(plot_boundary(model, X, labels), "moons_boundary.png")
     demo.figure(plot_history(history), "moons_training.png")
-    summary = Table(["step", "loss", "accuracy"], [[i + 1, h["loss"], f"{100 * h['accuracy']:.0f} %"]
-                                                   for i, h in enumerate(history) if (i + 1) % max(1, steps // 10) == 0])
+    summary = Table(
+        ["step", "loss", "accuracy"],
+        [
+            [i + 1, h["loss"], f"{100 * h['accuracy']:.0f} %"]
+            for i, h in enumerate(history)
+            if (i + 1) % max(1, steps // 10) == 0
+        ],
+    )
     demo.table(summary)
     return demo.finish(results, summary)
 

@@ -49,10 +49,15 @@ def measure_flow(model, x, y) -> dict:
         cross_entropy(model(x), y).backward()
     flow, units = gradient_flow(model, monitor), monitor.summary().values()
     model.zero_grad()
-    return {"weights": [w.norm for w in flow.weights], "activations": [a.norm for a in flow.activations],
-            "ratio": flow.ratio, "activation_ratio": flow.activation_ratio,
-            "max_derivative": [u.max_derivative for u in units], "mean_derivative": [u.mean_derivative for u in units],
-            "saturated": float(np.mean([u.saturated_fraction for u in units]))}
+    return {
+        "weights": [w.norm for w in flow.weights],
+        "activations": [a.norm for a in flow.activations],
+        "ratio": flow.ratio,
+        "activation_ratio": flow.activation_ratio,
+        "max_derivative": [u.max_derivative for u in units],
+        "mean_derivative": [u.mean_derivative for u in units],
+        "saturated": float(np.mean([u.saturated_fraction for u in units])),
+    }
 
 
 def train(model, x, y, steps: int, bar) -> dict:
@@ -76,7 +81,10 @@ def run(demo: DemoRun) -> tuple:
     samples, steps = (90, 6) if demo.quick else (300, 200)
     X, y = make_spirals(samples, 3, rng=demo.seed)
     x = Tensor(X)
-    results = {"config": {"samples": samples, "steps": steps, "width": WIDTH, "lr": LR, "seed": demo.seed}, "depths": {}}
+    results = {
+        "config": {"samples": samples, "steps": steps, "width": WIDTH, "lr": LR, "seed": demo.seed},
+        "depths": {},
+    }
     for depth in (10, 30):
         bar = demo.progress(len(VARIANTS) * steps, f"training {len(VARIANTS)} variants, {depth} hidden layers")
         runs = results["depths"][depth] = {}
@@ -96,10 +104,17 @@ def compounding(depths: dict) -> list:
     rows = []
     for depth, runs in depths.items():
         r = runs["sigmoid"]
-        rows.append({"depth": depth, "sigmoids_between": depth - 1, "measured_ratio": r["activation_ratio"],
-                     "per_layer": r["activation_ratio"] ** (1 / (depth - 1)),
-                     "max_derivative": max(r["max_derivative"]), "bound": SIGMOID_PEAK ** (depth - 1),
-                     "product_of_mean_derivatives": float(np.prod(r["mean_derivative"][1:]))})
+        rows.append(
+            {
+                "depth": depth,
+                "sigmoids_between": depth - 1,
+                "measured_ratio": r["activation_ratio"],
+                "per_layer": r["activation_ratio"] ** (1 / (depth - 1)),
+                "max_derivative": max(r["max_derivative"]),
+                "bound": SIGMOID_PEAK ** (depth - 1),
+                "product_of_mean_derivatives": float(np.prod(r["mean_derivative"][1:])),
+            }
+        )
     return rows
 
 
@@ -107,14 +122,28 @@ def plot_flow(depths: dict) -> Figure:
     fig = Figure(figsize=(12, 8.5), layout="constrained")
     axes = fig.subplots(2, 2)
     for row, (depth, runs) in zip(axes, depths.items()):
-        for ax, key, what in zip(row, ("activations", "weights"), ("the gradient at each hidden layer's output", "each Linear layer's weight gradient")):
+        for ax, key, what in zip(
+            row,
+            ("activations", "weights"),
+            ("the gradient at each hidden layer's output", "each Linear layer's weight gradient"),
+        ):
             for variant, r in runs.items():
                 norms = np.asarray(r[key])
                 ax.plot(np.arange(1, len(norms) + 1), norms / norms[-1], marker=".", label=variant)
             n = len(runs["sigmoid"][key])
-            ax.plot(np.arange(1, n + 1), SIGMOID_PEAK ** (n - np.arange(1, n + 1)), "k--", lw=2, label="×0.25 per layer (sigmoid' ≤ 0.25)")
-            ax.set(yscale="log", xlabel="layer (1 = next to the input)", ylabel="norm ÷ the last layer's",
-                   title=f"{depth} hidden layers: {what}")
+            ax.plot(
+                np.arange(1, n + 1),
+                SIGMOID_PEAK ** (n - np.arange(1, n + 1)),
+                "k--",
+                lw=2,
+                label="×0.25 per layer (sigmoid' ≤ 0.25)",
+            )
+            ax.set(
+                yscale="log",
+                xlabel="layer (1 = next to the input)",
+                ylabel="norm ÷ the last layer's",
+                title=f"{depth} hidden layers: {what}",
+            )
             ax.grid(True, which="major", alpha=0.3)
     axes[0, 0].legend(fontsize=8)
     return fig
@@ -125,18 +154,39 @@ def plot_losses(depths: dict) -> Figure:
     for ax, (depth, runs) in zip(fig.subplots(1, 2), depths.items()):
         for variant, r in runs.items():
             ax.plot(r["losses"], label=variant)
-        ax.set(xlabel="Adam step (whole data set)", ylabel="cross-entropy", title=f"training loss, {depth} hidden layers")
+        ax.set(
+            xlabel="Adam step (whole data set)", ylabel="cross-entropy", title=f"training loss, {depth} hidden layers"
+        )
         ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     return fig
 
 
 def summary_table(depths: dict) -> Table:
-    rows = [[variant, depth, r["ratio"], r["activation_ratio"], r["activation_ratio"] ** (1 / (depth - 1)),
-             percent(r["saturated"]), r["final_loss"], percent(r["accuracy"])]
-            for depth, runs in depths.items() for variant, r in runs.items()]
-    columns = ["variant", "hidden layers", "weight grad first/last", "activation grad first/last",
-               "per layer", "saturated units", "final loss", "accuracy"]
+    rows = [
+        [
+            variant,
+            depth,
+            r["ratio"],
+            r["activation_ratio"],
+            r["activation_ratio"] ** (1 / (depth - 1)),
+            percent(r["saturated"]),
+            r["final_loss"],
+            percent(r["accuracy"]),
+        ]
+        for depth, runs in depths.items()
+        for variant, r in runs.items()
+    ]
+    columns = [
+        "variant",
+        "hidden layers",
+        "weight grad first/last",
+        "activation grad first/last",
+        "per layer",
+        "saturated units",
+        "final loss",
+        "accuracy",
+    ]
     return Table(columns, rows)
 
 
@@ -145,28 +195,61 @@ def main(argv=None) -> dict:
     results, x, y = run(demo)
     depths, chain = results["depths"], results["compounding"]
     deep = chain[-1]
-    demo.section("How the gradient falls layer by layer", (
-        f"At initialisation, the norm of the gradient at each layer divided by the last layer's, on a log scale. "
-        f"The dashed line falls by 0.25 per layer, sigmoid's largest derivative. With {deep['depth']} sigmoid layers the "
-        f"first hidden layer gets {number(deep['measured_ratio'])} of the last one's gradient, "
-        f"{number(deep['per_layer'])} per layer; with ReLU and He init it gets "
-        f"{number(depths[deep['depth']]['relu, He init']['activation_ratio'])}."))
+    demo.section(
+        "How the gradient falls layer by layer",
+        (
+            f"At initialisation, the norm of the gradient at each layer divided by the last layer's, on a log scale. "
+            f"The dashed line falls by 0.25 per layer, sigmoid's largest derivative. With {deep['depth']} sigmoid layers the "
+            f"first hidden layer gets {number(deep['measured_ratio'])} of the last one's gradient, "
+            f"{number(deep['per_layer'])} per layer; with ReLU and He init it gets "
+            f"{number(depths[deep['depth']]['relu, He init']['activation_ratio'])}."
+        ),
+    )
     demo.figure(plot_flow(depths), "gradient_flow.png")
-    demo.section("The compounding of sigmoid' ≤ 0.25", (
-        "For the plain sigmoid stack: the gradient at the first hidden layer over the last one's (measured), "
-        "against 0.25 to the power of the number of sigmoids between them, and the largest sigmoid' "
-        "measured anywhere in the stack."))
-    demo.table(Table(["hidden layers", "sigmoids between", "measured first/last", "per layer", "0.25^n bound",
-                      "max sigmoid' measured", "product of mean sigmoid'"],
-                     [[c["depth"], c["sigmoids_between"], c["measured_ratio"], c["per_layer"], c["bound"],
-                       c["max_derivative"], c["product_of_mean_derivatives"]] for c in chain]))
+    demo.section(
+        "The compounding of sigmoid' ≤ 0.25",
+        (
+            "For the plain sigmoid stack: the gradient at the first hidden layer over the last one's (measured), "
+            "against 0.25 to the power of the number of sigmoids between them, and the largest sigmoid' "
+            "measured anywhere in the stack."
+        ),
+    )
+    demo.table(
+        Table(
+            [
+                "hidden layers",
+                "sigmoids between",
+                "measured first/last",
+                "per layer",
+                "0.25^n bound",
+                "max sigmoid' measured",
+                "product of mean sigmoid'",
+            ],
+            [
+                [
+                    c["depth"],
+                    c["sigmoids_between"],
+                    c["measured_ratio"],
+                    c["per_layer"],
+                    c["bound"],
+                    c["max_derivative"],
+                    c["product_of_mean_derivatives"],
+                ]
+                for c in chain
+            ],
+        )
+    )
     res, fixed = depths[deep["depth"]]["sigmoid + residual"], depths[deep["depth"]]["sigmoid + residual + layernorm"]
-    demo.section("Training", (
-        f"Cross-entropy on the whole data set at every Adam step, and the final accuracy. With {deep['depth']} layers, "
-        f"sigmoid + residual keeps the gradient (first/last {number(res['activation_ratio'])}) but starts with "
-        f"{percent(res['saturated'])} of its units saturated, as each block adds a positive sigmoid to the sum it "
-        f"passes on, and ends at {percent(res['accuracy'])} accuracy; with LayerNorm inside each block "
-        f"({percent(fixed['saturated'])} saturated) it ends at {percent(fixed['accuracy'])}."))
+    demo.section(
+        "Training",
+        (
+            f"Cross-entropy on the whole data set at every Adam step, and the final accuracy. With {deep['depth']} layers, "
+            f"sigmoid + residual keeps the gradient (first/last {number(res['activation_ratio'])}) but starts with "
+            f"{percent(res['saturated'])} of its units saturated, as each block adds a positive sigmoid to the sum it "
+            f"passes on, and ends at {percent(res['accuracy'])} accuracy; with LayerNorm inside each block "
+            f"({percent(fixed['saturated'])} saturated) it ends at {percent(fixed['accuracy'])}."
+        ),
+    )
     demo.figure(plot_losses(depths), "loss_curves.png")
     summary = summary_table(depths)
     demo.table(summary)
@@ -177,7 +260,11 @@ def main(argv=None) -> dict:
 def explain(demo: DemoRun, x, y) -> None:
     """diagnose() and why_zero() on the 30-layer sigmoid net; the graphs of two 10-layer nets."""
     model = build("sigmoid", 30, demo.seed)
-    demo.section("diagnose() on the 30-layer sigmoid net", "One call: a table per layer and the findings, with remedies.", key=False)
+    demo.section(
+        "diagnose() on the 30-layer sigmoid net",
+        "One call: a table per layer and the findings, with remedies.",
+        key=False,
+    )
     demo.preformatted(str(diagnose(model, x, y, cross_entropy)))
     with record(model) as recording:
         loss = cross_entropy(model(x), y)
@@ -186,11 +273,18 @@ def explain(demo: DemoRun, x, y) -> None:
         model = build(variant, 10, demo.seed)
         with record(model) as recording:
             loss = cross_entropy(model(x), y)
-        demo.section(f"The graph of the 10-layer {variant} net", (
-            "One node per layer, filled by the size of its gradient next to the loss's (log scale); "
-            "a dotted border flags a gradient below 1e-6 of the loss's. Each edge into an activation "
-            "is labelled with the range of its local derivative."), key=False)
-        graph = draw_graph(loss, recording=recording, mode="layers", title=f"10 hidden layers, {variant}, at initialisation")
+        demo.section(
+            f"The graph of the 10-layer {variant} net",
+            (
+                "One node per layer, filled by the size of its gradient next to the loss's (log scale); "
+                "a dotted border flags a gradient below 1e-6 of the loss's. Each edge into an activation "
+                "is labelled with the range of its local derivative."
+            ),
+            key=False,
+        )
+        graph = draw_graph(
+            loss, recording=recording, mode="layers", title=f"10 hidden layers, {variant}, at initialisation"
+        )
         demo.graph(graph, f"graph_{variant.split(',')[0].replace(' ', '_')}_10.svg")
 
 

@@ -15,7 +15,12 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 OUTPUT = DOCS / "demo-output"
 README = DOCS.parent / "README.md"
-README_SECTIONS = ["How the gradient falls layer by layer", "The compounding of sigmoid", "Dead units through training", "Final state"]
+README_SECTIONS = [
+    "How the gradient falls layer by layer",
+    "The compounding of sigmoid",
+    "Dead units through training",
+    "Final state",
+]
 MARKERS = ("<!-- demos:start (written by docs/make_demos.py) -->", "<!-- demos:end -->")
 
 

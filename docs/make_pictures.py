@@ -30,7 +30,9 @@ PICTURES = {
 
 def main() -> None:
     for name, (example, mode) in PICTURES.items():
-        path = render_graph(example.root, IMAGES / f"{name}.png", recording=example.recording, mode=mode, title=example.title)
+        path = render_graph(
+            example.root, IMAGES / f"{name}.png", recording=example.recording, mode=mode, title=example.title
+        )
         print(f"wrote {path.relative_to(IMAGES.parent.parent)}")
 
 

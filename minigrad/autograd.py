@@ -23,8 +23,6 @@ import itertools
 
 import numpy as np
 
-from minigrad.tensor import Tensor
-
 _grad_enabled = True
 
 
@@ -242,7 +240,9 @@ def _matching(ctx, x, g):
     if g is None:
         return None
     if g.shape != x.shape:
-        raise RuntimeError(f"{ctx.name}.backward returned a gradient of shape {g.shape} for an input of shape {x.shape}")
+        raise RuntimeError(
+            f"{ctx.name}.backward returned a gradient of shape {g.shape} for an input of shape {x.shape}"
+        )
     return g if g.dtype == x.dtype else g.to(x.dtype)
 
 
@@ -380,7 +380,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     results = run_backward(outputs, root_grads, _retain(retain_graph, create_graph), create_graph, inputs)
     for i, g in enumerate(results):
         if g is None and not allow_unused:
-            raise RuntimeError(f"grad: input {i} was not used to compute the outputs; pass allow_unused=True to get None for it")
+            raise RuntimeError(
+                f"grad: input {i} was not used to compute the outputs; pass allow_unused=True to get None for it"
+            )
     return results
 
 
@@ -418,3 +420,7 @@ def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
     axes = [*range(extra)] + [extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1]
     summed = grad.sum(axis=tuple(axes))
     return summed if summed.shape == shape else summed.reshape(shape)
+
+
+# NOTE: imported last, like tensor.py's ops, so that either module may be imported first.
+from minigrad.tensor import Tensor  # noqa: E402

@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="minigrad", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run a demo from demos/")
-    demo.add_argument("name", nargs="?", default="all", help="one of: " + ", ".join(available_demos()) + " (default: all)")
+    demo.add_argument(
+        "name", nargs="?", default="all", help="one of: " + ", ".join(available_demos()) + " (default: all)"
+    )
     demo.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the demo")
     _add_draw(commands)
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -40,8 +42,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _add_draw(commands) -> None:
     draw = commands.add_parser("draw", help="draw the gradients of a small example with Graphviz")
-    draw.add_argument("example", choices=["neuron", "mlp", "flags"],
-                      help="micrograd's neuron, an MLP on random data, or a graph showing the four flags")
+    draw.add_argument(
+        "example",
+        choices=["neuron", "mlp", "flags"],
+        help="micrograd's neuron, an MLP on random data, or a graph showing the four flags",
+    )
     draw.add_argument("-o", "--output", default=None, help="picture to write, .svg/.png/.pdf (default: EXAMPLE.svg)")
     draw.add_argument("--activation", default="relu", help="mlp: activation name (relu, sigmoid, tanh, gelu, ...)")
     draw.add_argument("--depth", type=int, default=3, help="mlp: number of hidden layers")
@@ -62,8 +67,14 @@ def _draw(options) -> int:
             example = mlp(options.activation, options.depth, options.width, options.init, options.dead)
         else:
             example = EXAMPLES[options.example]()
-        path = render_graph(example.root, output, recording=example.recording, mode=options.mode,
-                            threshold=options.threshold, title=example.title)
+        path = render_graph(
+            example.root,
+            output,
+            recording=example.recording,
+            mode=options.mode,
+            threshold=options.threshold,
+            title=example.title,
+        )
     except (ValueError, GraphvizNotFound) as error:  # an unknown name, too big a graph, no dot program
         print(f"minigrad draw: {error}", file=sys.stderr)
         return 1

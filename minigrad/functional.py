@@ -165,7 +165,13 @@ def log_softmax(x, axis: int = -1) -> Tensor:
 
 # --- losses (written in losses.py) ------------------------------------------------------------
 
-from minigrad.losses import (  # noqa: E402
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss, huber_loss, l1_loss,
-    mse_loss, nll_loss,
+from minigrad.losses import (  # noqa: E402, F401  (re-exported: F.mse_loss, F.cross_entropy, ...)
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
 )

@@ -95,16 +95,22 @@ class GradcheckReport:
             f"{len(self.failures)} of {self.checked} Jacobian entries disagree"
         )
         if e.kink:
-            text += f"; a kink with left derivative {e.left!r} and right derivative {e.right!r}, and analytic outside them"
+            text += (
+                f"; a kink with left derivative {e.left!r} and right derivative {e.right!r}, and analytic outside them"
+            )
         return text
 
     def __str__(self) -> str:
         lines = [self.message() or f"{self.caller}: all {self.checked} Jacobian entries agree"]
         for e in self.kinks:
             if e.jump:
-                lines.append(f"  jump at {self.where(e)}: the function jumps by {2 * self.eps * e.numeric:.3g}, no derivative; analytic {e.analytic:.6g}")
+                lines.append(
+                    f"  jump at {self.where(e)}: the function jumps by {2 * self.eps * e.numeric:.3g}, no derivative; analytic {e.analytic:.6g}"
+                )
             else:
-                lines.append(f"  kink at {self.where(e)}: left {e.left:.6g}, right {e.right:.6g}, analytic {e.analytic:.6g} ({e.convention})")
+                lines.append(
+                    f"  kink at {self.where(e)}: left {e.left:.6g}, right {e.right:.6g}, analytic {e.analytic:.6g} ({e.convention})"
+                )
         return "\n".join(lines)
 
 
@@ -116,7 +122,9 @@ def _outputs(fn, inputs):
     outputs = _as_tuple(fn(*inputs))
     for k, y in enumerate(outputs):
         if not isinstance(y, Tensor):
-            raise TypeError(f"gradcheck: fn must return a Tensor or a tuple of Tensors; output {k} is {type(y).__name__}")
+            raise TypeError(
+                f"gradcheck: fn must return a Tensor or a tuple of Tensors; output {k} is {type(y).__name__}"
+            )
     return outputs
 
 
@@ -149,7 +157,10 @@ def _numeric_jacobians(fn, inputs, i, eps):
     """The central, left and right difference Jacobians of input ``i`` (outputs, input elements)."""
     here = _flat(_outputs(fn, inputs))[:, None]
     indices = list(np.ndindex(inputs[i].shape))
-    plus, minus = (np.array([_moved(fn, inputs, i, index, step) for index in indices]).reshape(-1, here.size).T for step in (eps, -eps))
+    plus, minus = (
+        np.array([_moved(fn, inputs, i, index, step) for index in indices]).reshape(-1, here.size).T
+        for step in (eps, -eps)
+    )
     return (plus - minus) / (2 * eps), (here - minus) / eps, (plus - here) / eps
 
 
@@ -182,7 +193,9 @@ def _check(fn, inputs, eps, atol, rtol, caller, input_names, output_names=None):
     labels = [(k, index) for k, y in enumerate(outputs) for index in np.ndindex(y.shape)]
     if output_names is None:
         output_names = ["the output"] if len(outputs) == 1 else [f"output {k}" for k in range(len(outputs))]
-    report = GradcheckReport(caller=caller, input_names=input_names, output_names=output_names, eps=eps, atol=atol, rtol=rtol)
+    report = GradcheckReport(
+        caller=caller, input_names=input_names, output_names=output_names, eps=eps, atol=atol, rtol=rtol
+    )
     scored = []
     for i, a in zip(wrt_positions, analytic):
         with enable_grad():
@@ -254,8 +267,12 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, order=1, grad_o
         grad_outputs = tuple(rng.standard_normal(y.shape) for y in outputs)
     seeds = tuple(Tensor(np.array(v, dtype=np.float64), requires_grad=True) for v in _as_tuple(grad_outputs))
     names += [f"grad_outputs[{k}]" for k in range(len(seeds))]
-    gradient_names = [f"the gradient of input {i}" for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    return _check(_vjp_function(fn, len(inputs)), inputs + seeds, eps, atol, rtol, "gradgradcheck", names, gradient_names)
+    gradient_names = [
+        f"the gradient of input {i}" for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad
+    ]
+    return _check(
+        _vjp_function(fn, len(inputs)), inputs + seeds, eps, atol, rtol, "gradgradcheck", names, gradient_names
+    )
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True) -> bool:

@@ -113,10 +113,16 @@ class DemoRun:
     """
 
     def __init__(self, name: str, description: str, argv=None):
-        parser = argparse.ArgumentParser(prog=f"minigrad demo {name}", description=description,
-                                         formatter_class=argparse.RawDescriptionHelpFormatter)
+        parser = argparse.ArgumentParser(
+            prog=f"minigrad demo {name}", description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
         parser.add_argument("--seed", type=int, default=0, help="seed of the data and the models (default 0)")
-        parser.add_argument("--out", type=Path, default=Path("minigrad-out") / name, help=f"output folder (default ./minigrad-out/{name})")
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=Path("minigrad-out") / name,
+            help=f"output folder (default ./minigrad-out/{name})",
+        )
         parser.add_argument("--quick", action="store_true", help="a few seconds' version, for smoke tests")
         options = parser.parse_args(argv)
         self.name, self.seed, self.quick, self.out = name, options.seed, options.quick, options.out
@@ -203,13 +209,17 @@ class DemoRun:
         return page(self.title, "\n".join(body))
 
 
-STYLE = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
-         "img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}"
-         "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}th{background:#f3f3f3}"
-         "pre{background:#f6f6f6;padding:.8em;overflow-x:auto}")
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+    "img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}"
+    "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}th{background:#f3f3f3}"
+    "pre{background:#f6f6f6;padding:.8em;overflow-x:auto}"
+)
 
 
 def page(title: str, body: str) -> str:
     """A self-contained HTML page."""
-    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )

@@ -51,7 +51,17 @@ class Tensor:
     flows through them.
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "_version", "_hooks", "_retains_grad", "name", "__weakref__")
+    __slots__ = (
+        "_data",
+        "grad",
+        "requires_grad",
+        "grad_fn",
+        "_version",
+        "_hooks",
+        "_retains_grad",
+        "name",
+        "__weakref__",
+    )
     # NOTE: make NumPy hand ``array + tensor`` to Tensor.__radd__ instead of looping over the tensor.
     __array_ufunc__ = None
 
@@ -238,8 +248,10 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         # NOTE: float and int checked first: isinstance against the numbers.Real ABC is slow.
-        if type(other) is float or type(other) is int or (
-            isinstance(other, numbers.Real) and not isinstance(other, np.ndarray)
+        if (
+            type(other) is float
+            or type(other) is int
+            or (isinstance(other, numbers.Real) and not isinstance(other, np.ndarray))
         ):
             return Tensor._make(np.array(other, dtype=self._data.dtype))
         return Tensor(other)
@@ -466,7 +478,13 @@ def _array(value):
 
 # NOTE: imported last because every op module needs Tensor defined first.
 from minigrad import autograd  # noqa: E402
-from minigrad.ops import arithmetic, elementwise, reductions  # noqa: E402
+from minigrad.ops import (  # noqa: E402
+    arithmetic,
+    elementwise,
+    reductions,
+    relu_family,
+    sigmoid_family,
+    smooth_relu_family,
+)
 from minigrad.ops import shape as shape_ops  # noqa: E402
-from minigrad.ops import relu_family, sigmoid_family, smooth_relu_family  # noqa: E402
 from minigrad.ops import softmax as softmax_ops  # noqa: E402

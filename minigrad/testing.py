@@ -46,7 +46,9 @@ def shapes(min_dims=0, max_dims=3, min_side=1, max_side=3):
 
 def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3):
     """Tuples of ``num_shapes`` shapes that broadcast together, e.g. ``((2, 1, 3), (4, 1))``."""
-    strategy = hnp.mutually_broadcastable_shapes(num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, max_side=max_side)
+    strategy = hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, max_side=max_side
+    )
     return strategy.map(lambda drawn: drawn.input_shapes)
 
 
@@ -65,7 +67,9 @@ def away_from(points=(), min_distance=1e-3, min_value=-3.0, max_value=3.0, width
 
 
 @st.composite
-def tensors(draw, shape=None, dtype=np.float64, min_value=-3.0, max_value=3.0, avoid=(), min_distance=1e-3, requires_grad=True):
+def tensors(
+    draw, shape=None, dtype=np.float64, min_value=-3.0, max_value=3.0, avoid=(), min_distance=1e-3, requires_grad=True
+):
     """Tensors with a given or drawn shape and dtype, elements in a range and away from ``avoid``.
 
     ``shape`` (a tuple or an int) and ``dtype`` may each be a value or a strategy;
@@ -86,8 +90,19 @@ def tensors(draw, shape=None, dtype=np.float64, min_value=-3.0, max_value=3.0, a
 
 
 def check_gradients(
-    fn, *inputs, num_inputs=1, avoid=(), min_distance=1e-3, min_value=-3.0, max_value=3.0, dtype=np.float64,
-    order=2, max_examples=25, eps=1e-6, atol=1e-5, rtol=1e-3,
+    fn,
+    *inputs,
+    num_inputs=1,
+    avoid=(),
+    min_distance=1e-3,
+    min_value=-3.0,
+    max_value=3.0,
+    dtype=np.float64,
+    order=2,
+    max_examples=25,
+    eps=1e-6,
+    atol=1e-5,
+    rtol=1e-3,
 ):
     """Property-test ``fn``'s gradients (and, with ``order=2``, second derivatives) on drawn inputs.
 
@@ -110,7 +125,9 @@ def check_gradients(
         strategies = [x if isinstance(x, st.SearchStrategy) else tensors(shape=x, **options) for x in inputs]
         drawn = st.tuples(*strategies)
     else:
-        drawn = broadcastable_shapes(num_inputs).flatmap(lambda shapes: st.tuples(*(tensors(shape=s, **options) for s in shapes)))
+        drawn = broadcastable_shapes(num_inputs).flatmap(
+            lambda shapes: st.tuples(*(tensors(shape=s, **options) for s in shapes))
+        )
 
     @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(drawn)

@@ -50,7 +50,7 @@ def check_grad(fn, *inputs, atol=1e-6, rtol=1e-5):
     analytic = _dense(mg.grad(loss(*leaves), leaves, allow_unused=True), arrays)
     for i, (leaf, a) in enumerate(zip(leaves, arrays)):
         np.testing.assert_array_equal(leaf.data, a, err_msg=f"input {i} was modified")
-        numeric = numeric_grad(lambda b: loss(*map(Tensor, _replaced(arrays, i, b))).item(), a)
+        numeric = numeric_grad(lambda b, i=i: loss(*map(Tensor, _replaced(arrays, i, b))).item(), a)
         np.testing.assert_allclose(analytic[i], numeric, atol=atol, rtol=rtol, err_msg=f"d/d input {i}")
 
 
@@ -72,7 +72,7 @@ def check_gradgrad(fn, *inputs, atol=1e-5, rtol=1e-4):
     analytic = _dense(mg.grad(total, leaves, allow_unused=True) if differentiable else [None] * len(leaves), arrays)
     for i, a in enumerate(arrays):
 
-        def s_value(b):
+        def s_value(b, i=i):
             varied = [Tensor(c, requires_grad=True) for c in _replaced(arrays, i, b)]
             return float(s(varied, create_graph=False))
 

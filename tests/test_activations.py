@@ -34,8 +34,11 @@ def values(low, high, avoid=(), width=64):
 
 
 def float_arrays(low, high, avoid=(), dtype=np.float64, max_dims=3):
-    return arrays(dtype, array_shapes(min_dims=0, max_dims=max_dims, max_side=4),
-                  elements=values(low, high, avoid, width=np.dtype(dtype).itemsize * 8))
+    return arrays(
+        dtype,
+        array_shapes(min_dims=0, max_dims=max_dims, max_side=4),
+        elements=values(low, high, avoid, width=np.dtype(dtype).itemsize * 8),
+    )
 
 
 # --- elementwise activations --------------------------------------------------------------------
@@ -238,7 +241,7 @@ def test_softmax_first_and_second_derivatives_match_central_differences(log, xa)
     # Hessian times a direction: d/dx <grad, direction> against differences of the gradient.
     (hessian_direction,) = mg.grad((first * direction).sum(), xt)
     h = 1e-6
-    numeric = ((gradient(x + h * direction)[1].data - gradient(x - h * direction)[1].data) / (2 * h))
+    numeric = (gradient(x + h * direction)[1].data - gradient(x - h * direction)[1].data) / (2 * h)
     np.testing.assert_allclose(hessian_direction.data, numeric, rtol=1e-5, atol=1e-7)
 
 
@@ -253,13 +256,16 @@ def test_softmax_float32_stays_float32(op):
 # --- errors --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda x: x.gelu(approximate="erf"), r"GELU.*approximate must be 'none' or 'tanh', got 'erf'"),
-    (lambda x: x.hardtanh(1.0, -1.0), r"Hardtanh.*min_val \(1.0\) must not exceed max_val \(-1.0\)"),
-    (lambda x: x.celu(alpha=0.0), r"CELU.*alpha must be positive, got 0.0"),
-    (lambda x: x.softplus(beta=0.0), r"Softplus.*beta must be positive, got 0.0"),
-    (lambda x: x.softmax(axis=2), r"Softmax.*axis 2 is out of bounds"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda x: x.gelu(approximate="erf"), r"GELU.*approximate must be 'none' or 'tanh', got 'erf'"),
+        (lambda x: x.hardtanh(1.0, -1.0), r"Hardtanh.*min_val \(1.0\) must not exceed max_val \(-1.0\)"),
+        (lambda x: x.celu(alpha=0.0), r"CELU.*alpha must be positive, got 0.0"),
+        (lambda x: x.softplus(beta=0.0), r"Softplus.*beta must be positive, got 0.0"),
+        (lambda x: x.softmax(axis=2), r"Softmax.*axis 2 is out of bounds"),
+    ],
+)
 def test_bad_parameters_are_named_in_the_error(call, message):
     with pytest.raises(ValueError, match=message):
         call(Tensor([[1.0, -1.0]]))

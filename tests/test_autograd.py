@@ -241,7 +241,9 @@ class WrongShape(mg.Function):
 
 def test_a_backward_rule_returning_the_wrong_shape_is_caught():
     x = Tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"WrongShape.backward returned a gradient of shape \(\) for an input of shape \(2,\)"):
+    with pytest.raises(
+        RuntimeError, match=r"WrongShape.backward returned a gradient of shape \(\) for an input of shape \(2,\)"
+    ):
         WrongShape.apply(x).backward()
 
 

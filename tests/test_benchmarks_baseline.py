@@ -56,6 +56,7 @@ def test_one_sgd_step_of_the_hand_written_network_matches_minigrads():
     linears = [m for m in mine.model if hasattr(m, "weight")]
     for m, (w, b) in zip(linears, by_hand):
         np.testing.assert_allclose(m.weight.numpy(), w, rtol=1e-12)
+        np.testing.assert_allclose(m.bias.numpy(), b, rtol=1e-12)
 
 
 def test_the_linear_op_is_x_w_transpose_plus_b():

@@ -37,8 +37,12 @@ def test_every_demo_writes_its_page_with_every_picture_its_numbers_and_a_summary
 
 def test_the_graph_pictures_are_svg_files(run_all):
     out, _ = run_all
-    for path in ["vanishing/graph_sigmoid_10.svg", "vanishing/graph_relu_10.svg",
-                 "dying-relu/graph_relu_dead.svg", "micrograd/neuron.svg"]:
+    for path in [
+        "vanishing/graph_sigmoid_10.svg",
+        "vanishing/graph_relu_10.svg",
+        "dying-relu/graph_relu_dead.svg",
+        "micrograd/neuron.svg",
+    ]:
         assert (out / path).read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
@@ -105,7 +109,10 @@ def test_the_command_lists_demos_by_their_names_and_runs_all_by_default(monkeypa
     cli.main(["demo", "--quick"])
     cli.main(["demo", "dying-relu", "--seed", "2"])
     assert [(p.rpartition("/")[2], a) for p, a in ran] == [
-        ("all.py", []), ("all.py", ["--quick"]), ("dying_relu.py", ["--seed", "2"])]
+        ("all.py", []),
+        ("all.py", ["--quick"]),
+        ("dying_relu.py", ["--seed", "2"]),
+    ]
 
 
 def test_the_command_names_the_demos_when_the_name_is_unknown(capsys):

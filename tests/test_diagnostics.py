@@ -102,12 +102,15 @@ def test_the_monitor_works_under_no_grad_and_leaves_the_models_graph_alone():
     assert model[0].weight.grad is not None
 
 
-@pytest.mark.parametrize("module, derivative", [
-    (nn.Sigmoid(), lambda x: 1 / (1 + np.exp(-x)) * (1 - 1 / (1 + np.exp(-x)))),
-    (nn.Tanh(), lambda x: 1 - np.tanh(x) ** 2),
-    (nn.ReLU(), lambda x: (x > 0).astype(float)),
-    (nn.LeakyReLU(0.1), lambda x: np.where(x > 0, 1.0, 0.1)),
-])
+@pytest.mark.parametrize(
+    "module, derivative",
+    [
+        (nn.Sigmoid(), lambda x: 1 / (1 + np.exp(-x)) * (1 - 1 / (1 + np.exp(-x)))),
+        (nn.Tanh(), lambda x: 1 - np.tanh(x) ** 2),
+        (nn.ReLU(), lambda x: (x > 0).astype(float)),
+        (nn.LeakyReLU(0.1), lambda x: np.where(x > 0, 1.0, 0.1)),
+    ],
+)
 def test_local_derivative_is_the_elementwise_derivative(module, derivative):
     x = batch()
     np.testing.assert_allclose(local_derivative(module, x), derivative(x.data), atol=1e-12)

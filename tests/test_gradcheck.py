@@ -237,7 +237,9 @@ def test_gradcheck_fails_an_analytic_value_outside_the_one_sided_derivatives():
         gradcheck(ReLUWithBadKink.apply, leaf([-1.0, 0.0, 1.0]))
     message = str(caught.value)
     assert "input 0, element (1,)" in message and "analytic 2.0" in message
-    assert re.search(r"a kink with left derivative 0\.0 and right derivative 1\.0\d*, and analytic outside them", message)
+    assert re.search(
+        r"a kink with left derivative 0\.0 and right derivative 1\.0\d*, and analytic outside them", message
+    )
 
 
 def test_gradcheck_still_fails_a_wrong_gradient_away_from_the_kink():
@@ -294,7 +296,9 @@ def test_gradgradcheck_accepts_and_reports_the_jump_in_the_derivative_at_a_kink(
     assert gradgradcheck(op.apply, x)
     (jump,) = gradcheck_report(op.apply, x, order=2).kinks
     assert jump.jump and not jump.kink and jump.index == (1,) and jump.analytic == 0.0
-    assert "jump at input 0, element (1,) (element (1,) of the gradient of input 0)" in str(gradcheck_report(op.apply, x, order=2))
+    assert "jump at input 0, element (1,) (element (1,) of the gradient of input 0)" in str(
+        gradcheck_report(op.apply, x, order=2)
+    )
 
 
 def test_gradcheck_accepts_a_step_at_its_jump_but_not_a_wrong_slope_beside_it():

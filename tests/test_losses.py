@@ -87,7 +87,9 @@ def test_cross_entropy_label_smoothing_is_a_mix_with_the_uniform_target():
 
 def test_nll_of_log_softmax_is_cross_entropy():
     logits = t(LOGITS)
-    assert F.nll_loss(F.log_softmax(logits, axis=1), CLASSES).item() == pytest.approx(F.cross_entropy(logits, CLASSES).item(), rel=1e-14)
+    assert F.nll_loss(F.log_softmax(logits, axis=1), CLASSES).item() == pytest.approx(
+        F.cross_entropy(logits, CLASSES).item(), rel=1e-14
+    )
 
 
 def test_binary_cross_entropy_clamps_its_logs_at_minus_100():
@@ -140,15 +142,27 @@ def test_regression_losses_of_huge_values_are_finite():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: F.mse_loss(t(X), np.zeros((4, 1))), "mse_loss: target shape \\(4, 1\\) must equal input shape \\(4, 3\\)"),
-        (lambda: F.cross_entropy(t(LOGITS), np.array([0, 1, 2, 3, 4])), "cross_entropy: target holds class indices \\[4\\] outside \\[0, 4\\)"),
+        (
+            lambda: F.mse_loss(t(X), np.zeros((4, 1))),
+            "mse_loss: target shape \\(4, 1\\) must equal input shape \\(4, 3\\)",
+        ),
+        (
+            lambda: F.cross_entropy(t(LOGITS), np.array([0, 1, 2, 3, 4])),
+            "cross_entropy: target holds class indices \\[4\\] outside \\[0, 4\\)",
+        ),
         (lambda: F.cross_entropy(t(LOGITS), np.array([0, -1, 2, 3, 1])), "class indices \\[-1\\]"),
-        (lambda: F.cross_entropy(t(LOGITS), CLASSES[:4]), "target shape \\(4,\\) must be \\(5,\\) for input shape \\(5, 4\\)"),
+        (
+            lambda: F.cross_entropy(t(LOGITS), CLASSES[:4]),
+            "target shape \\(4,\\) must be \\(5,\\) for input shape \\(5, 4\\)",
+        ),
         (lambda: F.cross_entropy(t(LOGITS), CLASSES.astype(float)), "integer class indices, got dtype float64"),
         (lambda: F.cross_entropy(t(LOGITS[0]), CLASSES[:1]), "input must have shape \\(N, C\\), got \\(4,\\)"),
         (lambda: F.cross_entropy(t(LOGITS), CLASSES, label_smoothing=1.5), "label_smoothing must be in \\[0, 1\\]"),
         (lambda: F.nll_loss(t(LOGITS), np.array([9, 0, 0, 0, 0])), "nll_loss: target holds class indices \\[9\\]"),
-        (lambda: F.hinge_loss(t(X), np.zeros((4, 3))), "hinge_loss: target must hold -1 and \\+1 only, got values \\[0.0\\]"),
+        (
+            lambda: F.hinge_loss(t(X), np.zeros((4, 3))),
+            "hinge_loss: target must hold -1 and \\+1 only, got values \\[0.0\\]",
+        ),
         (lambda: F.binary_cross_entropy(t(X), B), "binary_cross_entropy: input must be probabilities in \\[0, 1\\]"),
         (lambda: F.l1_loss(t(X), Y, reduction="avg"), "l1_loss: reduction must be 'mean', 'sum' or 'none', got 'avg'"),
     ],

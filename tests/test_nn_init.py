@@ -16,8 +16,15 @@ def big(shape=(400, 300)):
 
 @pytest.mark.parametrize(
     "nonlinearity, param, gain",
-    [("linear", None, 1.0), ("sigmoid", None, 1.0), ("tanh", None, 5 / 3), ("relu", None, math.sqrt(2)),
-     ("selu", None, 0.75), ("leaky_relu", None, math.sqrt(2 / (1 + 0.01**2))), ("leaky_relu", 0.2, math.sqrt(2 / 1.04))],
+    [
+        ("linear", None, 1.0),
+        ("sigmoid", None, 1.0),
+        ("tanh", None, 5 / 3),
+        ("relu", None, math.sqrt(2)),
+        ("selu", None, 0.75),
+        ("leaky_relu", None, math.sqrt(2 / (1 + 0.01**2))),
+        ("leaky_relu", 0.2, math.sqrt(2 / 1.04)),
+    ],
 )
 def test_calculate_gain_matches_pytorch_table(nonlinearity, param, gain):
     assert init.calculate_gain(nonlinearity, param) == pytest.approx(gain)

@@ -171,13 +171,24 @@ def test_dropout_same_seed_same_mask_and_bad_p_refused():
 X = Tensor([[-2.7, -0.8, -0.3, 0.2, 0.7, 2.4], [4.1, -4.4, 1.3, -1.6, 7.0, 0.05]], requires_grad=True)
 
 ACTIVATIONS = [
-    (nn.Sigmoid(), F.sigmoid), (nn.Tanh(), F.tanh), (nn.ReLU(), F.relu), (nn.ReLU6(), F.relu6),
-    (nn.LeakyReLU(0.1), lambda x: F.leaky_relu(x, 0.1)), (nn.ELU(0.5), lambda x: F.elu(x, 0.5)),
-    (nn.CELU(0.5), lambda x: F.celu(x, 0.5)), (nn.SELU(), F.selu), (nn.GELU(), F.gelu),
-    (nn.GELU("tanh"), lambda x: F.gelu(x, "tanh")), (nn.SiLU(), F.silu), (nn.Mish(), F.mish),
-    (nn.Softplus(2.0, 5.0), lambda x: F.softplus(x, 2.0, 5.0)), (nn.Softsign(), F.softsign),
-    (nn.Hardtanh(-2.0, 2.0), lambda x: F.hardtanh(x, -2.0, 2.0)), (nn.Hardsigmoid(), F.hardsigmoid),
-    (nn.Softmax(dim=0), lambda x: F.softmax(x, axis=0)), (nn.LogSoftmax(dim=1), lambda x: F.log_softmax(x, axis=1)),
+    (nn.Sigmoid(), F.sigmoid),
+    (nn.Tanh(), F.tanh),
+    (nn.ReLU(), F.relu),
+    (nn.ReLU6(), F.relu6),
+    (nn.LeakyReLU(0.1), lambda x: F.leaky_relu(x, 0.1)),
+    (nn.ELU(0.5), lambda x: F.elu(x, 0.5)),
+    (nn.CELU(0.5), lambda x: F.celu(x, 0.5)),
+    (nn.SELU(), F.selu),
+    (nn.GELU(), F.gelu),
+    (nn.GELU("tanh"), lambda x: F.gelu(x, "tanh")),
+    (nn.SiLU(), F.silu),
+    (nn.Mish(), F.mish),
+    (nn.Softplus(2.0, 5.0), lambda x: F.softplus(x, 2.0, 5.0)),
+    (nn.Softsign(), F.softsign),
+    (nn.Hardtanh(-2.0, 2.0), lambda x: F.hardtanh(x, -2.0, 2.0)),
+    (nn.Hardsigmoid(), F.hardsigmoid),
+    (nn.Softmax(dim=0), lambda x: F.softmax(x, axis=0)),
+    (nn.LogSoftmax(dim=1), lambda x: F.log_softmax(x, axis=1)),
     (nn.PReLU(), lambda x: F.prelu(x, Tensor([0.25]))),
 ]
 
@@ -251,7 +262,9 @@ def test_mlp_residual_blocks_wrap_equal_width_hidden_layers_only():
     np.testing.assert_allclose(model(x).numpy(), model.layers[4](h).numpy())
 
 
-@pytest.mark.parametrize("init", ["xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal", "normal"])
+@pytest.mark.parametrize(
+    "init", ["xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal", "normal"]
+)
 def test_mlp_named_init_fills_weights_and_zeroes_biases(init):
     default, model = nn.MLP([3, 5, 2], rng=0), nn.MLP([3, 5, 2], init=init, rng=0)
     assert not np.array_equal(default.layers[0].weight.numpy(), model.layers[0].weight.numpy())

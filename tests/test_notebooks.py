@@ -71,8 +71,11 @@ def outputs(nb, kind: str) -> list:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_the_notebook_runs_from_a_clean_kernel_and_shows_its_graphs_and_plots_inline(path, jupyter_home):
     if shutil.which("dot") is None:
-        pytest.fail("the notebooks draw graphs with Graphviz's `dot` program, which is missing: `./run test` "
-                    "installs it, or run `sudo apt-get install graphviz` (macOS: `brew install graphviz`)", pytrace=False)
+        pytest.fail(
+            "the notebooks draw graphs with Graphviz's `dot` program, which is missing: `./run test` "
+            "installs it, or run `sudo apt-get install graphviz` (macOS: `brew install graphviz`)",
+            pytrace=False,
+        )
     nb, work = execute(path, jupyter_home)
     assert outputs(nb, "error") == []
     assert [o.text for o in outputs(nb, "stream") if o.name == "stderr"] == []  # no warnings either

@@ -146,7 +146,14 @@ def test_matmul_gradients_match_finite_differences(case):
     check_grad(operator.matmul, *case)
 
 
-MATMUL_SHAPES = [((3,), (3,)), ((3,), (3, 2)), ((2, 3), (3,)), ((2, 3), (3, 4)), ((3,), (2, 3, 4)), ((2, 1, 2, 3), (4, 3, 2))]
+MATMUL_SHAPES = [
+    ((3,), (3,)),
+    ((3,), (3, 2)),
+    ((2, 3), (3,)),
+    ((2, 3), (3, 4)),
+    ((3,), (2, 3, 4)),
+    ((2, 1, 2, 3), (4, 3, 2)),
+]
 
 
 @pytest.mark.parametrize("x_shape, y_shape", MATMUL_SHAPES)
@@ -164,8 +171,12 @@ LINEAR_SHAPES = [((3,), (2, 3)), ((4, 3), (2, 3)), ((2, 4, 3), (2, 3))]
 @pytest.mark.parametrize("bias", [True, False])
 def test_linear_of_vectors_matrices_and_batches_matches_finite_differences_to_second_order(x_shape, w_shape, bias):
     rng = np.random.default_rng(0)
-    inputs = [rng.standard_normal(x_shape), rng.standard_normal(w_shape)] + ([rng.standard_normal(w_shape[0])] if bias else [])
-    np.testing.assert_allclose(F.linear(*map(Tensor, inputs)).numpy(), inputs[0] @ inputs[1].T + (inputs[2] if bias else 0))
+    inputs = [rng.standard_normal(x_shape), rng.standard_normal(w_shape)] + (
+        [rng.standard_normal(w_shape[0])] if bias else []
+    )
+    np.testing.assert_allclose(
+        F.linear(*map(Tensor, inputs)).numpy(), inputs[0] @ inputs[1].T + (inputs[2] if bias else 0)
+    )
     check_grad(F.linear, *inputs)
     check_gradgrad(F.linear, *inputs)
 
@@ -206,6 +217,7 @@ def test_where_second_derivatives_match_finite_differences(case):
 
 
 # --- dtypes ---------------------------------------------------------------------------------------
+
 
 def of_x(fn):
     return lambda x, y: fn(x)

@@ -80,7 +80,7 @@ def concatenate_case(draw):
     shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
     axis = draw(st.integers(-len(shape), len(shape) - 1))
     lengths = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
-    parts = [draw(values(shape[:axis % len(shape)] + (n,) + shape[axis % len(shape) + 1 :])) for n in lengths]
+    parts = [draw(values(shape[: axis % len(shape)] + (n,) + shape[axis % len(shape) + 1 :])) for n in lengths]
     return parts, axis
 
 

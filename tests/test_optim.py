@@ -120,10 +120,14 @@ def test_sgd_follows_the_reference_trajectory(kwargs):
 
 @pytest.mark.parametrize("kwargs", ADAM_CASES, ids=str)
 def test_adam_follows_the_reference_trajectory(kwargs):
-    np.testing.assert_allclose(run(lambda ps: optim.Adam(ps, **kwargs)), adam_reference(**kwargs), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        run(lambda ps: optim.Adam(ps, **kwargs)), adam_reference(**kwargs), rtol=1e-12, atol=1e-14
+    )
 
 
-@pytest.mark.parametrize("kwargs", [dict(lr=0.1), dict(lr=0.1, weight_decay=0.3), dict(lr=0.1, weight_decay=0.3, amsgrad=True)], ids=str)
+@pytest.mark.parametrize(
+    "kwargs", [dict(lr=0.1), dict(lr=0.1, weight_decay=0.3), dict(lr=0.1, weight_decay=0.3, amsgrad=True)], ids=str
+)
 def test_adamw_follows_the_reference_trajectory(kwargs):
     expected = adam_reference(decoupled=True, **{"weight_decay": 0.01, **kwargs})
     np.testing.assert_allclose(run(lambda ps: optim.AdamW(ps, **kwargs)), expected, rtol=1e-12, atol=1e-14)
@@ -131,17 +135,26 @@ def test_adamw_follows_the_reference_trajectory(kwargs):
 
 @pytest.mark.parametrize("kwargs", RMSPROP_CASES, ids=str)
 def test_rmsprop_follows_the_reference_trajectory(kwargs):
-    np.testing.assert_allclose(run(lambda ps: optim.RMSprop(ps, **kwargs)), rmsprop_reference(**kwargs), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        run(lambda ps: optim.RMSprop(ps, **kwargs)), rmsprop_reference(**kwargs), rtol=1e-12, atol=1e-14
+    )
 
 
 def test_adamw_differs_from_adam_with_l2_penalty():
-    assert not np.allclose(run(lambda ps: optim.AdamW(ps, lr=0.1, weight_decay=0.5)), run(lambda ps: optim.Adam(ps, lr=0.1, weight_decay=0.5)))
+    assert not np.allclose(
+        run(lambda ps: optim.AdamW(ps, lr=0.1, weight_decay=0.5)),
+        run(lambda ps: optim.Adam(ps, lr=0.1, weight_decay=0.5)),
+    )
 
 
 @pytest.mark.parametrize(
     "make, kwargs",
-    [(optim.SGD, dict(lr=0.05, momentum=0.9, nesterov=True)), (optim.Adam, dict(lr=0.1, amsgrad=True)),
-     (optim.AdamW, dict(lr=0.1)), (optim.RMSprop, dict(lr=0.01, momentum=0.9, centered=True))],
+    [
+        (optim.SGD, dict(lr=0.05, momentum=0.9, nesterov=True)),
+        (optim.Adam, dict(lr=0.1, amsgrad=True)),
+        (optim.AdamW, dict(lr=0.1)),
+        (optim.RMSprop, dict(lr=0.01, momentum=0.9, centered=True)),
+    ],
 )
 def test_matches_torch_when_it_is_installed(make, kwargs):
     torch = pytest.importorskip("torch")
@@ -195,13 +208,15 @@ def test_step_updates_the_array_in_place():
 
 @pytest.mark.parametrize(
     "make, message",
-    [(lambda ps: optim.SGD(ps, lr=-1), "lr, momentum and weight_decay must be >= 0"),
-     (lambda ps: optim.SGD(ps, lr=0.1, nesterov=True), "Nesterov momentum needs momentum > 0"),
-     (lambda ps: optim.Adam(ps, betas=(0.9, 1.0)), "betas must be two numbers in \\[0, 1\\)"),
-     (lambda ps: optim.RMSprop(ps, alpha=2.0), "invalid lr=.*alpha=2.0"),
-     (lambda ps: optim.SGD([], lr=0.1), "empty list of parameters"),
-     (lambda ps: optim.SGD([{"params": ps}, {"params": ps}], lr=0.1), "more than one parameter group"),
-     (lambda ps: optim.SGD([Tensor([1.0])], lr=0.1), "is not a tensor that requires grad")],
+    [
+        (lambda ps: optim.SGD(ps, lr=-1), "lr, momentum and weight_decay must be >= 0"),
+        (lambda ps: optim.SGD(ps, lr=0.1, nesterov=True), "Nesterov momentum needs momentum > 0"),
+        (lambda ps: optim.Adam(ps, betas=(0.9, 1.0)), "betas must be two numbers in \\[0, 1\\)"),
+        (lambda ps: optim.RMSprop(ps, alpha=2.0), "invalid lr=.*alpha=2.0"),
+        (lambda ps: optim.SGD([], lr=0.1), "empty list of parameters"),
+        (lambda ps: optim.SGD([{"params": ps}, {"params": ps}], lr=0.1), "more than one parameter group"),
+        (lambda ps: optim.SGD([Tensor([1.0])], lr=0.1), "is not a tensor that requires grad"),
+    ],
 )
 def test_bad_settings_are_refused_with_the_reason(make, message):
     with pytest.raises((ValueError, TypeError), match=message):
@@ -213,8 +228,11 @@ def test_bad_settings_are_refused_with_the_reason(make, message):
 
 @pytest.mark.parametrize(
     "make",
-    [lambda ps: optim.SGD(ps, lr=0.05, momentum=0.9), lambda ps: optim.Adam(ps, lr=0.1, amsgrad=True),
-     lambda ps: optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True)],
+    [
+        lambda ps: optim.SGD(ps, lr=0.05, momentum=0.9),
+        lambda ps: optim.Adam(ps, lr=0.1, amsgrad=True),
+        lambda ps: optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
+    ],
 )
 def test_resuming_from_a_state_dict_continues_the_same_trajectory(make):
     p = nn.Parameter(START.copy())

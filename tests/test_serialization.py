@@ -86,7 +86,10 @@ def test_scheduler_initial_lr_survives_a_round_trip(tmp_path):
     [
         (lambda s: s.pop("layers.0.bias"), ["missing key 'layers.0.bias'"]),
         (lambda s: s.update(stray=np.zeros(2)), ["unexpected key 'stray'"]),
-        (lambda s: s.update({"layers.3.weight": np.zeros((8, 7))}), ["'layers.3.weight' has shape (8, 7) in the state but (8, 8)"]),
+        (
+            lambda s: s.update({"layers.3.weight": np.zeros((8, 7))}),
+            ["'layers.3.weight' has shape (8, 7) in the state but (8, 8)"],
+        ),
         (
             lambda s: (s.pop("layers.1.running_var"), s.update({"layers.0.weight": np.zeros(3), "x": np.ones(1)})),
             ["missing key 'layers.1.running_var'", "unexpected key 'x'", "'layers.0.weight' has shape (3,)"],

@@ -9,7 +9,14 @@ from minigrad import Tensor
 
 @pytest.mark.parametrize(
     "data, shape",
-    [(3, ()), (2.5, ()), (True, ()), ([1, 2, 3], (3,)), ([[1.0, 2.0], [3.0, 4.0]], (2, 2)), (np.arange(6).reshape(2, 3), (2, 3))],
+    [
+        (3, ()),
+        (2.5, ()),
+        (True, ()),
+        ([1, 2, 3], (3,)),
+        ([[1.0, 2.0], [3.0, 4.0]], (2, 2)),
+        (np.arange(6).reshape(2, 3), (2, 3)),
+    ],
 )
 def test_builds_float64_from_numbers_lists_and_arrays(data, shape):
     t = Tensor(data)

@@ -14,7 +14,6 @@ from minigrad import Function, GradcheckError, Tensor
 from minigrad.testing import away_from, broadcastable_shapes, check_gradients, shapes, tensors
 
 
-
 class Cube(Function):
     """cube(x) = x^3;  cube'(x) = 3 x^2"""
 
@@ -67,7 +66,9 @@ def test_tensors_respect_shape_dtype_range_and_avoided_points(x):
 
 
 @settings(max_examples=30)
-@given(tensors(shape=shapes(min_dims=1, max_dims=2), dtype=st.sampled_from([np.float32, np.float64]), requires_grad=False))
+@given(
+    tensors(shape=shapes(min_dims=1, max_dims=2), dtype=st.sampled_from([np.float32, np.float64]), requires_grad=False)
+)
 def test_tensors_draw_shape_and_dtype_from_strategies(x):
     assert 1 <= x.ndim <= 2 and x.dtype in (np.float32, np.float64) and not x.requires_grad
     assert np.all(np.isfinite(x.data))

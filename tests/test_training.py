@@ -3,12 +3,12 @@ seed gives a bit-identical run. (How long each takes is reported by ``pytest --d
 asserted: this machine is shared.)"""
 
 import numpy as np
-import pytest
 
 import minigrad.functional as F
 import minigrad.nn as nn
 from minigrad import Tensor, no_grad, optim
 from minigrad.data import DataLoader, make_circles, make_moons, make_regression, make_spirals, make_xor
+
 
 def predict(model, X):
     model.eval()
@@ -88,7 +88,9 @@ def test_regression_curve_is_fit():
 def train_with_every_source_of_randomness(seed):
     X, y = make_moons(120, noise=0.2, rng=seed)
     rng = np.random.default_rng(seed)
-    model = nn.Sequential(nn.Linear(2, 16, rng=rng), nn.ReLU(), nn.Dropout(0.2, rng=rng), nn.BatchNorm1d(16), nn.Linear(16, 2, rng=rng))
+    model = nn.Sequential(
+        nn.Linear(2, 16, rng=rng), nn.ReLU(), nn.Dropout(0.2, rng=rng), nn.BatchNorm1d(16), nn.Linear(16, 2, rng=rng)
+    )
     opt = optim.Adam(model.parameters(), lr=0.01)
     for _ in range(3):
         for xb, yb in DataLoader(X, y, batch_size=32, rng=rng):

@@ -20,7 +20,11 @@ def attributes(text):
 
 def nodes(source):
     """Node name -> its attributes, from the DOT source."""
-    return {m[1]: attributes(m[2]) for m in map(NODE.match, source.splitlines()) if m and m[1] not in ("graph", "node", "edge")}
+    return {
+        m[1]: attributes(m[2])
+        for m in map(NODE.match, source.splitlines())
+        if m and m[1] not in ("graph", "node", "edge")
+    }
 
 
 def edges(source):

@@ -53,8 +53,11 @@ def test_the_svg_holds_every_node_filled_as_the_dot_source_asked(tmp_path):
     path = render_graph(graph, tmp_path / "chain.svg")
     assert path.suffix == ".svg" and path.with_suffix(".dot").read_text(encoding="utf-8") == graph.source
     found = svg_nodes(path)
-    asked = {line.split()[0]: line.split('fillcolor="')[1][:7] for line in graph.source.splitlines()
-             if line.strip().startswith("v") and "fillcolor=" in line and " -> " not in line}
+    asked = {
+        line.split()[0]: line.split('fillcolor="')[1][:7]
+        for line in graph.source.splitlines()
+        if line.strip().startswith("v") and "fillcolor=" in line and " -> " not in line
+    }
     assert set(asked) <= set(found)
     for name, colour in asked.items():
         assert found[name][0].lower() == colour.lower(), name

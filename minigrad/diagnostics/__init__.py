@@ -19,6 +19,16 @@ from minigrad.diagnostics.monitor import ActivationMonitor, UnitStats, local_der
 from minigrad.diagnostics.why import Cause, Explanation, why_zero
 
 __all__ = [
-    "gradient_flow", "GradientFlow", "GradStats", "ActivationMonitor", "UnitStats", "local_derivative",
-    "why_zero", "Explanation", "Cause", "diagnose", "Diagnosis", "Finding",
+    "gradient_flow",
+    "GradientFlow",
+    "GradStats",
+    "ActivationMonitor",
+    "UnitStats",
+    "local_derivative",
+    "why_zero",
+    "Explanation",
+    "Cause",
+    "diagnose",
+    "Diagnosis",
+    "Finding",
 ]

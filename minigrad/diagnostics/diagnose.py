@@ -26,15 +26,23 @@ from minigrad.report import Table, number, percent
 from minigrad.viz import stats
 
 REMEDIES = {
-    "vanishing": ["ReLU-family activations (ReLU, leaky ReLU, PReLU, ELU, GELU) instead of sigmoid or tanh",
-                  "He initialisation for the ReLU family, Xavier for sigmoid and tanh",
-                  "residual connections", "normalisation (LayerNorm, BatchNorm)"],
-    "dead": ["leaky ReLU, PReLU, ELU or GELU, which keep a gradient for negative inputs",
-             "a smaller learning rate", "He initialisation with zero biases"],
-    "saturated": ["Xavier initialisation", "normalisation before the activation",
-                  "ReLU-family activations"],
-    "nonfinite": ["a smaller learning rate", "gradient clipping (nn.utils.clip_grad_norm_)",
-                  "inputs and loss free of inf and NaN"],
+    "vanishing": [
+        "ReLU-family activations (ReLU, leaky ReLU, PReLU, ELU, GELU) instead of sigmoid or tanh",
+        "He initialisation for the ReLU family, Xavier for sigmoid and tanh",
+        "residual connections",
+        "normalisation (LayerNorm, BatchNorm)",
+    ],
+    "dead": [
+        "leaky ReLU, PReLU, ELU or GELU, which keep a gradient for negative inputs",
+        "a smaller learning rate",
+        "He initialisation with zero biases",
+    ],
+    "saturated": ["Xavier initialisation", "normalisation before the activation", "ReLU-family activations"],
+    "nonfinite": [
+        "a smaller learning rate",
+        "gradient clipping (nn.utils.clip_grad_norm_)",
+        "inputs and loss free of inf and NaN",
+    ],
 }
 
 
@@ -70,12 +78,18 @@ class Diagnosis:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        return {"loss": self.loss, "table": self.table.to_dict(), "findings": [asdict(f) for f in self.findings],
-                "flow": self.flow.to_dict(), "units": {name: u.to_dict() for name, u in self.units.items()}}
+        return {
+            "loss": self.loss,
+            "table": self.table.to_dict(),
+            "findings": [asdict(f) for f in self.findings],
+            "flow": self.flow.to_dict(),
+            "units": {name: u.to_dict() for name, u in self.units.items()},
+        }
 
 
-def diagnose(model, inputs, targets, loss_fn, vanishing: float = 1e-3, dead: float = 0.25,
-             saturated: float = 0.25) -> Diagnosis:
+def diagnose(
+    model, inputs, targets, loss_fn, vanishing: float = 1e-3, dead: float = 0.25, saturated: float = 0.25
+) -> Diagnosis:
     """Run ``loss_fn(model(inputs), targets)`` forward and backward and report on every layer.
 
     The parameters' ``.grad`` are put back as they were afterwards.
@@ -129,35 +143,60 @@ def _layer_table(model, flow, units) -> Table:
         elif name in units and rows and not rows[-1][3]:
             u = units[name]
             grad = outputs[name].norm if name in outputs else ""
-            rows[-1][3:] = [u.kind, grad, percent(u.active_fraction), percent(u.dead_fraction), percent(u.saturated_fraction)]
-    columns = ["layer", "weight grad norm", "÷ last layer's", "activation", "grad at its output", "active", "dead", "saturated"]
+            rows[-1][3:] = [
+                u.kind,
+                grad,
+                percent(u.active_fraction),
+                percent(u.dead_fraction),
+                percent(u.saturated_fraction),
+            ]
+    columns = [
+        "layer",
+        "weight grad norm",
+        "÷ last layer's",
+        "activation",
+        "grad at its output",
+        "active",
+        "dead",
+        "saturated",
+    ]
     return Table(columns, rows)
 
 
 def _gradient_findings(flow, units, vanishing) -> list:
     bad = [r.layer for r in flow.rows if not np.isfinite(r.norm)]
     if bad:
-        return [Finding("nonfinite", bad, f"inf or NaN in the gradients of {', '.join(bad)}", REMEDIES["nonfinite"], {})]
+        return [
+            Finding("nonfinite", bad, f"inf or NaN in the gradients of {', '.join(bad)}", REMEDIES["nonfinite"], {})
+        ]
     norms = [w.norm for w in flow.weights]
     if len(norms) < 2 or not norms[-1] or flow.ratio >= vanishing:
         return []
     ratio, n, first = flow.ratio, len(norms), flow.weights[0].layer
     numbers = {"ratio": ratio, "linear_layers": n, "per_layer": ratio ** (1 / (n - 1))}
     faded = [w.layer for w in flow.weights if w.norm < vanishing * norms[-1]]
-    message = (f"the first layer ({first}) receives {number(ratio)} of the last layer's weight gradient "
-               f"over {n} Linear layers ({number(numbers['per_layer'])} per layer); {len(faded)} layers get less "
-               f"than {vanishing:g} of it")
+    message = (
+        f"the first layer ({first}) receives {number(ratio)} of the last layer's weight gradient "
+        f"over {n} Linear layers ({number(numbers['per_layer'])} per layer); {len(faded)} layers get less "
+        f"than {vanishing:g} of it"
+    )
     bounded = [u for u in units.values() if u.family == "saturating"]
     if bounded:
         kind, peak = bounded[0].kind, stats.SATURATING[bounded[0].kind.lower()]
-        numbers.update(derivative_max=max(u.max_derivative for u in bounded), derivative_peak=peak,
-                       derivative_mean=float(np.mean([u.mean_derivative for u in bounded])),
-                       first_saturated=bounded[0].saturated_fraction, activation_layers=len(bounded))
-        message += (f"; each of the {len(bounded)} {kind} layers multiplies it by its derivative, at most {number(peak)} "
-                    f"(measured: mean {number(numbers['derivative_mean'])}, max {number(numbers['derivative_max'])}), "
-                    f"so their derivatives alone scale it by at most {number(peak ** len(bounded))}; "
-                    f"{percent(numbers['first_saturated'])} of the "
-                    f"first layer's {kind} units are saturated")
+        numbers.update(
+            derivative_max=max(u.max_derivative for u in bounded),
+            derivative_peak=peak,
+            derivative_mean=float(np.mean([u.mean_derivative for u in bounded])),
+            first_saturated=bounded[0].saturated_fraction,
+            activation_layers=len(bounded),
+        )
+        message += (
+            f"; each of the {len(bounded)} {kind} layers multiplies it by its derivative, at most {number(peak)} "
+            f"(measured: mean {number(numbers['derivative_mean'])}, max {number(numbers['derivative_max'])}), "
+            f"so their derivatives alone scale it by at most {number(peak ** len(bounded))}; "
+            f"{percent(numbers['first_saturated'])} of the "
+            f"first layer's {kind} units are saturated"
+        )
     return [Finding("vanishing", faded, message, REMEDIES["vanishing"], numbers)]
 
 
@@ -166,11 +205,25 @@ def _unit_findings(units, dead, saturated) -> list:
     for index, (name, u) in enumerate(units.items(), start=1):
         numbers = {"units": u.units, "examples": u.examples, "hidden_layer": index}
         if u.family == "relu" and u.dead_fraction >= dead:
-            message = (f"{percent(u.dead_fraction)} of the {u.kind} units of {name} (hidden layer {index}) are dead: "
-                       f"{int(u.dead.sum())} of {u.units} have zero output and zero gradient on all {u.examples} examples")
-            findings.append(Finding("dead", [name], message, REMEDIES["dead"], {**numbers, "dead_fraction": u.dead_fraction}))
+            message = (
+                f"{percent(u.dead_fraction)} of the {u.kind} units of {name} (hidden layer {index}) are dead: "
+                f"{int(u.dead.sum())} of {u.units} have zero output and zero gradient on all {u.examples} examples"
+            )
+            findings.append(
+                Finding("dead", [name], message, REMEDIES["dead"], {**numbers, "dead_fraction": u.dead_fraction})
+            )
         if u.family == "saturating" and u.saturated_fraction >= saturated:
-            message = (f"{percent(u.saturated_fraction)} of the {u.kind} units of {name} (hidden layer {index}) are saturated: "
-                       f"derivative below 1 % of its peak on all {u.examples} examples")
-            findings.append(Finding("saturated", [name], message, REMEDIES["saturated"], {**numbers, "saturated_fraction": u.saturated_fraction}))
+            message = (
+                f"{percent(u.saturated_fraction)} of the {u.kind} units of {name} (hidden layer {index}) are saturated: "
+                f"derivative below 1 % of its peak on all {u.examples} examples"
+            )
+            findings.append(
+                Finding(
+                    "saturated",
+                    [name],
+                    message,
+                    REMEDIES["saturated"],
+                    {**numbers, "saturated_fraction": u.saturated_fraction},
+                )
+            )
     return findings

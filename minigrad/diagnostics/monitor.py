@@ -89,8 +89,16 @@ class UnitStats:
         return float(np.mean(self.active == 0))
 
     def to_dict(self) -> dict:
-        keys = ("units", "examples", "dead_fraction", "saturated_fraction", "active_fraction",
-                "never_active_fraction", "max_derivative", "mean_derivative")
+        keys = (
+            "units",
+            "examples",
+            "dead_fraction",
+            "saturated_fraction",
+            "active_fraction",
+            "never_active_fraction",
+            "max_derivative",
+            "mean_derivative",
+        )
         return {"name": self.name, "kind": self.kind, **{k: getattr(self, k) for k in keys}}
 
 
@@ -122,8 +130,17 @@ class _Tally:
         self.entries += magnitude.size
 
     def result(self, name: str) -> UnitStats:
-        return UnitStats(name, self.kind, self.family, self.examples, self.active / self.examples,
-                         self.dead, self.saturated, self.max_derivative, self.derivative_sum / self.entries)
+        return UnitStats(
+            name,
+            self.kind,
+            self.family,
+            self.examples,
+            self.active / self.examples,
+            self.dead,
+            self.saturated,
+            self.max_derivative,
+            self.derivative_sum / self.entries,
+        )
 
 
 class ActivationMonitor:
@@ -182,7 +199,9 @@ class ActivationMonitor:
 
     def trajectory(self, attribute: str) -> dict:
         """Layer name -> the history of one :class:`UnitStats` attribute, e.g. 'dead_fraction'."""
-        return {name: [getattr(epoch[name], attribute) for epoch in self.history if name in epoch] for name in self.layers}
+        return {
+            name: [getattr(epoch[name], attribute) for epoch in self.history if name in epoch] for name in self.layers
+        }
 
     def remove(self) -> None:
         """Unregister the hooks."""

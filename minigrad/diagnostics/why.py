@@ -65,7 +65,9 @@ class Explanation:
         return {"state": self.state, "relative": self.relative, "causes": [vars(c) for c in self.causes]}
 
 
-def why_zero(tensor, root, recording=None, level: float = stats.SATURATION_LEVEL, threshold: float = 1e-6) -> Explanation:
+def why_zero(
+    tensor, root, recording=None, level: float = stats.SATURATION_LEVEL, threshold: float = 1e-6
+) -> Explanation:
     """Explain why the gradient of ``root`` with respect to ``tensor`` is zero or vanishing.
 
     Parameters
@@ -89,8 +91,10 @@ def why_zero(tensor, root, recording=None, level: float = stats.SATURATION_LEVEL
     """
     order = topological_order([root])
     if any(t.grad_fn is not None and t.grad_fn.released for t in order):
-        raise RuntimeError("why_zero: backward() already freed the graph; call why_zero before "
-                           "loss.backward(), or after loss.backward(retain_graph=True)")
+        raise RuntimeError(
+            "why_zero: backward() already freed the graph; call why_zero before "
+            "loss.backward(), or after loss.backward(retain_graph=True)"
+        )
     traced = trace(root, threshold=threshold, recording=recording)
     values = {v.tensor: v for v in traced.values}
     if not tensor.requires_grad or tensor not in values:
@@ -146,8 +150,11 @@ def _judge(op, edge, level: float, recording) -> Cause | None:
         regime = f"relu input {'at most ' if inputs.size > 1 else ''}{number(numbers['max_input'])}"
     elif family == "saturating":
         kind, numbers = "saturated", {"min_abs_input": float(np.abs(inputs).min())}
-        regime = (f"{name} input {number(float(inputs.flat[0]))}" if inputs.size == 1
-                  else f"{name} input at least {number(numbers['min_abs_input'])} in size")
+        regime = (
+            f"{name} input {number(float(inputs.flat[0]))}"
+            if inputs.size == 1
+            else f"{name} input at least {number(numbers['min_abs_input'])} in size"
+        )
     else:
         kind, numbers = "tiny", {"max_local": float(np.abs(edge.local[..., blocked]).max())}
         regime = f"{name} derivative at most {number(numbers['max_local'])}"
@@ -182,10 +189,14 @@ def _product(root, target, leads) -> list:
             continue
         peak = stats.SATURATING.get(name.lower())
         bound = f", each at most {number(peak)}" if peak is not None else ""
-        message = (f"product of {g['count']} {name} derivatives{bound} (measured max {number(g['max_local'])}): "
-                   f"together they scale the gradient by {number(g['product'])}, "
-                   f"{number(g['product'] ** (1 / g['count']))} per op")
-        others = [f"{n} ×{number(o['product'])}" for n, o in groups.items() if n != name and abs(o["product"] - 1) > 1e-6]
+        message = (
+            f"product of {g['count']} {name} derivatives{bound} (measured max {number(g['max_local'])}): "
+            f"together they scale the gradient by {number(g['product'])}, "
+            f"{number(g['product'] ** (1 / g['count']))} per op"
+        )
+        others = [
+            f"{n} ×{number(o['product'])}" for n, o in groups.items() if n != name and abs(o["product"] - 1) > 1e-6
+        ]
         if others:
             message += "; the other ops on the path: " + ", ".join(others)
         numbers = {"ops": g["count"], "product": g["product"], "max_local": g["max_local"], "bound": peak}

@@ -164,8 +164,20 @@ class LogSoftmax(Softmax):
 
 
 ACTIVATIONS = {
-    "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "relu6": ReLU6, "leaky_relu": LeakyReLU,
-    "prelu": PReLU, "elu": ELU, "celu": CELU, "selu": SELU, "gelu": GELU, "silu": SiLU,
-    "mish": Mish, "softplus": Softplus, "softsign": Softsign, "hardtanh": Hardtanh,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "relu6": ReLU6,
+    "leaky_relu": LeakyReLU,
+    "prelu": PReLU,
+    "elu": ELU,
+    "celu": CELU,
+    "selu": SELU,
+    "gelu": GELU,
+    "silu": SiLU,
+    "mish": Mish,
+    "softplus": Softplus,
+    "softsign": Softsign,
+    "hardtanh": Hardtanh,
     "hardsigmoid": Hardsigmoid,
 }

@@ -26,10 +26,18 @@ class Canvas:
     """A Digraph being drawn, with one cluster per module call (nested as the calls were)."""
 
     def __init__(self, title: str, rankdir: str):
-        self.graph = graphviz.Digraph("minigrad", graph_attr={
-            "rankdir": rankdir, "label": title, "labelloc": "t", "fontname": style.FONT,
-            "fontsize": "16", "nodesep": "0.25", "ranksep": "0.35",
-        })
+        self.graph = graphviz.Digraph(
+            "minigrad",
+            graph_attr={
+                "rankdir": rankdir,
+                "label": title,
+                "labelloc": "t",
+                "fontname": style.FONT,
+                "fontsize": "16",
+                "nodesep": "0.25",
+                "ranksep": "0.35",
+            },
+        )
         self.graph.attr("node", fontname=style.FONT, fontsize="11", margin="0.12,0.05")
         self.graph.attr("edge", fontname=style.FONT, fontsize="10", arrowsize="0.6")
         self._clusters: dict = {}
@@ -54,7 +62,9 @@ class Canvas:
             kind = type(missing.module).__name__
             label = f"{missing.label} · {kind}" if missing.name else missing.label
             cluster = graphviz.Digraph(name=f"cluster_{len(self._clusters)}")
-            cluster.attr(label=label, style="rounded", color="#9a9a9a", fontcolor="#555555", labeljust="l", fontsize="11")
+            cluster.attr(
+                label=label, style="rounded", color="#9a9a9a", fontcolor="#555555", labeljust="l", fontsize="11"
+            )
             self._clusters[missing] = cluster
             missing = missing.parent
         return self._clusters[call]
@@ -99,8 +109,15 @@ def consumers_of(trace) -> dict:
 
 def op_node(op) -> dict:
     """An op: a small grey ellipse named by its Function class."""
-    return {"label": op.name, "shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee",
-            "color": "#888888", "fontsize": "10", "height": "0.3"}
+    return {
+        "label": op.name,
+        "shape": "ellipse",
+        "style": "filled",
+        "fillcolor": "#eeeeee",
+        "color": "#888888",
+        "fontsize": "10",
+        "height": "0.3",
+    }
 
 
 def placement(value, consumers):
@@ -127,8 +144,13 @@ def value_node(value, trace, recording) -> dict:
     state = value.state or "ok"
     colour = style.fill(relative, state) if value.grad is not None else "#fafafa"
     label = scalar_label(value, recording) if value.tensor.size == 1 else tensor_label(value, trace, recording)
-    return {"label": label, "shape": SHAPES[value.role], "fillcolor": colour, "fontcolor": style.ink(colour),
-            **style.node_style(state, "rounded" if SHAPES[value.role] == "box" else "")}
+    return {
+        "label": label,
+        "shape": SHAPES[value.role],
+        "fillcolor": colour,
+        "fontcolor": style.ink(colour),
+        **style.node_style(state, "rounded" if SHAPES[value.role] == "box" else ""),
+    }
 
 
 def _mark_row(value, colspan: int = 1) -> str:
@@ -152,10 +174,12 @@ def _number(x: float) -> str:
 def tensor_label(value, trace, recording) -> str:
     """Name, shape and dtype; summaries of data and gradient; the state's mark; the unit strip."""
     tensor = value.tensor
-    rows = [f"<B>{text(title_of(value, recording))}</B>",
-            f"{text(tensor.shape)} {tensor.dtype}",
-            "data " + text(stats.data_summary(tensor.data)),
-            text(stats.grad_summary(value.grad))]
+    rows = [
+        f"<B>{text(title_of(value, recording))}</B>",
+        f"{text(tensor.shape)} {tensor.dtype}",
+        "data " + text(stats.data_summary(tensor.data)),
+        text(stats.grad_summary(value.grad)),
+    ]
     if value.grad is not None:
         rows.append(meter(stats.rms(value.grad) / trace.scale))
     body = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows) + _mark_row(value)
@@ -169,8 +193,10 @@ def meter(relative: float) -> str:
     readable without colour."""
     filled = max(1, round(METER_WIDTH * style.position(relative)))
     empty = f'<TD WIDTH="{METER_WIDTH - filled}" HEIGHT="5" FIXEDSIZE="TRUE"></TD>' if filled < METER_WIDTH else ""
-    return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" COLOR="#555555"><TR>'
-            f'<TD BGCOLOR="#333333" WIDTH="{filled}" HEIGHT="5" FIXEDSIZE="TRUE"></TD>{empty}</TR></TABLE>')
+    return (
+        f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" COLOR="#555555"><TR>'
+        f'<TD BGCOLOR="#333333" WIDTH="{filled}" HEIGHT="5" FIXEDSIZE="TRUE"></TD>{empty}</TR></TABLE>'
+    )
 
 
 def unit_row(units: np.ndarray) -> str:
@@ -182,11 +208,17 @@ def unit_row(units: np.ndarray) -> str:
         cells = [(stats.UNIT_STATES[i], width) for i in units]
     else:
         cells = [(state, max(2, round(STRIP_WIDTH * n / len(units)))) for state, n in counts.items() if n]
-    strip = "".join(f'<TD BGCOLOR="{style.UNIT_FILL[s]}" WIDTH="{w}" HEIGHT="12" FIXEDSIZE="TRUE"></TD>' for s, w in cells)
-    summary = "<BR/>".join(f"{n} {state}" if state == "alive" else f"<B>{n} {state}</B>" for state, n in counts.items() if n)
-    return (f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>'
-            f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="0" COLOR="#555555"><TR>{strip}</TR></TABLE>'
-            f'</TD><TD> </TD><TD><FONT POINT-SIZE="10">{summary}</FONT></TD></TR></TABLE>')
+    strip = "".join(
+        f'<TD BGCOLOR="{style.UNIT_FILL[s]}" WIDTH="{w}" HEIGHT="12" FIXEDSIZE="TRUE"></TD>' for s, w in cells
+    )
+    summary = "<BR/>".join(
+        f"{n} {state}" if state == "alive" else f"<B>{n} {state}</B>" for state, n in counts.items() if n
+    )
+    return (
+        f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>'
+        f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="0" COLOR="#555555"><TR>{strip}</TR></TABLE>'
+        f'</TD><TD> </TD><TD><FONT POINT-SIZE="10">{summary}</FONT></TD></TR></TABLE>'
+    )
 
 
 def local_label(edge) -> str:

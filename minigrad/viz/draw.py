@@ -10,9 +10,19 @@ from minigrad.viz.trace import trace, walk
 MODES = ("auto", "ops", "layers")
 
 
-def draw_graph(root, *, gradient=None, recording=None, mode: str = "auto", threshold: float = 1e-6,
-               max_nodes: int = 400, auto_nodes: int = 80, rankdir: str | None = None,
-               legend: bool = True, title: str | None = None) -> graphviz.Digraph:
+def draw_graph(
+    root,
+    *,
+    gradient=None,
+    recording=None,
+    mode: str = "auto",
+    threshold: float = 1e-6,
+    max_nodes: int = 400,
+    auto_nodes: int = 80,
+    rankdir: str | None = None,
+    legend: bool = True,
+    title: str | None = None,
+) -> graphviz.Digraph:
     """Draw everything that led to ``root``, coloured by where the gradient goes to zero.
 
     The graph must still be there (draw before ``root.backward()``, or after

@@ -42,8 +42,15 @@ def neuron() -> Example:
     return Example(o, None, "micrograd's neuron: o = tanh(x1 w1 + x2 w2 + b)")
 
 
-def mlp(activation: str = "relu", depth: int = 3, width: int = 8, init: str | None = None,
-        dead: int = 0, batch: int = 16, seed: int = 0) -> Example:
+def mlp(
+    activation: str = "relu",
+    depth: int = 3,
+    width: int = 8,
+    init: str | None = None,
+    dead: int = 0,
+    batch: int = 16,
+    seed: int = 0,
+) -> Example:
     """A regression MLP of ``depth`` hidden layers on random data, and its mean squared error.
 
     Parameters
@@ -84,6 +91,7 @@ def flags() -> Example:
     e^-120 is below float32's range (underflow); ``c`` a chain of six products by 0.05 (vanishing,
     8 orders down); ``d`` a square root at 0, whose derivative is infinite (NaN / inf).
     """
+
     def leaf(value, name):
         return Tensor(np.array([value], dtype=np.float32), requires_grad=True, name=name)
 

@@ -31,7 +31,9 @@ def draw_layers(trace, recording, title: str, rankdir: str, legend: bool, max_no
     loose_ops = [op for op in trace.ops if op.output not in folded]
     count = len(members) + len(loose_values) + len(loose_ops)
     if count > max_nodes:
-        raise ValueError(f"draw_graph: even mode='layers' gives {count} nodes, more than max_nodes={max_nodes}; raise max_nodes")
+        raise ValueError(
+            f"draw_graph: even mode='layers' gives {count} nodes, more than max_nodes={max_nodes}; raise max_nodes"
+        )
 
     def key_of(value):
         return keys[folded[value]] if value in folded else value.key
@@ -98,9 +100,11 @@ def layer_node(call, output, params, trace, recording) -> dict:
     state = output.state or "ok"
     colour = style.fill(relative, state)
     kind = type(call.module).__name__
-    rows = [f"<B>{text(call.label)}</B> · {kind}",
-            f"out {text(output.tensor.shape)} {text(stats.data_summary(output.tensor.data))}",
-            text(stats.grad_summary(output.grad))]
+    rows = [
+        f"<B>{text(call.label)}</B> · {kind}",
+        f"out {text(output.tensor.shape)} {text(stats.data_summary(output.tensor.data))}",
+        text(stats.grad_summary(output.grad)),
+    ]
     for param in params:
         name = recording.param_names.get(param.tensor, "param").rpartition(".")[2]
         rows.append(f"{text(name)}: {text(stats.grad_summary(param.grad))}")
@@ -113,5 +117,10 @@ def layer_node(call, output, params, trace, recording) -> dict:
         rows.append(dot.unit_row(output.units))
     body = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
     label = f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
-    return {"label": label, "shape": "box", "fillcolor": colour, "fontcolor": style.ink(colour),
-            **style.node_style(state, "rounded")}
+    return {
+        "label": label,
+        "shape": "box",
+        "fillcolor": colour,
+        "fontcolor": style.ink(colour),
+        **style.node_style(state, "rounded"),
+    }

@@ -30,7 +30,17 @@ SATURATING = {"sigmoid": 0.25, "tanh": 1.0, "hardtanh": 1.0, "hardsigmoid": 1 / 
 # Ops whose true derivative is 0 nowhere (or at isolated points only, as silu's and gelu's):
 # a computed 0 is rounding, as in their tails.
 NEVER_ZERO = frozenset(SATURATING) - {"hardtanh", "hardsigmoid"} | {
-    "exp", "log", "sqrt", "softplus", "logsigmoid", "elu", "selu", "celu", "silu", "gelu", "mish",
+    "exp",
+    "log",
+    "sqrt",
+    "softplus",
+    "logsigmoid",
+    "elu",
+    "selu",
+    "celu",
+    "silu",
+    "gelu",
+    "mish",
 }
 SATURATION_LEVEL = 0.01
 

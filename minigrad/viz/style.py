@@ -116,14 +116,25 @@ def legend_label(threshold: float) -> str:
         colour = fill(threshold / 10, state)
         cell = LEGEND_CELL[state].format(colour=colour, ink=ink(colour), mark=text(mark))
         rows.append(f'<TR><TD COLSPAN="{span}" BORDER="0" ALIGN="LEFT">{cell}</TD></TR>')
-        rows.append(f'<TR><TD COLSPAN="{span}" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">{text(STATE_MEANING[state])}</FONT></TD></TR>')
-    units = "".join(f'<TD BGCOLOR="{c}" WIDTH="12"> </TD><TD BORDER="0" ALIGN="LEFT">{name} </TD>' for name, c in UNIT_FILL.items())
-    rows.append(f'<TR><TD COLSPAN="{span}" BORDER="0" ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2">'
-                f'<TR><TD BORDER="0">units over the batch:</TD>{units}</TR></TABLE></TD></TR>')
-    notes = (f"vanishing: below {threshold:g} of the root",
-             "edge width and colour: the gradient sent back",
-             "edge label: × local derivative, or rms gain")
-    rows += [f'<TR><TD COLSPAN="{span}" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="10">{text(n)}</FONT></TD></TR>' for n in notes]
+        rows.append(
+            f'<TR><TD COLSPAN="{span}" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">{text(STATE_MEANING[state])}</FONT></TD></TR>'
+        )
+    units = "".join(
+        f'<TD BGCOLOR="{c}" WIDTH="12"> </TD><TD BORDER="0" ALIGN="LEFT">{name} </TD>' for name, c in UNIT_FILL.items()
+    )
+    rows.append(
+        f'<TR><TD COLSPAN="{span}" BORDER="0" ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2">'
+        f'<TR><TD BORDER="0">units over the batch:</TD>{units}</TR></TABLE></TD></TR>'
+    )
+    notes = (
+        f"vanishing: below {threshold:g} of the root",
+        "edge width and colour: the gradient sent back",
+        "edge label: × local derivative, or rms gain",
+    )
+    rows += [
+        f'<TR><TD COLSPAN="{span}" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="10">{text(n)}</FONT></TD></TR>'
+        for n in notes
+    ]
     return f'<<TABLE BORDER="1" COLOR="#888888" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" STYLE="rounded">{"".join(rows)}</TABLE>>'
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from minigrad.autograd import grad as autograd_grad
 from minigrad.autograd import call_backward, no_grad, topological_order
+from minigrad.autograd import grad as autograd_grad
 from minigrad.nn.module import Parameter
 from minigrad.tensor import Tensor
 from minigrad.viz import stats
@@ -139,7 +139,9 @@ def trace(root: Tensor, gradient=None, threshold: float = 1e-6, recording=None) 
     root_grad = None if gradient is None else (Tensor(gradient, dtype=root.dtype),)
     # NOTE: quiet about inf and NaN: the picture flags them where they arise.
     with np.errstate(all="ignore"):
-        grads = autograd_grad(root, [v.tensor for v in needing], grad_outputs=root_grad, retain_graph=True, allow_unused=True)
+        grads = autograd_grad(
+            root, [v.tensor for v in needing], grad_outputs=root_grad, retain_graph=True, allow_unused=True
+        )
     for value, g in zip(needing, grads):
         value.grad = None if g is None else g.data
         value.underflowed = np.zeros(value.tensor.shape, dtype=bool)
