@@ -35,7 +35,9 @@ class Linear(arithmetic.Linear):
         g = grad._data
         x, weight, bias = (t._data for t in ctx.inputs)
         needs = ctx.needs_input_grad
-        return _wrap(g @ weight if needs[0] else None, g.T @ x if needs[1] else None, g.sum(axis=0) if needs[2] else None)
+        return _wrap(
+            g @ weight if needs[0] else None, g.T @ x if needs[1] else None, g.sum(axis=0) if needs[2] else None
+        )
 
 
 class Tanh(sigmoid_family.Tanh):
@@ -64,8 +66,10 @@ class Sub(arithmetic.Sub):
     def backward(ctx, grad):
         x, y = ctx.inputs
         g = grad._data
-        return _wrap(_sum_to(g, x.shape) if ctx.needs_input_grad[0] else None,
-                     -_sum_to(g, y.shape) if ctx.needs_input_grad[1] else None)
+        return _wrap(
+            _sum_to(g, x.shape) if ctx.needs_input_grad[0] else None,
+            -_sum_to(g, y.shape) if ctx.needs_input_grad[1] else None,
+        )
 
 
 class Mul(arithmetic.Mul):
@@ -73,8 +77,10 @@ class Mul(arithmetic.Mul):
     def backward(ctx, grad):
         x, y = ctx.inputs
         g = grad._data
-        return _wrap(_sum_to(g * y._data, x.shape) if ctx.needs_input_grad[0] else None,
-                     _sum_to(g * x._data, y.shape) if ctx.needs_input_grad[1] else None)
+        return _wrap(
+            _sum_to(g * y._data, x.shape) if ctx.needs_input_grad[0] else None,
+            _sum_to(g * x._data, y.shape) if ctx.needs_input_grad[1] else None,
+        )
 
 
 class Mean(reductions.Mean):

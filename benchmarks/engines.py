@@ -34,8 +34,12 @@ class NumPyByHand:
 
     def op(self, name, a, b, g, backward):
         """Forward (and the hand-written backward) of one elementwise op."""
-        forward = {"add": lambda: a + b, "mul": lambda: a * b, "tanh": lambda: np.tanh(a),
-                   "relu": lambda: np.maximum(a, 0)}[name]
+        forward = {
+            "add": lambda: a + b,
+            "mul": lambda: a * b,
+            "tanh": lambda: np.tanh(a),
+            "relu": lambda: np.maximum(a, 0),
+        }[name]
         if not backward:
             return forward
 
@@ -127,7 +131,9 @@ class PyTorch:
                 linear.bias.copy_(torch.from_numpy(b))
             layers.append(linear)
             if i < len(params) - 1:
-                layers.append({"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}[spec.activation]())
+                layers.append(
+                    {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}[spec.activation]()
+                )
         model = torch.nn.Sequential(*layers)
         opt = torch.optim.SGD(model.parameters(), lr=spec.lr)
         x, target = torch.from_numpy(x), torch.from_numpy(target)
@@ -275,7 +281,9 @@ class HIPSAutograd:
         import autograd.numpy as anp
 
         flat = [a.copy() for w, b in params for a in (w, b)]
-        activate = {"tanh": anp.tanh, "relu": lambda z: anp.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + anp.exp(-z))}[spec.activation]
+        activate = {"tanh": anp.tanh, "relu": lambda z: anp.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + anp.exp(-z))}[
+            spec.activation
+        ]
         rows = np.arange(spec.batch)
 
         def loss(flat):

@@ -35,20 +35,23 @@ def limit_threads(threads: int) -> None:
 def blas_description() -> str:
     """Which BLAS NumPy runs, its kernel (architecture) and threads, as threadpoolctl reports it."""
     try:
-        from threadpoolctl import threadpool_info
-
         import numpy  # noqa: F401  (loads its BLAS so that threadpoolctl can see it)
+        from threadpoolctl import threadpool_info
     except ImportError:
         return "unknown (install threadpoolctl)"
     parts = []
     for pool in threadpool_info():
         if pool.get("user_api") == "blas":
-            parts.append(f"{pool['internal_api']} {pool.get('version')} kernel {pool.get('architecture')}, "
-                         f"{pool['num_threads']} thread(s), {os.path.basename(pool['filepath'])}")
+            parts.append(
+                f"{pool['internal_api']} {pool.get('version')} kernel {pool.get('architecture')}, "
+                f"{pool['num_threads']} thread(s), {os.path.basename(pool['filepath'])}"
+            )
     return "; ".join(parts) or "none found"
 
 
-def time_interleaved(candidates: dict, repeats: int, block: float = 0.02, warmup: int = 2, self_timed: bool = False) -> dict:
+def time_interleaved(
+    candidates: dict, repeats: int, block: float = 0.02, warmup: int = 2, self_timed: bool = False
+) -> dict:
     """Median seconds per call of each zero-argument function, measured in rounds that take every
     candidate in turn (starting one further along each round), so slow drifts of the machine hit
     all of them alike. Each measurement times enough calls to last about ``block`` seconds.
@@ -64,7 +67,7 @@ def time_interleaved(candidates: dict, repeats: int, block: float = 0.02, warmup
     samples = {name: [] for name in candidates}
     names = list(candidates)
     for round_ in range(repeats):
-        for name in names[round_ % len(names):] + names[: round_ % len(names)]:
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
             fn, n = candidates[name], counts[name]
             gc.collect()
             if self_timed:

@@ -50,7 +50,9 @@ def make_problem(spec: MLPSpec, seed: int = 0) -> tuple:
     params = []
     for n_in, n_out in zip(spec.sizes[:-1], spec.sizes[1:]):
         bound = 1 / np.sqrt(n_in)
-        params.append((rng.uniform(-bound, bound, (n_out, n_in)).astype(dtype), rng.uniform(-bound, bound, n_out).astype(dtype)))
+        params.append(
+            (rng.uniform(-bound, bound, (n_out, n_in)).astype(dtype), rng.uniform(-bound, bound, n_out).astype(dtype))
+        )
     if spec.sizes[0] == 2 and spec.loss == "mse":
         x, labels = moons(spec.batch, rng)
         target = labels[:, None]

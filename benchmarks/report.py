@@ -33,8 +33,10 @@ def _by_engine(rows) -> dict:
 
 def training_table(rows) -> list:
     numpy = _by_engine(rows).get(NUMPY, {}).get("seconds")
-    body = [[r["engine"], duration(r.get("seconds")), ratio(r.get("seconds"), numpy) if "seconds" in r else r["note"]]
-            for r in rows]
+    body = [
+        [r["engine"], duration(r.get("seconds")), ratio(r.get("seconds"), numpy) if "seconds" in r else r["note"]]
+        for r in rows
+    ]
     return _table(["engine", "per step", "× NumPy"], body)
 
 
@@ -50,12 +52,26 @@ def medium_table(rows) -> list:
                 body.append([dtype, malloc, r["engine"], "-", "-", "-", r["note"]])
                 continue
             peak = "-" if r.get("peak") is None else f"{r['peak'] / MIB:.1f} MiB"
-            body.append([dtype, malloc, r["engine"], duration(r["seconds"]), ratio(r["seconds"], numpy.get("seconds")),
-                         peak, ratio(r.get("peak"), numpy.get("peak"))])
-    notes = ["", "Peak memory: the highest resident memory while building and training, above the process's "
-             "resident memory after importing the engine. \"keep freed memory\": the worker runs with "
-             "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824, so glibc keeps freed "
-             "multi-MB arrays instead of returning them to the OS (each fresh one page-faults)."]
+            body.append(
+                [
+                    dtype,
+                    malloc,
+                    r["engine"],
+                    duration(r["seconds"]),
+                    ratio(r["seconds"], numpy.get("seconds")),
+                    peak,
+                    ratio(r.get("peak"), numpy.get("peak")),
+                ]
+            )
+    notes = [
+        "",
+        "micrograd is not run on W2: one Python object per scalar makes a step take hours.",
+        "",
+        "Peak memory: the highest resident memory while building and training, above the process's "
+        'resident memory after importing the engine. "keep freed memory": the worker runs with '
+        "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824, so glibc keeps freed "
+        "multi-MB arrays instead of returning them to the OS (each fresh one page-faults).",
+    ]
     return _table(["dtype", "malloc", "engine", "per step", "× NumPy", "peak memory", "× NumPy's peak"], body) + notes
 
 
@@ -64,7 +80,9 @@ def chain_table(rows) -> list:
     cells = {(r["engine"], r["n"]): (duration(r["seconds"]) if "seconds" in r else r["note"]) for r in rows}
     body = [[f"{n:,}"] + [cells.get((e, n), "-") for e in engines] for n in CHAIN_LENGTHS]
     return _table(["N"] + [f"{e} (per op)" for e in engines], body) + [
-        "", "Forward and backward together, divided by N; Python's cyclic GC on, default recursion limit."]
+        "",
+        "Forward and backward together, divided by N; Python's cyclic GC on, default recursion limit.",
+    ]
 
 
 def op_table(rows) -> list:
@@ -78,8 +96,11 @@ def op_table(rows) -> list:
     for shape, op, backward in keys:
         numpy = cells.get((shape, op, backward, NUMPY))
         mine = cells.get((shape, op, backward, MG))
-        body.append([str(shape), op, "fwd+bwd" if backward else "fwd"]
-                    + [duration(cells.get((shape, op, backward, e))) for e in engines] + [ratio(mine, numpy)])
+        body.append(
+            [str(shape), op, "fwd+bwd" if backward else "fwd"]
+            + [duration(cells.get((shape, op, backward, e))) for e in engines]
+            + [ratio(mine, numpy)]
+        )
     return _table(["shape", "op", "pass"] + engines + ["minigrad × NumPy"], body)
 
 
@@ -90,8 +111,15 @@ def steady_table(rows) -> list:
             body.append([r["engine"], "-", "-", "-", r["error"]])
             continue
         growth = (r["rss_end"] - r["rss_100"]) / MIB
-        body.append([r["engine"], f"{r['rss_100'] / MIB:.1f} MiB", f"{r['rss_end'] / MIB:.1f} MiB",
-                     f"{growth:+.2f} MiB", duration(r["seconds"])])
+        body.append(
+            [
+                r["engine"],
+                f"{r['rss_100'] / MIB:.1f} MiB",
+                f"{r['rss_end'] / MIB:.1f} MiB",
+                f"{growth:+.2f} MiB",
+                duration(r["seconds"]),
+            ]
+        )
     return _table(["engine", "RSS after 100 steps", "after 2,000", "growth", "per step"], body)
 
 
@@ -102,7 +130,9 @@ def walk_table(rows) -> list:
         tensor_ops, direct = group["Tensor-op rules (minigrad)"], group["NumPy-direct rules"]
         body.append([workload, duration(tensor_ops), duration(direct), ratio(tensor_ops, direct)])
     return _table(["workload", "backward, Tensor-op rules", "backward, NumPy-direct rules", "ratio"], body) + [
-        "", "Only `loss.backward()` is timed; both variants run on minigrad's engine (benchmarks/direct_rules.py)."]
+        "",
+        "Only `loss.backward()` is timed; both variants run on minigrad's engine (benchmarks/direct_rules.py).",
+    ]
 
 
 def _check(ok, text) -> str:
@@ -115,18 +145,39 @@ def targets(results: dict) -> list:
         if name in results:
             by = _by_engine(results[name])
             mine, numpy, torch = (by.get(e, {}).get("seconds") for e in (MG, NUMPY, TORCH))
-            lines.append(_check(mine / numpy <= limit, f"{name} minigrad {mine / numpy:.2f}x NumPy (target <= {limit}x)"))
+            lines.append(
+                _check(mine / numpy <= limit, f"{name} minigrad {mine / numpy:.2f}x NumPy (target <= {limit}x)")
+            )
             if torch:
-                lines.append(_check(mine / torch <= torch_limit, f"{name} minigrad {mine / torch:.2f}x PyTorch (target <= {torch_limit}x)"))
+                lines.append(
+                    _check(
+                        mine / torch <= torch_limit,
+                        f"{name} minigrad {mine / torch:.2f}x PyTorch (target <= {torch_limit}x)",
+                    )
+                )
     if "W2" in results:
         for r in results["W2"]:
             if r["engine"] != MG or "seconds" not in r:
                 continue
-            numpy = next(n for n in results["W2"] if n["engine"] == NUMPY and n["dtype"] == r["dtype"] and n["malloc"] == r["malloc"])
+            numpy = next(
+                n
+                for n in results["W2"]
+                if n["engine"] == NUMPY and n["dtype"] == r["dtype"] and n["malloc"] == r["malloc"]
+            )
             where = f"W2 {r['dtype']}, malloc {r['malloc']}"
-            lines.append(_check(r["seconds"] / numpy["seconds"] <= 1.10, f"{where}: {r['seconds'] / numpy['seconds']:.2f}x NumPy's time (target <= 1.10x)"))
+            lines.append(
+                _check(
+                    r["seconds"] / numpy["seconds"] <= 1.10,
+                    f"{where}: {r['seconds'] / numpy['seconds']:.2f}x NumPy's time (target <= 1.10x)",
+                )
+            )
             if r.get("peak") and numpy.get("peak"):
-                lines.append(_check(r["peak"] / numpy["peak"] <= 1.3, f"{where}: {r['peak'] / numpy['peak']:.2f}x NumPy's peak memory (target <= 1.3x)"))
+                lines.append(
+                    _check(
+                        r["peak"] / numpy["peak"] <= 1.3,
+                        f"{where}: {r['peak'] / numpy['peak']:.2f}x NumPy's peak memory (target <= 1.3x)",
+                    )
+                )
     if "W4" in results:
         cells = {(r["engine"], r["n"]): r.get("seconds") for r in results["W4"]}
         for n in CHAIN_LENGTHS:
@@ -134,9 +185,19 @@ def targets(results: dict) -> list:
             if mine is None:
                 lines.append(_check(False, f"W4 N={n:,}: minigrad did not complete"))
             elif torch:
-                lines.append(_check(mine <= torch, f"W4 N={n:,}: minigrad {duration(mine)} per op, PyTorch {duration(torch)} (target <= PyTorch)"))
+                lines.append(
+                    _check(
+                        mine <= torch,
+                        f"W4 N={n:,}: minigrad {duration(mine)} per op, PyTorch {duration(torch)} (target <= PyTorch)",
+                    )
+                )
         done = cells.get((MG, CHAIN_LENGTHS[-1])) is not None
-        lines.append(_check(done, f"W4: minigrad {'completes' if done else 'does not complete'} a chain of {CHAIN_LENGTHS[-1]:,} ops with the default recursion limit"))
+        lines.append(
+            _check(
+                done,
+                f"W4: minigrad {'completes' if done else 'does not complete'} a chain of {CHAIN_LENGTHS[-1]:,} ops with the default recursion limit",
+            )
+        )
     if "W5" in results:
         cells = {(r["shape"], r["op"], r["backward"], r["engine"]): r["seconds"] for r in results["W5"]}
         for (shape, op, backward, engine), seconds in cells.items():
@@ -153,10 +214,16 @@ def targets(results: dict) -> list:
         for r in results["W6"]:
             if r["engine"] == MG and "rss_end" in r:
                 growth = (r["rss_end"] - r["rss_100"]) / MIB
-                lines.append(_check(growth <= 2, f"W6: RSS grew {growth:+.2f} MiB from step 100 to step 2,000 (target <= 2 MiB)"))
+                lines.append(
+                    _check(growth <= 2, f"W6: RSS grew {growth:+.2f} MiB from step 100 to step 2,000 (target <= 2 MiB)")
+                )
     if "walk" in results:
         for workload in dict.fromkeys(r["workload"] for r in results["walk"]):
             group = {r["engine"]: r["seconds"] for r in results["walk"] if r["workload"] == workload}
             share = group["Tensor-op rules (minigrad)"] / group["NumPy-direct rules"]
-            lines.append(_check(share <= 1.2, f"backward walk of {workload}: {share:.2f}x the NumPy-direct rules (target <= 1.20x)"))
+            lines.append(
+                _check(
+                    share <= 1.2, f"backward walk of {workload}: {share:.2f}x the NumPy-direct rules (target <= 1.20x)"
+                )
+            )
     return lines

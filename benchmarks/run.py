@@ -49,15 +49,23 @@ def _machine(threads: int, w2_threads: int) -> list:
         if engine.module not in ("numpy", "minigrad"):
             versions.append(f"{engine.name} {importlib.metadata.version(engine.module)}")
     missing = [e.name for e in engines.ENGINES.values() if not engines.installed(e.module)]
-    lines.append("- Engines: " + ", ".join(versions or ["no optional engine installed"]) +
-                 (f"; not installed (skipped): {', '.join(missing)}" if missing else ""))
-    lines.append(f"- Threads: {threads} for NumPy's BLAS and PyTorch in the shared process (W1, W3-W5); "
-                 f"{w2_threads} in the W2 worker processes (threadpoolctl, torch.set_num_threads and "
-                 "OMP/OPENBLAS/MKL_NUM_THREADS)")
-    lines.append("- Load average (1 min) at the start: {:.2f} (another busy process on the machine skews every number)".format(os.getloadavg()[0]))
+    lines.append(
+        "- Engines: "
+        + ", ".join(versions or ["no optional engine installed"])
+        + (f"; not installed (skipped): {', '.join(missing)}" if missing else "")
+    )
+    lines.append(
+        f"- Threads: {threads} for NumPy's BLAS and PyTorch in the shared process (W1, W3-W5); "
+        f"{w2_threads} in the W2 worker processes (threadpoolctl, torch.set_num_threads and "
+        "OMP/OPENBLAS/MKL_NUM_THREADS)"
+    )
+    lines.append(
+        f"- Load average (1 min) at the start: {os.getloadavg()[0]:.2f} (another busy process on the machine skews every number)"
+    )
     dropped = os.environ.get("MINIGRAD_BENCH_DROPPED")
-    lines.append(f"- Unset for this run only: {dropped}" if dropped else
-                 "- OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: not set")
+    lines.append(
+        f"- Unset for this run only: {dropped}" if dropped else "- OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: not set"
+    )
     return lines
 
 
@@ -81,10 +89,14 @@ def main(argv=None) -> None:
         __import__(engine.module)
     measure.limit_threads(options.threads)
 
-    lines = ["# minigrad benchmarks", "",
-             f"`python -m benchmarks{' ' + ' '.join(argv) if argv else ''}`, "
-             f"{datetime.datetime.now():%Y-%m-%d %H:%M}. Medians; \"× NumPy\" is the ratio to the same "
-             "network written by hand in NumPy (benchmarks/numpy_mlp.py), the lower bound.", ""]
+    lines = [
+        "# minigrad benchmarks",
+        "",
+        f"`python -m benchmarks{' ' + ' '.join(argv) if argv else ''}`, "
+        f'{datetime.datetime.now():%Y-%m-%d %H:%M}. Medians; "× NumPy" is the ratio to the same '
+        "network written by hand in NumPy (benchmarks/numpy_mlp.py), the lower bound.",
+        "",
+    ]
     lines += _machine(options.threads, options.w2_threads) + [""]
     results = {}
 
@@ -95,22 +107,50 @@ def main(argv=None) -> None:
         results[name] = compute()
         lines.extend(["", f"## {title}", ""] + render(results[name]))
 
-    section("W1", "W1 moons: MLP 2-16-16-1, batch 100, tanh, MSE, one SGD step",
-            lambda: workloads.training_step(problems.W1, available, repeats), report.training_table)
-    section("W3", "W3 deep-narrow: 20 hidden layers of width 32, batch 32, sigmoid, MSE, one SGD step",
-            lambda: workloads.training_step(problems.W3, available, repeats), report.training_table)
-    section("W2", "W2 medium: MLP 784-512-256-10, batch 128, ReLU, cross-entropy, one SGD step (a process per engine)",
-            lambda: workloads.medium_network(available, options.w2_threads, 2 if options.quick else 3,
-                                             {"default": 20, "autograd (HIPS)": 10}, 3),
-            report.medium_table)
-    section("W4", "W4 scalar chain: N scalar ops (alternately y * c and y + d), then backward",
-            lambda: workloads.scalar_chain(available, repeats), report.chain_table)
-    section("W5", "W5 one elementwise op: forward, and forward + backward (gradient given)",
-            lambda: workloads.per_op(available, repeats), report.op_table)
-    section("W6", "W6 steady state: 2,000 SGD steps of W1 in a fresh process",
-            lambda: workloads.steady_state(available, options.threads), report.steady_table)
-    section("walk", "The backward walk: Tensor-op backward rules vs rules calling NumPy directly (minigrad engine)",
-            lambda: workloads.backward_walk(repeats), report.walk_table)
+    section(
+        "W1",
+        "W1 moons: MLP 2-16-16-1, batch 100, tanh, MSE, one SGD step",
+        lambda: workloads.training_step(problems.W1, available, repeats),
+        report.training_table,
+    )
+    section(
+        "W3",
+        "W3 deep-narrow: 20 hidden layers of width 32, batch 32, sigmoid, MSE, one SGD step",
+        lambda: workloads.training_step(problems.W3, available, repeats),
+        report.training_table,
+    )
+    section(
+        "W2",
+        "W2 medium: MLP 784-512-256-10, batch 128, ReLU, cross-entropy, one SGD step (a process per engine)",
+        lambda: workloads.medium_network(
+            available, options.w2_threads, 2 if options.quick else 3, {"default": 20, "autograd (HIPS)": 10}, 3
+        ),
+        report.medium_table,
+    )
+    section(
+        "W4",
+        "W4 scalar chain: N scalar ops (alternately y * c and y + d), then backward",
+        lambda: workloads.scalar_chain(available, repeats),
+        report.chain_table,
+    )
+    section(
+        "W5",
+        "W5 one elementwise op: forward, and forward + backward (gradient given)",
+        lambda: workloads.per_op(available, repeats),
+        report.op_table,
+    )
+    section(
+        "W6",
+        "W6 steady state: 2,000 SGD steps of W1 in a fresh process",
+        lambda: workloads.steady_state(available, options.threads),
+        report.steady_table,
+    )
+    section(
+        "walk",
+        "The backward walk: Tensor-op backward rules vs rules calling NumPy directly (minigrad engine)",
+        lambda: workloads.backward_walk(repeats),
+        report.walk_table,
+    )
     lines += ["", f"Load average (1 min) at the end: {os.getloadavg()[0]:.2f}."]
     lines += ["", "## Targets", ""] + report.targets(results)
     text = "\n".join(lines) + "\n"

@@ -45,7 +45,9 @@ def training_step(spec, available, repeats) -> list:
 def _run_worker(options: dict, env_extra: dict) -> dict:
     env = {**os.environ, **measure.thread_environment(options["threads"]), **env_extra}
     command = [sys.executable, "-m", "benchmarks.worker", json.dumps(options)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(__file__))
+    )
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -53,16 +55,24 @@ def _run_worker(options: dict, env_extra: dict) -> dict:
 
 def medium_network(available, threads, rounds, steps, repeats) -> list:
     """W2 in float64 and float32, with glibc's default malloc and with one that keeps freed memory:
-    every engine in a process of its own, the processes interleaved over ``rounds``."""
+    every engine in a process of its own, the processes interleaved over ``rounds``. micrograd is
+    left out: a Python object per scalar makes one step take hours."""
+    available = [e for e in available if e.name != engines.Micrograd.name]
     rows = []
     for dtype in ("float64", "float32"):
         for malloc, env_extra in (("default", {}), ("keep freed memory", GLIBC_KEEP_MEMORY)):
             results = {e.name: [] for e in available}
             for round_ in range(rounds):
-                order = available[round_ % len(available):] + available[: round_ % len(available)]
+                order = available[round_ % len(available) :] + available[: round_ % len(available)]
                 for engine in order:
-                    options = {"workload": "W2", "engine": engine.name, "dtype": dtype, "threads": threads,
-                               "steps": steps.get(engine.name, steps["default"]), "repeats": repeats}
+                    options = {
+                        "workload": "W2",
+                        "engine": engine.name,
+                        "dtype": dtype,
+                        "threads": threads,
+                        "steps": steps.get(engine.name, steps["default"]),
+                        "repeats": repeats,
+                    }
                     results[engine.name].append(_run_worker(options, env_extra))
             for engine in available:
                 runs = results[engine.name]
@@ -120,7 +130,7 @@ def scalar_chain(available, repeats) -> list:
         times = {name: [] for name in measured}
         failures = {}
         reps = max(1, repeats if n <= 10_000 else repeats // 2 if n <= 100_000 else 2)
-        for round_ in range(reps):
+        for _ in range(reps):
             for name, engine in measured.items():
                 if name in failures:
                     continue
@@ -155,8 +165,10 @@ def per_op(available, repeats) -> list:
             for backward in (False, True):
                 fns = {e.name: e.op(op, a, b, g, backward) for e in available if hasattr(e, "op")}
                 medians = measure.time_interleaved(fns, repeats, block=0.02 if a.size < 100 else 0.05)
-                rows += [{"engine": name, "shape": shape, "op": op, "backward": backward, "seconds": s}
-                         for name, s in medians.items()]
+                rows += [
+                    {"engine": name, "shape": shape, "op": op, "backward": backward, "seconds": s}
+                    for name, s in medians.items()
+                ]
     return rows
 
 
@@ -174,33 +186,38 @@ def steady_state(available, threads, steps=2000) -> list:
 def backward_walk(repeats) -> list:
     """minigrad's ``loss.backward()`` on W1 and W3, with its Tensor-op rules and with rules that
     call NumPy directly (:mod:`benchmarks.direct_rules`): the cost of differentiable rules."""
+    rows = []
+    for spec in (problems.W1, problems.W3):
+        medians = measure.time_interleaved(_walk_variants(spec), repeats, self_timed=True)
+        rows += [{"workload": spec.name, "engine": name, "seconds": s} for name, s in medians.items()]
+    return rows
+
+
+def _walk_variants(spec) -> dict:
+    """The two ways to build the graph of ``spec``'s loss, each timed on ``backward()`` only."""
     import minigrad.functional as F
     from benchmarks import direct_rules
     from minigrad import Tensor
 
-    rows = []
-    for spec in (problems.W1, problems.W3):
-        params, x, target = problems.make_problem(spec)
-        tensors = [(Tensor(w, requires_grad=True), Tensor(b, requires_grad=True)) for w, b in params]
-        x, target = Tensor(x), Tensor(target)
-        activation = {"tanh": Tensor.tanh, "sigmoid": Tensor.sigmoid, "relu": Tensor.relu}[spec.activation]
+    params, x, target = problems.make_problem(spec)
+    tensors = [(Tensor(w, requires_grad=True), Tensor(b, requires_grad=True)) for w, b in params]
+    x, target = Tensor(x), Tensor(target)
+    activation = {"tanh": Tensor.tanh, "sigmoid": Tensor.sigmoid, "relu": Tensor.relu}[spec.activation]
 
-        def tensor_rules():
-            h = x
-            for i, (w, b) in enumerate(tensors):
-                h = F.linear(h, w, b)
-                h = activation(h) if i < len(tensors) - 1 else h
-            return F.mse_loss(h, target)
+    def tensor_rules():
+        h = x
+        for i, (w, b) in enumerate(tensors):
+            h = F.linear(h, w, b)
+            h = activation(h) if i < len(tensors) - 1 else h
+        return F.mse_loss(h, target)
 
-        def direct():
-            return direct_rules.forward(tensors, x, target, spec.activation)
+    def direct():
+        return direct_rules.forward(tensors, x, target, spec.activation)
 
-        fns = {}
-        for name, build in (("Tensor-op rules (minigrad)", tensor_rules), ("NumPy-direct rules", direct)):
-            fns[name] = _backward_only(build, tensors)
-        medians = measure.time_interleaved(fns, repeats, self_timed=True)
-        rows += [{"workload": spec.name, "engine": name, "seconds": s} for name, s in medians.items()]
-    return rows
+    return {
+        "Tensor-op rules (minigrad)": _backward_only(tensor_rules, tensors),
+        "NumPy-direct rules": _backward_only(direct, tensors),
+    }
 
 
 def _backward_only(build, tensors):
