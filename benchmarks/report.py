@@ -227,3 +227,16 @@ def targets(results: dict) -> list:
                 )
             )
     return lines
+
+
+README_SECTIONS = ("W1 moons", "W3 deep-narrow", "W2 medium", "Targets")
+
+
+def readme_section(results_md: str) -> str:
+    """What the README shows of results.md: the run's machine, W1, W3, W2 and the targets."""
+    head, *sections = results_md.split("\n## ")
+    chosen = [s for s in sections if s.startswith(README_SECTIONS)]
+    lines = head.splitlines()
+    run = [line for line in lines if line.startswith("`python -m benchmarks`")]
+    machine = [line for line in lines if line.startswith("- ")]
+    return "\n\n".join(["\n".join(run), "\n".join(machine)] + ["#### " + s.strip() for s in chosen])

@@ -16,10 +16,12 @@ import importlib.metadata
 import os
 import platform
 import sys
+from pathlib import Path
 
 import numpy as np
 
 from benchmarks import engines, measure, problems, report, workloads
+from minigrad.report import replace_section
 
 WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "walk")
 
@@ -157,6 +159,8 @@ def main(argv=None) -> None:
     if set(chosen) == set(WORKLOADS):
         with open(options.out, "w") as f:
             f.write(text)
+        readme = Path(__file__).resolve().parent.parent / "README.md"
+        readme.write_text(replace_section(readme.read_text(), "benchmarks", report.readme_section(text)))
     else:
         print("(a partial run: results.md is written only by a run of every workload)", file=sys.stderr)
     print(text)

@@ -12,6 +12,8 @@ import re
 import runpy
 from pathlib import Path
 
+from minigrad.report import replace_section
+
 DOCS = Path(__file__).resolve().parent
 OUTPUT = DOCS / "demo-output"
 README = DOCS.parent / "README.md"
@@ -21,28 +23,21 @@ README_SECTIONS = [
     "Dead units through training",
     "Final state",
 ]
-MARKERS = ("<!-- demos:start (written by docs/make_demos.py) -->", "<!-- demos:end -->")
 
 
-def readme_block(demos_md: str) -> str:
-    """The README_SECTIONS of docs/demos.md, as level-3 sections with links from the top level."""
+def readme_section(demos_md: str) -> str:
+    """The README_SECTIONS of docs/demos.md, with their links made relative to the top level."""
     sections = re.split(r"^(?=### )", demos_md, flags=re.M)
     chosen = [s for s in sections if any(s.startswith(f"### {title}") for title in README_SECTIONS)]
-    body = "".join(chosen).replace("](demo-output/", "](docs/demo-output/")
-    return f"{MARKERS[0]}\n{body.strip()}\n{MARKERS[1]}"
-
-
-def with_readme_block(readme: str, demos_md: str) -> str:
-    """The README with its demo block replaced by the one docs/demos.md gives."""
-    start, end = readme.index(MARKERS[0]), readme.index(MARKERS[1]) + len(MARKERS[1])
-    return readme[:start] + readme_block(demos_md) + readme[end:]
+    return "".join(chosen).replace("](demo-output/", "](docs/demo-output/")
 
 
 def main() -> None:
     runpy.run_path(str(DOCS.parent / "demos" / "all.py"))["main"](["--out", str(OUTPUT)])
     text = (OUTPUT / "demos.md").read_text(encoding="utf-8").replace("](", f"]({OUTPUT.name}/")
     (DOCS / "demos.md").write_text(text, encoding="utf-8")
-    README.write_text(with_readme_block(README.read_text(encoding="utf-8"), text), encoding="utf-8")
+    readme = replace_section(README.read_text(encoding="utf-8"), "demos", readme_section(text))
+    README.write_text(readme, encoding="utf-8")
     print(f"wrote {DOCS / 'demos.md'} and the demo section of {README}")
 
 

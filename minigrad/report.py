@@ -223,3 +223,16 @@ def page(title: str, body: str) -> str:
         f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
     )
+
+
+def replace_section(text: str, name: str, section: str) -> str:
+    r"""``text`` with what stands between its ``<!-- NAME:start ... -->`` and ``<!-- NAME:end -->``
+    markers replaced by ``section``: how generated tables are kept in the README.
+
+    >>> replace_section("a <!-- x:start (made by hand) -->old<!-- x:end --> b", "x", "new")
+    'a <!-- x:start (made by hand) -->\nnew\n<!-- x:end --> b'
+    """
+    start = text.index(f"<!-- {name}:start")
+    start = text.index("-->", start) + len("-->")
+    end = text.index(f"<!-- {name}:end -->")
+    return f"{text[:start]}\n{section.strip()}\n{text[end:]}"

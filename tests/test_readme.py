@@ -3,11 +3,16 @@
 import contextlib
 import io
 import re
+import runpy
 from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from benchmarks.report import readme_section
+from minigrad.report import replace_section
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
@@ -24,10 +29,16 @@ def test_readme_example_runs_and_prints_what_it_says(code):
 
 
 def test_readme_demo_section_is_the_one_docs_make_demos_writes():
-    import runpy
-
-    docs = README.parent / "docs"
-    make_demos = runpy.run_path(str(docs / "make_demos.py"))
-    demos_md = (docs / "demos.md").read_text(encoding="utf-8")
+    make_demos = runpy.run_path(str(ROOT / "docs" / "make_demos.py"))
+    demos_md = (ROOT / "docs" / "demos.md").read_text(encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
-    assert make_demos["with_readme_block"](readme, demos_md) == readme, "regenerate with docs/make_demos.py"
+    expected = replace_section(readme, "demos", make_demos["readme_section"](demos_md))
+    assert readme == expected, "regenerate with .venv/bin/python docs/make_demos.py"
+
+
+def test_readme_speed_section_is_the_one_the_benchmarks_wrote():
+    results = (ROOT / "benchmarks" / "results.md").read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    assert readme == replace_section(readme, "benchmarks", readme_section(results)), (
+        "run .venv/bin/python -m benchmarks"
+    )
