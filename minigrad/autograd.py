@@ -20,14 +20,29 @@ only what backward needs, and no reference cycles, so it is freed as soon as it 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, overload
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 _grad_enabled = True
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 def is_grad_enabled() -> bool:
-    """Whether ops record the graph right now (see :class:`no_grad`)."""
+    """Whether ops record the graph right now (see :class:`no_grad`).
+
+    Examples
+    --------
+    >>> with minigrad.no_grad():
+    ...     print(is_grad_enabled())
+    False
+    >>> is_grad_enabled()
+    True
+    """
     return _grad_enabled
 
 
@@ -36,17 +51,17 @@ class _GradMode:
 
     enabled: bool
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         global _grad_enabled
         self._previous = _grad_enabled
         _grad_enabled = self.enabled
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         global _grad_enabled
         _grad_enabled = self._previous
 
-    def __call__(self, function):
-        def wrapper(*args, **kwargs):
+    def __call__(self, function: Callable[P, R]) -> Callable[P, R]:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             with type(self)():
                 return function(*args, **kwargs)
 
@@ -57,6 +72,10 @@ class _GradMode:
 class no_grad(_GradMode):
     """Ops inside ``with minigrad.no_grad():`` record no graph: for inference and updates.
 
+    Also a decorator: ``@no_grad()`` runs the function without recording.
+
+    Examples
+    --------
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
     >>> with no_grad():
     ...     y = x * 2
@@ -68,7 +87,17 @@ class no_grad(_GradMode):
 
 
 class enable_grad(_GradMode):
-    """Turns recording back on inside a :class:`no_grad` block."""
+    """Turns recording back on inside a :class:`no_grad` block (a context manager or decorator).
+
+    Examples
+    --------
+    >>> x = Tensor([1.0], requires_grad=True)
+    >>> with no_grad():
+    ...     with enable_grad():
+    ...         y = x * 2
+    >>> y.requires_grad
+    True
+    """
 
     enabled = True
 
@@ -88,21 +117,41 @@ class Context:
     ``output`` is the Tensor the op made, set by the reverse walk while this node's backward runs
     (the output holds its Context as ``grad_fn``, so a permanent link back would be a cycle).
     Ops may set further attributes in ``forward`` (an axis, a mask) for ``backward`` to read.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> y = x * 3
+    >>> y.grad_fn, y.grad_fn.inputs[0] is x, y.grad_fn.needs_input_grad
+    (<Mul>, True, (True, False))
     """
 
     __slots__ = ("function", "inputs", "needs_input_grad", "versions", "output", "released", "__dict__")
+    function: type[Function]
+    inputs: tuple[Tensor, ...]
+    needs_input_grad: tuple[bool, ...]
+    versions: tuple[int, ...]
+    output: Tensor  # NOTE: set only while this node's backward runs (None otherwise)
+    released: bool
 
-    def __init__(self, function, inputs):
+    # NOTE: for the type checker only: forward may leave backward any attribute (ctx.axis, ctx.mask).
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def __init__(self, function: type[Function], inputs: tuple[Tensor, ...]) -> None:
         self.function = function
         self.inputs = inputs
-        self.output = None
+        self.output = None  # type: ignore[assignment]
         self.released = False
 
     @property
     def name(self) -> str:
+        """The op's class name, e.g. 'Mul'."""
         return self.function.__name__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{self.name}>"
 
 
@@ -115,6 +164,8 @@ class Function:
     needs none), written with Tensor ops on ``ctx.inputs`` and ``ctx.output`` so that it can be
     differentiated again. ``ctx.needs_input_grad[i]`` says which inputs need one.
 
+    Examples
+    --------
     >>> class Cube(Function):
     ...     '''cube(x) = x^3;  cube'(x) = 3 x^2'''
     ...     @staticmethod
@@ -131,31 +182,43 @@ class Function:
     """
 
     @staticmethod
-    def forward(ctx, *arrays, **params):
+    def forward(ctx: Context, *arrays: Any, **params: Any) -> np.ndarray:
+        """The op's value, from the inputs' NumPy arrays; may leave on ``ctx`` what backward needs."""
         raise NotImplementedError
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor | None | tuple[Tensor | None, ...]:
+        """The chain rule for this op: from ``grad`` = d final / d output, each input's gradient."""
         raise NotImplementedError
 
     @classmethod
-    def apply(cls, *inputs, **params):
-        """Run the op on Tensors (or array-likes) and record it in the graph when needed."""
+    def apply(cls, *inputs: Tensor | ArrayLike, **params: Any) -> Tensor:
+        """Run the op on Tensors (or array-likes) and record it in the graph when needed.
+
+        Keyword arguments go to ``forward`` as parameters (an axis, a slope), not as inputs.
+
+        Examples
+        --------
+        >>> from minigrad.ops.relu_family import LeakyReLU
+        >>> LeakyReLU.apply(Tensor([-1.0, 1.0], requires_grad=True), negative_slope=0.5)
+        Tensor([-0.5  1. ], grad_fn=<LeakyReLU>)
+        """
         try:
-            arrays = [x._data for x in inputs]
+            tensors: tuple[Tensor, ...] = inputs  # type: ignore[assignment]  # if not, the next line raises
+            arrays = [x._data for x in tensors]
         except AttributeError:  # an input is not a Tensor yet
-            inputs = tuple(x if isinstance(x, Tensor) else Tensor(x) for x in inputs)
-            arrays = [x._data for x in inputs]
-        ctx = Context(cls, inputs)
+            tensors = tuple(x if isinstance(x, Tensor) else Tensor(x) for x in inputs)
+            arrays = [x._data for x in tensors]
+        ctx = Context(cls, tensors)
         try:
             data = cls.forward(ctx, *arrays, **params)
         except ValueError as error:
-            shapes = " and ".join(str(x.shape) for x in inputs)
+            shapes = " and ".join(str(x.shape) for x in tensors)
             raise ValueError(f"{cls.__name__}: cannot apply to shapes {shapes}: {error}") from None
         if _grad_enabled:
-            needs = tuple([x.requires_grad for x in inputs])
+            needs = tuple([x.requires_grad for x in tensors])
             if True in needs:
-                versions = tuple([x._version for x in inputs])
+                versions = tuple([x._version for x in tensors])
                 ctx.needs_input_grad = _SHARED_NEEDS.get(needs, needs)
                 ctx.versions = _SHARED_VERSIONS.get(versions, versions)
                 return Tensor._make(data, True, ctx)
@@ -168,14 +231,22 @@ class Function:
 # ---------------------------------------------------------------------------------------------
 
 
-def topological_order(roots):
-    """Tensors that lead to ``roots`` and need a gradient, each after all of its inputs (for
-    callers that want the whole order at once, such as the graph drawing; the backward walk
-    finds its order as it goes, see :func:`run_backward`).
+def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
+    """Tensors that lead to ``roots`` and need a gradient, each after all of its inputs.
 
-    Iterative depth-first search, so a chain of a million ops needs no recursion.
+    For callers that want the whole order at once, such as the graph drawing; the backward walk
+    finds its order as it goes (see :func:`run_backward`). Iterative depth-first search, so a
+    chain of a million ops needs no recursion.
+
+    Examples
+    --------
+    >>> x, w = Tensor(2.0, requires_grad=True), Tensor(3.0, requires_grad=True)
+    >>> y = (x * w).relu()
+    >>> [t.grad_fn or "leaf" for t in topological_order([y])]
+    ['leaf', 'leaf', <Mul>, <ReLU>]
     """
-    order, visited = [], set()
+    order: list[Tensor] = []
+    visited: set[Tensor] = set()
     stack = [(root, False) for root in reversed(roots) if root.requires_grad]
     while stack:
         tensor, inputs_done = stack.pop()
@@ -193,7 +264,7 @@ def topological_order(roots):
     return order
 
 
-def _check_unchanged(ctx, output):
+def _check_unchanged(ctx: Context, output: Tensor) -> None:
     """Refuse a node whose graph was freed, or whose inputs or output changed since the op ran.
 
     NOTE: every change in place (``add_``, ``x.data = ...``, ``x.data -= ...``) bumps the tensor's
@@ -213,17 +284,28 @@ def _check_unchanged(ctx, output):
         )
 
 
-def call_backward(ctx, output, grad):
-    """Run the backward rule of the op that made ``output``, with ``ctx.output`` set meanwhile."""
+def call_backward(ctx: Context, output: Tensor, grad: Tensor) -> tuple[Tensor | None, ...]:
+    """Run the backward rule of the op that made ``output``, with ``ctx.output`` set meanwhile.
+
+    Returns one gradient per input, as a tuple.
+
+    Examples
+    --------
+    >>> x, w = Tensor(2.0, requires_grad=True), Tensor(3.0, requires_grad=True)
+    >>> y = x * w
+    >>> with no_grad():
+    ...     call_backward(y.grad_fn, y, Tensor(1.0))     # (dy/dx, dy/dw) = (w, x)
+    (Tensor(3.), Tensor(2.))
+    """
     ctx.output = output
     try:
         grads = ctx.function.backward(ctx, grad)
     finally:
-        ctx.output = None
-    return grads if type(grads) is tuple else (grads,)
+        ctx.output = None  # type: ignore[assignment]
+    return grads if isinstance(grads, tuple) else (grads,)
 
 
-def _input_grads(ctx, output, grad):
+def _input_grads(ctx: Context, output: Tensor, grad: Tensor) -> tuple[Tensor | None, ...]:
     """Run one op's backward rule and check what it returns: one gradient per input, each of the
     input's shape and dtype (a float32 input of a float64 op gets its gradient cast back)."""
     grads = call_backward(ctx, output, grad)
@@ -235,7 +317,7 @@ def _input_grads(ctx, output, grad):
     return grads
 
 
-def _matching(ctx, x, g):
+def _matching(ctx: Context, x: Tensor, g: Tensor | None) -> Tensor | None:
     """``g`` as a gradient for ``x``: a shape mismatch is a bug in the rule, a dtype one is cast."""
     if g is None:
         return None
@@ -246,10 +328,11 @@ def _matching(ctx, x, g):
     return g if g.dtype == x.dtype else g.to(x.dtype)
 
 
-def _consumer_counts(roots) -> dict:
+def _consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
     """For every tensor that leads to ``roots`` and needs a gradient: how many recorded op inputs
     it is (an op that used it twice counts twice). Iterative, so depth is no limit."""
-    counts, stack = {}, [root for root in roots if root.requires_grad]
+    counts: dict[Tensor, int] = {}
+    stack = [root for root in roots if root.requires_grad]
     while stack:
         ctx = stack.pop().grad_fn
         if ctx is None:
@@ -265,22 +348,35 @@ def _consumer_counts(roots) -> dict:
     return counts
 
 
-def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
+def run_backward(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+) -> tuple[Tensor | None, ...]:
     """Apply the chain rule from ``roots`` back to the leaves.
 
     A tensor's gradient is complete once every op that used it has sent back its part, so the
     walk counts those uses first and takes a tensor when its count reaches zero (Kahn's
     topological order). Without ``inputs``, gradients of leaves accumulate into ``.grad``; with
     ``inputs``, the gradients of those tensors are returned (None where unused) and ``.grad`` is
-    left alone.
+    left alone. :meth:`Tensor.backward` and :func:`grad` are the ways in.
+
+    Examples
+    --------
+    >>> x, w = Tensor(2.0, requires_grad=True), Tensor(3.0, requires_grad=True)
+    >>> y = x * w
+    >>> run_backward((y,), (Tensor(1.0),), retain_graph=False, create_graph=False, inputs=(x, w))
+    (Tensor(3.), Tensor(2.))
     """
     global _grad_enabled
-    grads = {}
-    for root, g in zip(roots, root_grads):
-        grads[root] = grads[root] + g if root in grads else g
-    wanted = {} if inputs is None else {x: None for x in inputs}
+    grads: dict[Tensor, Tensor] = {}
+    for root, root_grad in zip(roots, root_grads):
+        grads[root] = grads[root] + root_grad if root in grads else root_grad
+    wanted: dict[Tensor, Tensor | None] = {} if inputs is None else {x: None for x in inputs}
     stored = {id(g._data) for g in root_grads}
-    summed = set()  # ids of gradient arrays this walk made by adding: only those may be added to in place
+    summed: set[int] = set()  # ids of gradient arrays this walk made by adding: only those may be added to in place
     waiting = _consumer_counts(roots)
     ready = [root for root in dict.fromkeys(reversed(roots)) if root.requires_grad and root not in waiting]
     previous, _grad_enabled = _grad_enabled, create_graph
@@ -303,7 +399,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             if ctx is None:
                 continue
             if grad is None:  # no gradient reached this tensor: its inputs get nothing from it
-                input_grads = (None,) * len(ctx.inputs)
+                input_grads: tuple[Tensor | None, ...] = (None,) * len(ctx.inputs)
             else:
                 _check_unchanged(ctx, tensor)
                 input_grads = _input_grads(ctx, tensor, grad)
@@ -332,7 +428,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     return tuple(wanted.values())
 
 
-def _store_grad(tensor, grad, stored, create_graph):
+def _store_grad(tensor: Tensor, grad: Tensor, stored: set[int], create_graph: bool) -> None:
     """Accumulate into ``tensor.grad``; never let two tensors share one gradient array."""
     if tensor.grad is not None:
         tensor.grad = tensor.grad + grad
@@ -345,20 +441,60 @@ def _store_grad(tensor, grad, stored, create_graph):
     stored.add(id(tensor.grad._data))
 
 
-def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
-    """Accumulate d tensor / d leaf into every leaf's ``.grad``. See :meth:`Tensor.backward`."""
+def backward(
+    tensor: Tensor, gradient: TensorLike | None = None, retain_graph: bool | None = None, create_graph: bool = False
+) -> None:
+    """Accumulate d tensor / d leaf into every leaf's ``.grad``. See :meth:`Tensor.backward`.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> backward((x * x).sum())
+    >>> x.grad
+    Tensor([2. 4.])
+    """
     if not tensor.requires_grad:
         raise RuntimeError("backward: the tensor does not require grad and has no grad_fn")
     gradient = _root_gradient(tensor, gradient, "backward")
     run_backward((tensor,), (gradient,), _retain(retain_graph, create_graph), create_graph)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+# NOTE: two signatures for the type checker: a gradient may be None only with allow_unused=True.
+@overload
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: TensorLike | Sequence[TensorLike | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: Literal[False] = False,
+) -> tuple[Tensor, ...]: ...
+@overload
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: TensorLike | Sequence[TensorLike | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]: ...
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: TensorLike | Sequence[TensorLike | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
     """Gradients of ``outputs`` with respect to ``inputs``, returned as a tuple.
 
     ``.grad`` is left untouched. With ``create_graph=True`` the results are part of a graph
     and can be differentiated again (Hessian-vector products, second derivatives).
 
+    Examples
+    --------
     >>> x = Tensor(3.0, requires_grad=True)
     >>> (dy,) = grad(x**3, x, create_graph=True)
     >>> (d2y,) = grad(dy, x)
@@ -386,15 +522,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return results
 
 
-def _retain(retain_graph, create_graph):
+def _retain(retain_graph: bool | None, create_graph: bool) -> bool:
     return create_graph if retain_graph is None else retain_graph
 
 
-def _as_tuple(xs):
+def _as_tuple(xs: Any) -> tuple[Any, ...]:
     return tuple(xs) if isinstance(xs, (tuple, list)) else (xs,)
 
 
-def _root_gradient(tensor, gradient, caller):
+def _root_gradient(tensor: Tensor, gradient: TensorLike | None, caller: str) -> Tensor:
     if gradient is None:
         if tensor.size != 1:
             raise RuntimeError(
@@ -408,11 +544,17 @@ def _root_gradient(tensor, gradient, caller):
     return gradient
 
 
-def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
+def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum ``grad`` down to ``shape``: the backward rule of broadcasting.
 
     NOTE: an input broadcast along an axis was used once per position on it, so its gradient is
     the sum of the gradients at those positions.
+
+    Examples
+    --------
+    >>> g = Tensor(np.ones((2, 3)))        # the gradient of x + b, x of shape (2, 3)
+    >>> unbroadcast(g, (3,)), unbroadcast(g, (1, 3))
+    (Tensor([2. 2. 2.]), Tensor([[2. 2. 2.]]))
     """
     if grad.shape == shape:
         return grad
@@ -423,4 +565,4 @@ def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
 
 
 # NOTE: imported last, like tensor.py's ops, so that either module may be imported first.
-from minigrad.tensor import Tensor  # noqa: E402
+from minigrad.tensor import Tensor, TensorLike  # noqa: E402

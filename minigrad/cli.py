@@ -13,11 +13,27 @@ DEMOS = Path(__file__).resolve().parent.parent / "demos"
 
 
 def available_demos() -> list[str]:
-    """Command names of the demos: the file names, with '-' for '_' (dying_relu.py is 'dying-relu')."""
+    """Command names of the demos: the file names, with '-' for '_' (dying_relu.py is 'dying-relu').
+
+    Examples
+    --------
+    >>> {"all", "dying-relu", "vanishing"} <= set(available_demos())
+    True
+    """
     return sorted(p.stem.replace("_", "-") for p in DEMOS.glob("*.py") if not p.stem.startswith("_"))
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``minigrad`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit status.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     main(["draw", "neuron", "-o", os.path.join(folder, "neuron.svg")])
+    wrote .../neuron.svg and .../neuron.dot
+    0
+    """
     parser = argparse.ArgumentParser(prog="minigrad", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run a demo from demos/")
@@ -40,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _add_draw(commands) -> None:
+def _add_draw(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     draw = commands.add_parser("draw", help="draw the gradients of a small example with Graphviz")
     draw.add_argument(
         "example",
@@ -57,7 +73,7 @@ def _add_draw(commands) -> None:
     draw.add_argument("--threshold", type=float, default=1e-6, help="relative gradient flagged as vanishing")
 
 
-def _draw(options) -> int:
+def _draw(options: argparse.Namespace) -> int:
     from minigrad.viz import GraphvizNotFound, render_graph
     from minigrad.viz.examples import EXAMPLES, mlp
 

@@ -12,19 +12,30 @@ the same data), or None for fresh entropy. Classification sets return ``X`` of s
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from minigrad.tensor import Tensor
 
 
-def _split(n_samples: int, n_classes: int) -> list:
+def _split(n_samples: int, n_classes: int) -> list[int]:
     """How many samples each class gets: as even as possible, the first classes one more."""
     return [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
 
 
-def make_moons(n_samples: int = 100, noise: float = 0.1, rng=None):
-    """Two interleaving half circles (class 0 on top, class 1 below, shifted), as scikit-learn's."""
+def make_moons(
+    n_samples: int = 100, noise: float = 0.1, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (class 0 on top, class 1 below, shifted), as scikit-learn's.
+
+    Examples
+    --------
+    >>> X, y = make_moons(4, noise=0.0)
+    >>> X.round(2).tolist(), y.tolist()
+    ([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]], [0, 0, 1, 1])
+    """
     rng = np.random.default_rng(rng)
     n0, n1 = _split(n_samples, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
@@ -33,8 +44,17 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, rng=None):
     return X + noise * rng.standard_normal(X.shape), y
 
 
-def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5, rng=None):
-    """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0)."""
+def make_circles(
+    n_samples: int = 100, noise: float = 0.05, factor: float = 0.5, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0).
+
+    Examples
+    --------
+    >>> X, y = make_circles(10, noise=0.0)
+    >>> np.hypot(X[:, 0], X[:, 1]).round(2).tolist(), y.tolist()
+    ([1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    """
     rng = np.random.default_rng(rng)
     n0, n1 = _split(n_samples, 2)
     t0, t1 = (np.linspace(0, 2 * np.pi, n, endpoint=False) for n in (n0, n1))
@@ -43,9 +63,19 @@ def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
     return X + noise * rng.standard_normal(X.shape), y
 
 
-def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, rng=None):
-    """``n_classes`` spiral arms winding out from the origin, one class each (after CS231n's):
-    arm k's points are at radius r from 0 to 1 and angle 2 pi k / n_classes + 4 r + noise."""
+def make_spirals(
+    n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n_classes`` spiral arms winding out from the origin, one class each (after CS231n's).
+
+    Arm k's points are at radius r from 0 to 1 and angle 2 pi k / n_classes + 4 r + noise.
+
+    Examples
+    --------
+    >>> X, y = make_spirals(6, n_classes=3, rng=0)
+    >>> X.shape, y.tolist()
+    ((6, 2), [0, 0, 1, 1, 2, 2])
+    """
     rng = np.random.default_rng(rng)
     Xs, ys = [], []
     for k, n in enumerate(_split(n_samples, n_classes)):
@@ -56,9 +86,19 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, r
     return np.concatenate(Xs), np.concatenate(ys)
 
 
-def make_xor(n_samples: int = 4, noise: float = 0.0, rng=None):
-    """Points around the four corners of the unit square, labelled x1 XOR x2. With the defaults
-    it is the truth table itself; with more samples and noise, four clusters."""
+def make_xor(
+    n_samples: int = 4, noise: float = 0.0, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points around the four corners of the unit square, labelled x1 XOR x2.
+
+    With the defaults it is the truth table itself; with more samples and noise, four clusters.
+
+    Examples
+    --------
+    >>> X, y = make_xor()
+    >>> X.tolist(), y.tolist()
+    ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
     rng = np.random.default_rng(rng)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     which = np.arange(n_samples) % 4
@@ -66,8 +106,17 @@ def make_xor(n_samples: int = 4, noise: float = 0.0, rng=None):
     return X, np.array([0, 1, 1, 0])[which]
 
 
-def make_regression(n_samples: int = 100, noise: float = 0.1, rng=None):
-    """A 1-D curve to fit: x uniform in [-3, 3], y = sin(2x) + x / 3 + noise; both of shape (n, 1)."""
+def make_regression(
+    n_samples: int = 100, noise: float = 0.1, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A 1-D curve to fit: x uniform in [-3, 3], y = sin(2x) + x / 3 + noise; both of shape (n, 1).
+
+    Examples
+    --------
+    >>> x, y = make_regression(5, noise=0.0, rng=0)
+    >>> x.shape, bool(np.allclose(y, np.sin(2 * x) + x / 3))
+    ((5, 1), True)
+    """
     rng = np.random.default_rng(rng)
     x = rng.uniform(-3, 3, (n_samples, 1))
     return x, np.sin(2 * x) + x / 3 + noise * rng.standard_normal((n_samples, 1))
@@ -79,13 +128,23 @@ class DataLoader:
     Each batch is ``(Tensor of inputs, targets)``; integer targets (class labels) stay a NumPy
     array, since Tensors hold floats, and float targets become a Tensor.
 
+    Examples
+    --------
     >>> X, y = make_xor()
     >>> loader = DataLoader(X, y, batch_size=3, shuffle=False)
     >>> [xb.shape for xb, yb in loader], len(loader)
     ([(3, 2), (1, 2)], 2)
     """
 
-    def __init__(self, X, y, batch_size: int = 32, shuffle: bool = True, drop_last: bool = False, rng=None):
+    def __init__(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        batch_size: int = 32,
+        shuffle: bool = True,
+        drop_last: bool = False,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         self.X, self.y = np.asarray(X), np.asarray(y)
         if len(self.X) != len(self.y):
             raise ValueError(f"DataLoader: X has {len(self.X)} samples but y has {len(self.y)}")
@@ -98,7 +157,7 @@ class DataLoader:
         full, rest = divmod(len(self.X), self.batch_size)
         return full + (rest > 0 and not self.drop_last)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[Tensor, Tensor | np.ndarray]]:
         order = self.rng.permutation(len(self.X)) if self.shuffle else np.arange(len(self.X))
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             index = order[start : start + self.batch_size]

@@ -3,18 +3,24 @@
 Each is the same op as the Tensor method of the same name.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from numpy.typing import ArrayLike
+
 from minigrad.ops import arithmetic, elementwise
 from minigrad.ops import shape as shape_ops
-from minigrad.tensor import Tensor
+from minigrad.tensor import Axis, Tensor, TensorLike
 
 # --- math, reductions and shape ---------------------------------------------------------------
 
 
-def _tensor(x) -> Tensor:
+def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def _pair(x, y) -> tuple:
+def _pair(x: TensorLike, y: TensorLike) -> tuple[Tensor, Tensor]:
     """Both operands as Tensors; a Python number takes the other's dtype (float32 stays float32)."""
     if isinstance(x, Tensor):
         return x, x._lift(y)
@@ -23,143 +29,364 @@ def _pair(x, y) -> tuple:
     return Tensor(x), Tensor(y)
 
 
-def linear(x, weight, bias=None) -> Tensor:
-    """x W^T + b, the affine map of :class:`minigrad.nn.Linear` (W of shape (out, in)), as one op."""
+def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) -> Tensor:
+    """x W^T + b, the affine map of :class:`minigrad.nn.Linear` (W of shape (out, in)), as one op.
+
+    Examples
+    --------
+    >>> F.linear(Tensor([[1.0, 2.0]]), Tensor([[1.0, 1.0], [0.0, -1.0]]), Tensor([0.5, 0.0]))
+    Tensor([[ 3.5 -2. ]])
+    """
     x = _tensor(x)
     return arithmetic.Linear.apply(x, weight) if bias is None else arithmetic.Linear.apply(x, weight, bias)
 
 
-def exp(x) -> Tensor:
+def exp(x: TensorLike) -> Tensor:
+    """e^x, elementwise (:meth:`Tensor.exp`).
+
+    Examples
+    --------
+    >>> F.exp([0.0])
+    Tensor([1.])
+    """
     return _tensor(x).exp()
 
 
-def log(x) -> Tensor:
+def log(x: TensorLike) -> Tensor:
+    """The natural logarithm, elementwise (:meth:`Tensor.log`).
+
+    Examples
+    --------
+    >>> F.log([1.0])
+    Tensor([0.])
+    """
     return _tensor(x).log()
 
 
-def sqrt(x) -> Tensor:
+def sqrt(x: TensorLike) -> Tensor:
+    """The square root, elementwise (:meth:`Tensor.sqrt`).
+
+    Examples
+    --------
+    >>> F.sqrt([4.0, 0.25])
+    Tensor([2.  0.5])
+    """
     return _tensor(x).sqrt()
 
 
-def abs(x) -> Tensor:
+def abs(x: TensorLike) -> Tensor:
+    """|x|, elementwise (:meth:`Tensor.abs`).
+
+    Examples
+    --------
+    >>> F.abs([-3.0, 3.0])
+    Tensor([3. 3.])
+    """
     return _tensor(x).abs()
 
 
-def clip(x, min=None, max=None) -> Tensor:
+def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+    """x limited to [min, max], either bound None for none (:meth:`Tensor.clip`).
+
+    Examples
+    --------
+    >>> F.clip([-5.0, 5.0], min=0.0)
+    Tensor([0. 5.])
+    """
     return _tensor(x).clip(min, max)
 
 
-def mean(x, axis=None, keepdims: bool = False) -> Tensor:
+def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The mean over ``axis`` (:meth:`Tensor.mean`).
+
+    Examples
+    --------
+    >>> F.mean([[1.0, 2.0], [3.0, 5.0]], axis=0)
+    Tensor([2.  3.5])
+    """
     return _tensor(x).mean(axis, keepdims)
 
 
-def max(x, axis=None, keepdims: bool = False) -> Tensor:
+def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The largest value over ``axis`` (:meth:`Tensor.max`).
+
+    Examples
+    --------
+    >>> F.max([[1.0, 2.0], [3.0, 5.0]], axis=1)
+    Tensor([2. 5.])
+    """
     return _tensor(x).max(axis, keepdims)
 
 
-def min(x, axis=None, keepdims: bool = False) -> Tensor:
+def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The smallest value over ``axis`` (:meth:`Tensor.min`).
+
+    Examples
+    --------
+    >>> F.min([[1.0, 2.0], [3.0, 5.0]])
+    Tensor(1.)
+    """
     return _tensor(x).min(axis, keepdims)
 
 
-def where(condition, x, y) -> Tensor:
-    """``x`` where the boolean array ``condition`` holds (e.g. ``a > 0``), else ``y``; all three broadcast."""
+def where(condition: ArrayLike, x: TensorLike, y: TensorLike) -> Tensor:
+    """``x`` where the boolean array ``condition`` holds (e.g. ``a > 0``), else ``y``; all three broadcast.
+
+    Examples
+    --------
+    >>> a = Tensor([-1.0, 2.0])
+    >>> F.where(a > 0, a, 0.0)
+    Tensor([0. 2.])
+    """
     x, y = _pair(x, y)
     return elementwise.Where.apply(x, y, condition=condition)
 
 
-def maximum(x, y) -> Tensor:
-    """Elementwise max(x, y); at a tie each side gets half the gradient, as ``torch.maximum``."""
+def maximum(x: TensorLike, y: TensorLike) -> Tensor:
+    """Elementwise max(x, y); at a tie each side gets half the gradient, as ``torch.maximum``.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> F.maximum(x, 2.0).sum().backward()
+    >>> x.grad                                   # 0 where 2.0 won, 1/2 at the tie
+    Tensor([0.  0.5])
+    """
     return elementwise.Maximum.apply(*_pair(x, y))
 
 
-def minimum(x, y) -> Tensor:
-    """Elementwise min(x, y); at a tie each side gets half the gradient, as ``torch.minimum``."""
+def minimum(x: TensorLike, y: TensorLike) -> Tensor:
+    """Elementwise min(x, y); at a tie each side gets half the gradient, as ``torch.minimum``.
+
+    Examples
+    --------
+    >>> F.minimum([1.0, 5.0], [3.0, 3.0])
+    Tensor([1. 3.])
+    """
     return elementwise.Minimum.apply(*_pair(x, y))
 
 
-def concatenate(tensors, axis: int = 0) -> Tensor:
-    """The tensors joined along an existing ``axis``, as ``numpy.concatenate``."""
+def concatenate(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    """The tensors joined along an existing ``axis``, as ``numpy.concatenate``.
+
+    Examples
+    --------
+    >>> F.concatenate([Tensor([1.0]), Tensor([2.0, 3.0])])
+    Tensor([1. 2. 3.])
+    """
     return shape_ops.Concatenate.apply(*tensors, axis=axis)
 
 
-def stack(tensors, axis: int = 0) -> Tensor:
-    """The tensors (all of one shape) stacked along a new ``axis``, as ``numpy.stack``."""
+def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    """The tensors (all of one shape) stacked along a new ``axis``, as ``numpy.stack``.
+
+    Examples
+    --------
+    >>> F.stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])], axis=1)
+    Tensor([[1. 3.]
+            [2. 4.]])
+    """
     return shape_ops.Stack.apply(*tensors, axis=axis)
 
 
 # --- activations -------------------------------------------------------------------------------
 
 
-def sigmoid(x) -> Tensor:
+def sigmoid(x: TensorLike) -> Tensor:
+    """1 / (1 + e^-x), elementwise (:meth:`Tensor.sigmoid`).
+
+    Examples
+    --------
+    >>> F.sigmoid([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([0.269, 0.5  , 0.953])
+    """
     return _tensor(x).sigmoid()
 
 
-def tanh(x) -> Tensor:
+def tanh(x: TensorLike) -> Tensor:
+    """The hyperbolic tangent, elementwise (:meth:`Tensor.tanh`).
+
+    Examples
+    --------
+    >>> F.tanh([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-0.762,  0.   ,  0.995])
+    """
     return _tensor(x).tanh()
 
 
-def softsign(x) -> Tensor:
+def softsign(x: TensorLike) -> Tensor:
+    """x / (1 + |x|), elementwise (:meth:`Tensor.softsign`).
+
+    Examples
+    --------
+    >>> F.softsign([-1.0, 0.0, 3.0])
+    Tensor([-0.5   0.    0.75])
+    """
     return _tensor(x).softsign()
 
 
-def hardtanh(x, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+def hardtanh(x: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clipped to [min_val, max_val] (:meth:`Tensor.hardtanh`).
+
+    Examples
+    --------
+    >>> F.hardtanh([-1.0, 0.0, 3.0], 0.0, 2.0)
+    Tensor([0. 0. 2.])
+    """
     return _tensor(x).hardtanh(min_val, max_val)
 
 
-def hardsigmoid(x) -> Tensor:
+def hardsigmoid(x: TensorLike) -> Tensor:
+    """relu6(x + 3) / 6, elementwise (:meth:`Tensor.hardsigmoid`).
+
+    Examples
+    --------
+    >>> F.hardsigmoid([-3.0, 0.0, 3.0])
+    Tensor([0.  0.5 1. ])
+    """
     return _tensor(x).hardsigmoid()
 
 
-def relu(x) -> Tensor:
+def relu(x: TensorLike) -> Tensor:
+    """max(x, 0), elementwise (:meth:`Tensor.relu`).
+
+    Examples
+    --------
+    >>> F.relu([-1.0, 0.0, 3.0])
+    Tensor([0. 0. 3.])
+    """
     return _tensor(x).relu()
 
 
-def leaky_relu(x, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
+    """x for x > 0, else negative_slope * x (:meth:`Tensor.leaky_relu`).
+
+    Examples
+    --------
+    >>> F.leaky_relu([-1.0, 0.0, 3.0])
+    Tensor([-0.01  0.    3.  ])
+    """
     return _tensor(x).leaky_relu(negative_slope)
 
 
-def prelu(x, weight) -> Tensor:
-    """x where x > 0, else weight * x; ``weight`` has one entry, or one per channel (axis 1)."""
+def prelu(x: TensorLike, weight: TensorLike) -> Tensor:
+    """x where x > 0, else weight * x; ``weight`` has one entry, or one per channel (axis 1).
+
+    Examples
+    --------
+    >>> F.prelu([-1.0, 2.0], Tensor([0.25]))
+    Tensor([-0.25  2.  ])
+    """
     return _tensor(x).prelu(weight)
 
 
-def relu6(x) -> Tensor:
+def relu6(x: TensorLike) -> Tensor:
+    """min(max(x, 0), 6), elementwise (:meth:`Tensor.relu6`).
+
+    Examples
+    --------
+    >>> F.relu6([-1.0, 0.0, 8.0])
+    Tensor([0. 0. 6.])
+    """
     return _tensor(x).relu6()
 
 
-def elu(x, alpha: float = 1.0) -> Tensor:
+def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, else alpha (e^x - 1) (:meth:`Tensor.elu`).
+
+    Examples
+    --------
+    >>> F.elu([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-0.632,  0.   ,  3.   ])
+    """
     return _tensor(x).elu(alpha)
 
 
-def selu(x) -> Tensor:
+def selu(x: TensorLike) -> Tensor:
+    """scale * elu(x, alpha) with SELU's fixed constants (:meth:`Tensor.selu`).
+
+    Examples
+    --------
+    >>> F.selu([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-1.111,  0.   ,  3.152])
+    """
     return _tensor(x).selu()
 
 
-def celu(x, alpha: float = 1.0) -> Tensor:
+def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, else alpha (e^(x / alpha) - 1) (:meth:`Tensor.celu`).
+
+    Examples
+    --------
+    >>> F.celu([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-0.632,  0.   ,  3.   ])
+    """
     return _tensor(x).celu(alpha)
 
 
-def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(beta x)) / beta, a smooth ReLU (:meth:`Tensor.softplus`).
+
+    Examples
+    --------
+    >>> F.softplus([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([0.313, 0.693, 3.049])
+    """
     return _tensor(x).softplus(beta, threshold)
 
 
-def silu(x) -> Tensor:
+def silu(x: TensorLike) -> Tensor:
+    """x * sigmoid(x), elementwise (:meth:`Tensor.silu`).
+
+    Examples
+    --------
+    >>> F.silu([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-0.269,  0.   ,  2.858])
+    """
     return _tensor(x).silu()
 
 
-def gelu(x, approximate: str = "none") -> Tensor:
+def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
+    """x Phi(x), Phi the standard normal CDF, or its tanh approximation (:meth:`Tensor.gelu`).
+
+    Examples
+    --------
+    >>> F.gelu([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-0.159,  0.   ,  2.996])
+    """
     return _tensor(x).gelu(approximate)
 
 
-def mish(x) -> Tensor:
+def mish(x: TensorLike) -> Tensor:
+    """x * tanh(softplus(x)), elementwise (:meth:`Tensor.mish`).
+
+    Examples
+    --------
+    >>> F.mish([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-0.303,  0.   ,  2.987])
+    """
     return _tensor(x).mish()
 
 
-def softmax(x, axis: int = -1) -> Tensor:
+def softmax(x: TensorLike, axis: int = -1) -> Tensor:
+    """e^x / sum(e^x) along ``axis`` (:meth:`Tensor.softmax`).
+
+    Examples
+    --------
+    >>> F.softmax([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([0.017, 0.047, 0.936])
+    """
     return _tensor(x).softmax(axis)
 
 
-def log_softmax(x, axis: int = -1) -> Tensor:
+def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
+    """log(softmax(x)) along ``axis``, computed stably (:meth:`Tensor.log_softmax`).
+
+    Examples
+    --------
+    >>> F.log_softmax([-1.0, 0.0, 3.0]).numpy().round(3)
+    array([-4.066, -3.066, -0.066])
+    """
     return _tensor(x).log_softmax(axis)
 
 

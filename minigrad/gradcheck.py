@@ -26,26 +26,50 @@ never modified: every evaluation gets fresh copies.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from minigrad.autograd import enable_grad, grad
 from minigrad.tensor import Tensor
 
+# What is checked: a function of Tensors (and other values) that returns a Tensor or a tuple of them.
+TensorFunction: TypeAlias = Callable[..., "Tensor | tuple[Tensor, ...]"]
+
 
 class GradcheckError(AssertionError):
-    """The analytic and numeric gradients disagree (the message names the worst entry)."""
+    """The analytic and numeric gradients disagree (the message names the worst entry).
+
+    Examples
+    --------
+    >>> def square(x):                       # x^2, but the graph sees x * constant: derivative x, not 2x
+    ...     return x * x.detach()
+    >>> gradcheck(square, Tensor([2.0], requires_grad=True))
+    Traceback (most recent call last):
+    minigrad.gradcheck.GradcheckError: gradcheck: input 0, element (0,) (...): analytic 2.0, numeric 4.0..., error 2 > ...
+    """
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One Jacobian entry d outputs[output][output_index] / d inputs[input][index], both ways."""
+    """One Jacobian entry d outputs[output][output_index] / d inputs[input][index], both ways.
+
+    Examples
+    --------
+    >>> report = gradcheck_report(lambda x: x.abs(), Tensor([0.0, 2.0], requires_grad=True))
+    >>> report.kinks[0]                      # |x| at 0: left derivative -1, right 1, the op says 0
+    Entry(input=0, index=(0,), output=0, output_index=(0,), analytic=0.0, numeric=0.0, left=-1.0, right=1.0, kink=True, jump=False)
+    >>> report.kinks[0].convention
+    'between'
+    """
 
     input: int
-    index: tuple
+    index: tuple[int, ...]
     output: int
-    output_index: tuple
+    output_index: tuple[int, ...]
     analytic: float
     numeric: float  # central difference
     left: float  # (f(x) - f(x - eps)) / eps
@@ -65,27 +89,53 @@ class Entry:
 
 @dataclass
 class GradcheckReport:
-    """What :func:`gradcheck_report` found: failing entries (worst first), kinks and jumps."""
+    """What :func:`gradcheck_report` found: failing entries (worst first), kinks and jumps.
 
-    failures: list = field(default_factory=list)
-    kinks: list = field(default_factory=list)  # kinks and jumps, passing or not
+    Examples
+    --------
+    >>> report = gradcheck_report(lambda x: x.abs(), Tensor([0.0, 2.0], requires_grad=True))
+    >>> report.ok, report.checked, len(report.failures)
+    (True, 4, 0)
+    >>> print(report)
+    gradcheck: all 4 Jacobian entries agree
+      kink at input 0, element (0,) (element (0,) of the output): left -1, right 1, analytic 0 (between)
+    """
+
+    failures: list[Entry] = field(default_factory=list)
+    kinks: list[Entry] = field(default_factory=list)  # kinks and jumps, passing or not
     checked: int = 0  # Jacobian entries compared
     caller: str = "gradcheck"
-    input_names: list = field(default_factory=list)
-    output_names: list = field(default_factory=list)
+    input_names: list[str] = field(default_factory=list)
+    output_names: list[str] = field(default_factory=list)
     eps: float = 1e-6
     atol: float = 1e-5
     rtol: float = 1e-3
 
     @property
     def ok(self) -> bool:
+        """True when every Jacobian entry agreed."""
         return not self.failures
 
     def where(self, e: Entry) -> str:
+        """Where entry ``e`` is, in words.
+
+        Examples
+        --------
+        >>> report = gradcheck_report(lambda x: x.abs(), Tensor([0.0, 2.0], requires_grad=True))
+        >>> report.where(report.kinks[0])
+        'input 0, element (0,) (element (0,) of the output)'
+        """
         return f"{self.input_names[e.input]}, element {e.index} (element {e.output_index} of {self.output_names[e.output]})"
 
     def message(self) -> str:
-        """The worst failure in words, or '' when everything passed."""
+        """The worst failure in words, or '' when everything passed.
+
+        Examples
+        --------
+        >>> square = lambda x: x * x.detach()   # x^2, but the graph sees x * constant: derivative x
+        >>> gradcheck_report(square, Tensor([1.0, 2.0], requires_grad=True)).message()
+        'gradcheck: input 0, element (1,) (element (1,) of the output): analytic 2.0, numeric 4.0..., error 2 > tolerance 0.00401; 2 of 4 Jacobian entries disagree'
+        """
         if self.ok:
             return ""
         e = self.failures[0]
@@ -114,11 +164,11 @@ class GradcheckReport:
         return "\n".join(lines)
 
 
-def _as_tuple(xs):
+def _as_tuple(xs: Any) -> tuple[Any, ...]:
     return tuple(xs) if isinstance(xs, (tuple, list)) else (xs,)
 
 
-def _outputs(fn, inputs):
+def _outputs(fn: TensorFunction, inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     outputs = _as_tuple(fn(*inputs))
     for k, y in enumerate(outputs):
         if not isinstance(y, Tensor):
@@ -128,11 +178,11 @@ def _outputs(fn, inputs):
     return outputs
 
 
-def _flat(outputs):
+def _flat(outputs: Sequence[Tensor]) -> np.ndarray:
     return np.concatenate([y._data.astype(np.float64).ravel() for y in outputs])
 
 
-def _analytic_jacobians(outputs, wrt):
+def _analytic_jacobians(outputs: Sequence[Tensor], wrt: list[Tensor]) -> list[np.ndarray]:
     """Per input, the (output elements, input elements) Jacobian: row r is the VJP with one-hot r."""
     rows = [(y, k) for y in outputs for k in range(y.size)]
     jacobians = [np.zeros((len(rows), x.size)) for x in wrt]
@@ -146,14 +196,16 @@ def _analytic_jacobians(outputs, wrt):
     return jacobians
 
 
-def _moved(fn, inputs, i, index, step):
+def _moved(fn: TensorFunction, inputs: tuple[Any, ...], i: int, index: tuple[int, ...], step: float) -> np.ndarray:
     """fn's outputs, flattened, with element ``index`` of input ``i`` moved by ``step``."""
     data = inputs[i]._data.copy()
     data[index] += step
     return _flat(_outputs(fn, inputs[:i] + (Tensor(data, requires_grad=True),) + inputs[i + 1 :]))
 
 
-def _numeric_jacobians(fn, inputs, i, eps):
+def _numeric_jacobians(
+    fn: TensorFunction, inputs: tuple[Any, ...], i: int, eps: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The central, left and right difference Jacobians of input ``i`` (outputs, input elements)."""
     here = _flat(_outputs(fn, inputs))[:, None]
     indices = list(np.ndindex(inputs[i].shape))
@@ -164,10 +216,12 @@ def _numeric_jacobians(fn, inputs, i, eps):
     return (plus - minus) / (2 * eps), (here - minus) / eps, (plus - here) / eps
 
 
-def _judge(fn, inputs, i, a, eps, atol, rtol):
+def _judge(
+    fn: TensorFunction, inputs: tuple[Any, ...], i: int, a: np.ndarray, eps: float, atol: float, rtol: float
+) -> tuple[np.ndarray, ...]:
     """Compare input ``i``'s analytic Jacobian ``a`` with finite differences, by the rules above."""
 
-    def tolerance(v):
+    def tolerance(v: np.ndarray) -> np.ndarray:
         return atol + rtol * np.abs(v)
 
     c, left, right = _numeric_jacobians(fn, inputs, i, eps)
@@ -183,7 +237,16 @@ def _judge(fn, inputs, i, a, eps, atol, rtol):
     return c, left, right, kink & ~jump, jump, ~passed & ~jump  # NOTE: NaN never passes
 
 
-def _check(fn, inputs, eps, atol, rtol, caller, input_names, output_names=None):
+def _check(
+    fn: TensorFunction,
+    inputs: tuple[Any, ...],
+    eps: float,
+    atol: float,
+    rtol: float,
+    caller: str,
+    input_names: list[str],
+    output_names: list[str] | None = None,
+) -> GradcheckReport:
     wrt_positions = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not wrt_positions:
         raise ValueError(f"{caller}: no input requires grad, so there is nothing to check")
@@ -196,15 +259,27 @@ def _check(fn, inputs, eps, atol, rtol, caller, input_names, output_names=None):
     report = GradcheckReport(
         caller=caller, input_names=input_names, output_names=output_names, eps=eps, atol=atol, rtol=rtol
     )
-    scored = []
+    scored: list[tuple[float, int, Entry]] = []
     for i, a in zip(wrt_positions, analytic):
         with enable_grad():
             c, left, right, kink, jump, failed = _judge(fn, inputs, i, a, eps, atol, rtol)
         error = np.nan_to_num(np.abs(a - c) - (atol + rtol * np.abs(c)), nan=np.inf)
         indices = list(np.ndindex(inputs[i].shape))
         for r, col in zip(*np.nonzero(kink | jump | failed)):
-            values = (float(m[r, col]) for m in (a, c, left, right))
-            entry = Entry(i, indices[col], *labels[r], *values, bool(kink[r, col]), bool(jump[r, col]))
+            output, output_index = labels[r]
+            at_a, at_c, at_left, at_right = (float(m[r, col]) for m in (a, c, left, right))
+            entry = Entry(
+                i,
+                indices[col],
+                output,
+                output_index,
+                at_a,
+                at_c,
+                at_left,
+                at_right,
+                bool(kink[r, col]),
+                bool(jump[r, col]),
+            )
             if entry.kink or entry.jump:
                 report.kinks.append(entry)
             if failed[r, col]:
@@ -214,14 +289,14 @@ def _check(fn, inputs, eps, atol, rtol, caller, input_names, output_names=None):
     return report
 
 
-def _vjp_function(fn, n_inputs):
+def _vjp_function(fn: TensorFunction, n_inputs: int) -> Callable[..., tuple[Tensor, ...]]:
     """(x..., v...) -> the gradients of <v, fn(x...)> with respect to every x that requires grad."""
 
-    def vjp(*args):
+    def vjp(*args: Any) -> tuple[Tensor, ...]:
         xs, vs = args[:n_inputs], args[n_inputs:]
         wrt = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
         live = [(y, v) for y, v in zip(_outputs(fn, xs), vs) if y.requires_grad]
-        grads = (None,) * len(wrt)
+        grads: tuple[Tensor | None, ...] = (None,) * len(wrt)
         if live:
             ys, seeds = zip(*live)
             grads = grad(ys, wrt, grad_outputs=seeds, create_graph=True, allow_unused=True)
@@ -230,13 +305,23 @@ def _vjp_function(fn, n_inputs):
     return vjp
 
 
-def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, order=1, grad_outputs=None) -> GradcheckReport:
+def gradcheck_report(
+    fn: TensorFunction,
+    inputs: Tensor | Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    order: int = 1,
+    grad_outputs: ArrayLike | Sequence[ArrayLike] | None = None,
+) -> GradcheckReport:
     """Compare analytic and numeric Jacobians and return everything found, without raising.
 
     ``order=1`` checks ``fn`` as :func:`gradcheck` does, ``order=2`` as :func:`gradgradcheck`.
     The report has ``ok``, ``failures`` (worst first), ``kinks`` (kinks and jumps) and
     ``checked``; each is an :class:`Entry`, printing the report lists them.
 
+    Examples
+    --------
     >>> from minigrad import Function
     >>> class ReLU(Function):
     ...     @staticmethod
@@ -275,7 +360,14 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, order=1, grad_o
     )
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True) -> bool:
+def gradcheck(
+    fn: TensorFunction,
+    inputs: Tensor | Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
     """Check the gradients of ``fn`` at ``inputs`` against central finite differences.
 
     Every element of every input that requires grad is checked against every output element
@@ -303,7 +395,15 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True) 
     return _verdict(gradcheck_report(fn, inputs, eps, atol, rtol), raise_exception)
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True) -> bool:
+def gradgradcheck(
+    fn: TensorFunction,
+    inputs: Tensor | Sequence[Any],
+    grad_outputs: ArrayLike | Sequence[ArrayLike] | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
     """Check second derivatives: gradcheck the map (inputs, v) -> vector-Jacobian product.
 
     The gradients of ``<v, fn(inputs)>`` are computed with ``create_graph=True`` and checked
@@ -321,7 +421,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     return _verdict(report, raise_exception)
 
 
-def _verdict(report, raise_exception):
+def _verdict(report: GradcheckReport, raise_exception: bool) -> bool:
     if not report.ok and raise_exception:
         raise GradcheckError(report.message())
     return report.ok

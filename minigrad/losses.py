@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from minigrad.ops.elementwise import Where
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, TensorLike
 
 
 def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
@@ -35,7 +35,7 @@ def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
     raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _same_shape(input, target, name: str) -> tuple:
+def _same_shape(input: TensorLike, target: TensorLike, name: str) -> tuple[Tensor, Tensor]:
     """input and target as Tensors of one shape (a number target takes input's dtype)."""
     input = input if isinstance(input, Tensor) else Tensor(input)
     target = input._lift(target)
@@ -44,7 +44,7 @@ def _same_shape(input, target, name: str) -> tuple:
     return input, target
 
 
-def _class_indices(input: Tensor, target, name: str) -> np.ndarray:
+def _class_indices(input: Tensor, target: TensorLike, name: str) -> np.ndarray:
     """Check that ``input`` is (N, C) and ``target`` holds N integer class indices in [0, C)."""
     if input.ndim != 2:
         raise ValueError(f"{name}: input must have shape (N, C), got {input.shape}")
@@ -56,27 +56,49 @@ def _class_indices(input: Tensor, target, name: str) -> np.ndarray:
         raise ValueError(f"{name}: target shape {target.shape} must be ({n},) for input shape {input.shape}")
     bad = target[(target < 0) | (target >= c)]
     if bad.size:
-        bad = sorted(set(bad.tolist()))[:5]
-        raise ValueError(f"{name}: target holds class indices {bad} outside [0, {c}) for input shape {input.shape}")
+        shown = sorted(set(bad.tolist()))[:5]
+        raise ValueError(f"{name}: target holds class indices {shown} outside [0, {c}) for input shape {input.shape}")
     return target
 
 
-def mse_loss(input, target, reduction: str = "mean") -> Tensor:
-    """(input - target)^2"""
+def mse_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """(input - target)^2, the mean squared error (reduced as ``reduction`` says).
+
+    Examples
+    --------
+    >>> F.mse_loss(Tensor([1.0, 2.0]), [0.0, 0.0])
+    Tensor(2.5)
+    >>> F.mse_loss(Tensor([1.0, 2.0]), [0.0, 0.0], reduction="none")
+    Tensor([1. 4.])
+    """
     input, target = _same_shape(input, target, "mse_loss")
     diff = input - target
     return _reduce(diff * diff, reduction, "mse_loss")
 
 
-def l1_loss(input, target, reduction: str = "mean") -> Tensor:
-    """|input - target|"""
+def l1_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """|input - target|, the mean absolute error (reduced as ``reduction`` says).
+
+    Examples
+    --------
+    >>> F.l1_loss(Tensor([1.0, -2.0]), [0.0, 0.0], reduction="sum")
+    Tensor(3.)
+    """
     input, target = _same_shape(input, target, "l1_loss")
     return _reduce((input - target).abs(), reduction, "l1_loss")
 
 
-def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """d^2 / 2 where |d| < delta, else delta (|d| - delta / 2), d = input - target: quadratic
-    near 0, linear (robust to outliers) beyond delta, with matching slopes at |d| = delta."""
+def huber_loss(input: TensorLike, target: TensorLike, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """d^2 / 2 where |d| < delta, else delta (|d| - delta / 2), with d = input - target.
+
+    Quadratic near 0, linear (robust to outliers) beyond delta, with matching slopes at
+    |d| = delta.
+
+    Examples
+    --------
+    >>> F.huber_loss(Tensor([0.5, 3.0]), [0.0, 0.0], reduction="none")
+    Tensor([0.125 2.5  ])
+    """
     input, target = _same_shape(input, target, "huber_loss")
     diff = input - target
     size = diff.abs()
@@ -84,11 +106,16 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Te
     return _reduce(loss, reduction, "huber_loss")
 
 
-def binary_cross_entropy(input, target, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1].
 
     Each log is clamped at -100, as PyTorch, so p = 0 or 1 gives a large finite loss, not inf.
     Prefer :func:`binary_cross_entropy_with_logits` on logits: it is exact where this saturates.
+
+    Examples
+    --------
+    >>> round(F.binary_cross_entropy(Tensor([0.9, 0.2]), [1.0, 0.0]).item(), 4)
+    0.1643
     """
     input, target = _same_shape(input, target, "binary_cross_entropy")
     if np.any((input.data < 0) | (input.data > 1)):
@@ -100,32 +127,59 @@ def binary_cross_entropy(input, target, reduction: str = "mean") -> Tensor:
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(input, target, reduction: str = "mean") -> Tensor:
-    """-(y log s(x) + (1 - y) log(1 - s(x))) = max(x, 0) - x y + log1p(e^-|x|), s the sigmoid;
-    its derivative is s(x) - y.
+def binary_cross_entropy_with_logits(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy on logits x: -(y log s(x) + (1 - y) log(1 - s(x))), s the sigmoid.
+
+    Computed as max(x, 0) - x y + log1p(e^-|x|); its derivative is s(x) - y.
 
     NOTE: max(x, 0) + log1p(e^-|x|) is softplus(x), which the softplus op computes in exactly
     that form; threshold=inf keeps it exact (no switch to x) for large x.
+
+    Examples
+    --------
+    >>> x = Tensor([2.0, -1.0], requires_grad=True)
+    >>> loss = F.binary_cross_entropy_with_logits(x, [1.0, 0.0], reduction="sum")
+    >>> round(loss.item(), 4)
+    0.4402
+    >>> loss.backward()
+    >>> x.grad.numpy().round(4)                       # sigmoid(x) - y
+    array([-0.1192,  0.2689])
     """
     input, target = _same_shape(input, target, "binary_cross_entropy_with_logits")
     loss = input.softplus(threshold=math.inf) - input * target
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
-def nll_loss(input, target, reduction: str = "mean") -> Tensor:
-    """-input[n, target[n]]: the negative log-likelihood, ``input`` holding log-probabilities of
-    shape (N, C) and ``target`` N integer class indices."""
+def nll_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """-input[n, target[n]]: the negative log-likelihood of the target classes.
+
+    ``input`` holds log-probabilities of shape (N, C), ``target`` N integer class indices.
+
+    Examples
+    --------
+    >>> log_probs = Tensor(np.log([[0.25, 0.75]]))
+    >>> round(F.nll_loss(log_probs, np.array([1])).item(), 4)        # -log 0.75
+    0.2877
+    """
     input = input if isinstance(input, Tensor) else Tensor(input)
     target = _class_indices(input, target, "nll_loss")
     return _reduce(-input[np.arange(len(target)), target], reduction, "nll_loss")
 
 
-def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: TensorLike, target: TensorLike, reduction: str = "mean", label_smoothing: float = 0.0
+) -> Tensor:
     """-log softmax(input)[n, target[n]] for logits of shape (N, C) and N integer class indices.
 
     With ``label_smoothing`` = eps the target is (1 - eps) one_hot + eps / C, so the loss is
     (1 - eps) nll + eps mean_c(-log softmax), as PyTorch. log_softmax subtracts the maximum
     first, so logits of any size give a finite loss.
+
+    Examples
+    --------
+    >>> logits = Tensor([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+    >>> F.cross_entropy(logits, np.array([0, 2]), reduction="none").numpy().round(4)
+    array([0.1698, 1.0986])
     """
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
@@ -138,9 +192,16 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     return _reduce(loss, reduction, "cross_entropy")
 
 
-def hinge_loss(input, target, reduction: str = "mean") -> Tensor:
-    """max(0, 1 - y s) for scores s and labels y in {-1, +1}: the SVM loss of micrograd's moons
-    demo, zero once a point is on the right side with margin 1."""
+def hinge_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """max(0, 1 - y s) for scores s and labels y in {-1, +1}: the SVM loss.
+
+    The loss of micrograd's moons demo: zero once a point is on the right side with margin 1.
+
+    Examples
+    --------
+    >>> F.hinge_loss(Tensor([2.0, 0.5, -1.0]), [1.0, 1.0, 1.0], reduction="none")
+    Tensor([0.  0.5 2. ])
+    """
     input, target = _same_shape(input, target, "hinge_loss")
     labels = np.unique(target.data)
     if not np.all(np.isin(labels, (-1.0, 1.0))):

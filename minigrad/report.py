@@ -17,11 +17,23 @@ import html
 import json
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    import graphviz
+    from matplotlib.figure import Figure
 
 
-def number(x) -> str:
-    """A cell's text: floats in three significant digits, scientific when small or large."""
+def number(x: object) -> str:
+    """A cell's text: floats in three significant digits, scientific when small or large.
+
+    Examples
+    --------
+    >>> number(0.123456), number(3.1e-9), number(123456.0), number(7)
+    ('0.123', '3.1e-09', '1.2e+05', '7')
+    """
     if isinstance(x, bool) or not isinstance(x, float):
         return str(x)
     if x == 0 or x != x or abs(x) == float("inf"):
@@ -30,18 +42,47 @@ def number(x) -> str:
 
 
 def percent(fraction: float) -> str:
+    """A fraction as a whole percentage.
+
+    Examples
+    --------
+    >>> percent(0.256)
+    '26 %'
+    """
     return f"{100 * fraction:.0f} %"
 
 
 class Table:
-    """Rows of cells under named columns, as aligned text, Markdown or HTML."""
+    """Rows of cells under named columns, as aligned text, Markdown or HTML.
 
-    def __init__(self, columns, rows, title: str | None = None):
+    Cells are written by :func:`number` when the table is made.
+
+    Examples
+    --------
+    >>> table = Table(["activation", "dead"], [["relu", 0.91], ["gelu", 0.0]], title="after training")
+    >>> print(table.text())
+    after training
+    activation  dead
+    ----------  ----
+    relu        0.91
+    gelu        0
+    """
+
+    def __init__(self, columns: Iterable[str], rows: Iterable[Iterable[object]], title: str | None = None) -> None:
         self.columns = list(columns)
         self.rows = [[number(cell) for cell in row] for row in rows]
         self.title = title
 
     def text(self) -> str:
+        """The table as aligned plain text, for a terminal, under its title.
+
+        Examples
+        --------
+        >>> print(Table(["x", "x^2"], [[3, 9]]).text())
+        x  x^2
+        -  ---
+        3  9
+        """
         widths = [max(len(str(c)), *(len(r[i]) for r in self.rows)) for i, c in enumerate(self.columns)]
         lines = [self.title] if self.title else []
         for row in [self.columns, ["-" * w for w in widths], *self.rows]:
@@ -49,23 +90,49 @@ class Table:
         return "\n".join(lines)
 
     def markdown(self) -> str:
+        """The table in Markdown (without its title).
+
+        Examples
+        --------
+        >>> print(Table(["x", "x^2"], [[3, 9]]).markdown())
+        | x | x^2 |
+        |---|---|
+        | 3 | 9 |
+        """
         lines = ["| " + " | ".join(self.columns) + " |", "|" + "---|" * len(self.columns)]
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         return "\n".join(lines)
 
     def html(self) -> str:
+        """The table as an HTML ``<table>``, every cell escaped.
+
+        Examples
+        --------
+        >>> Table(["x"], [["<3"]]).html()
+        '<table><thead><tr><th>x</th></tr></thead><tbody><tr><td>&lt;3</td></tr></tbody></table>'
+        """
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The table as plain data, for a JSON file.
+
+        Examples
+        --------
+        >>> Table(["x", "x^2"], [[0.5, 0.25]], title="T").to_dict()
+        {'title': 'T', 'columns': ['x', 'x^2'], 'rows': [['0.5', '0.25']]}
+        """
         return {"title": self.title, "columns": self.columns, "rows": self.rows}
 
 
 class ProgressBar:
-    """A text bar on stderr, redrawn in place (``\\r``) only when it grows by a cell; when the
-    stream is not a terminal (a log file), only the finished bar is written.
+    """A text bar on stderr, redrawn in place (``\\r``) only when it grows by a cell.
 
+    When the stream is not a terminal (a log file), only the finished bar is written.
+
+    Examples
+    --------
     >>> import io
     >>> stream = io.StringIO()
     >>> bar = ProgressBar(200, "training", stream=stream, width=10)
@@ -75,13 +142,23 @@ class ProgressBar:
     'training [##########] 200/200'
     """
 
-    def __init__(self, total: int, label: str, stream=None, width: int = 30):
+    def __init__(self, total: int, label: str, stream: TextIO | None = None, width: int = 30) -> None:
         self.total, self.label, self.width = max(1, total), label, width
         self.stream = sys.stderr if stream is None else stream
         self.done, self.drawn = 0, -1
         self.interactive = getattr(self.stream, "isatty", lambda: False)()
 
     def update(self, steps: int = 1) -> None:
+        """Count ``steps`` more done, and redraw the bar if it grew by a cell.
+
+        Examples
+        --------
+        >>> import io
+        >>> stream = io.StringIO()
+        >>> ProgressBar(4, "epochs", stream=stream, width=4).update(4)
+        >>> stream.getvalue()
+        '\\repochs [####] 4/4'
+        """
         self.done = min(self.total, self.done + steps)
         cells = self.width * self.done // self.total
         if cells != self.drawn and (self.interactive or self.done == self.total):
@@ -91,6 +168,17 @@ class ProgressBar:
             self.stream.flush()
 
     def close(self) -> None:
+        """End the bar's line.
+
+        Examples
+        --------
+        >>> import io
+        >>> bar = ProgressBar(1, "done", stream=io.StringIO(), width=2)
+        >>> bar.update()
+        >>> bar.close()
+        >>> bar.stream.getvalue()
+        '\\rdone [##] 1/1\\n'
+        """
         self.stream.write("\n")
         self.stream.flush()
 
@@ -110,9 +198,30 @@ class DemoRun:
         Its docstring: the first line is the page's title, the rest its introduction.
     argv : list of str, optional
         The command line (``--seed``, ``--out``, ``--quick``); None reads ``sys.argv``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> run = DemoRun("demo", "A demo", ["--out", folder.name, "--seed", "3"])
+    >>> run.seed, run.quick
+    (3, False)
+    >>> run.section("Dead units", "The share of dead units after training.")
+    >>> run.table(Table(["activation", "dead"], [["relu", 0.91]]))
+    >>> results = run.finish({"dead": 0.91}, Table(["dead"], [[0.91]]))
+    <BLANKLINE>
+    A demo
+    dead
+    ----
+    0.91
+    <BLANKLINE>
+    wrote .../index.html (... s)
+    >>> sorted(os.listdir(folder.name))
+    ['index.html', 'results.json', 'summary.md']
+    >>> folder.cleanup()
     """
 
-    def __init__(self, name: str, description: str, argv=None):
+    def __init__(self, name: str, description: str, argv: Sequence[str] | None = None) -> None:
         parser = argparse.ArgumentParser(
             prog=f"minigrad demo {name}", description=description, formatter_class=argparse.RawDescriptionHelpFormatter
         )
@@ -132,22 +241,68 @@ class DemoRun:
         self.started = time.perf_counter()
 
     def progress(self, total: int, label: str) -> ProgressBar:
+        """A :class:`ProgressBar` on stderr labelled with the demo's name.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     DemoRun("vanishing", "A demo", ["--out", folder]).progress(10, "training").label
+        'vanishing: training'
+        """
         return ProgressBar(total, f"{self.name}: {label}")
 
     def section(self, heading: str, text: str, key: bool = True) -> None:
-        """Start a section of the page; pictures and tables added next go into it. Only ``key``
-        sections go into the Markdown summary."""
+        """Start a section of the page; pictures and tables added next go into it.
+
+        Only ``key`` sections go into the Markdown summary.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        >>> run.section("Setup", "How the data was made.", key=False)
+        >>> run.section("Results", "What came out.")
+        >>> [(s["heading"], s["key"]) for s in run.sections]
+        [('Setup', False), ('Results', True)]
+        """
         self.sections.append({"heading": heading, "text": text, "items": [], "key": key})
 
-    def figure(self, fig, filename: str) -> Path:
-        """Save a Matplotlib figure as a PNG into the current section (Agg renders it)."""
+    def figure(self, fig: Figure, filename: str) -> Path:
+        """Save a Matplotlib figure as a PNG into the current section (Agg renders it).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from matplotlib.figure import Figure
+        >>> fig = Figure(figsize=(2, 2))
+        >>> _ = fig.add_subplot().plot([0, 1], [1, 0])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        ...     run.section("A line", "It falls.")
+        ...     run.figure(fig, "line.png").name
+        'line.png'
+        """
         path = self.out / filename
         fig.savefig(path, dpi=90, bbox_inches="tight")
         self.sections[-1]["items"].append(("image", filename))
         return path
 
-    def graph(self, digraph, filename: str) -> Path:
-        """Render a ``graphviz.Digraph`` (from :func:`minigrad.viz.draw_graph`) as SVG into the section."""
+    def graph(self, digraph: graphviz.Digraph, filename: str) -> Path:
+        """Render a ``graphviz.Digraph`` (from :func:`minigrad.viz.draw_graph`) as SVG into the section.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from minigrad.viz import draw_graph
+        >>> x = Tensor([1.0, -1.0], requires_grad=True)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        ...     run.section("A graph", "relu, then a sum.")
+        ...     run.graph(draw_graph(x.relu().sum()), "graph.svg").name
+        'graph.svg'
+        """
         from minigrad.viz import render_graph
 
         path = render_graph(digraph, self.out / filename)
@@ -155,18 +310,81 @@ class DemoRun:
         return path
 
     def table(self, table: Table) -> None:
+        """Add a :class:`Table` to the current section.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        >>> run.section("Numbers", "Two of them.")
+        >>> run.table(Table(["x", "y"], [[1, 2]]))
+        >>> print(run.markdown())
+        ## A demo
+        <BLANKLINE>
+        <BLANKLINE>
+        ### Numbers
+        <BLANKLINE>
+        Two of them.
+        <BLANKLINE>
+        | x | y |
+        |---|---|
+        | 1 | 2 |
+        <BLANKLINE>
+        """
         self.sections[-1]["items"].append(("table", table))
 
     def link(self, href: str, text: str) -> None:
-        """A link (to another page of the run) in the current section."""
+        """A link (to another page of the run) in the current section.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("all", "Every demo", ["--out", folder])
+        >>> run.section("Demos", "One page each.")
+        >>> run.link("vanishing/index.html", "vanishing gradients")
+        >>> run.markdown().splitlines()[-1]
+        '[vanishing gradients](vanishing/index.html)'
+        """
         self.sections[-1]["items"].append(("link", (href, text)))
 
     def preformatted(self, text: str) -> None:
-        """Terminal output (a diagnosis, an explanation) shown as it prints."""
+        """Terminal output (a diagnosis, an explanation) shown as it prints.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        >>> run.section("Diagnosis", "What diagnose() printed.")
+        >>> run.preformatted("loss 0.69")
+        >>> run.markdown().splitlines()[-3:]
+        ['```text', 'loss 0.69', '```']
+        """
         self.sections[-1]["items"].append(("pre", text))
 
-    def finish(self, results: dict, summary: Table) -> dict:
-        """Write the page, the Markdown summary and the numbers; print the summary table."""
+    def finish(self, results: dict[str, Any], summary: Table) -> dict[str, Any]:
+        """Write the page, the Markdown summary and the numbers; print the summary table.
+
+        Returns ``results``, as written to ``results.json``.
+
+        Examples
+        --------
+        >>> import json, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        ...     _ = run.finish({"accuracy": 0.99}, Table(["accuracy"], [[0.99]]))
+        ...     json.loads((run.out / "results.json").read_text())
+        <BLANKLINE>
+        A demo
+        accuracy
+        --------
+        0.99
+        <BLANKLINE>
+        wrote .../index.html (... s)
+        {'accuracy': 0.99}
+        """
         (self.out / "index.html").write_text(self._html(), encoding="utf-8")
         (self.out / "summary.md").write_text(self.markdown(), encoding="utf-8")
         (self.out / "results.json").write_text(json.dumps(results, indent=1, default=float), encoding="utf-8")
@@ -175,7 +393,18 @@ class DemoRun:
         return results
 
     def markdown(self) -> str:
-        """The key sections of the page in Markdown, pictures linked by file name."""
+        """The key sections of the page in Markdown, pictures linked by file name.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        >>> run.section("Aside", "Left out of the summary.", key=False)
+        >>> run.section("Result", "Kept.")
+        >>> [line for line in run.markdown().splitlines() if line.startswith("#")]
+        ['## A demo', '### Result']
+        """
         parts = [f"## {self.title}\n\n{self.intro.strip()}\n"]
         for section in filter(lambda s: s["key"], self.sections):
             parts.append(f"### {section['heading']}\n\n{section['text']}\n")
@@ -218,7 +447,13 @@ STYLE = (
 
 
 def page(title: str, body: str) -> str:
-    """A self-contained HTML page."""
+    """A self-contained HTML page.
+
+    Examples
+    --------
+    >>> page("Results", "<p>done</p>").splitlines()[0]
+    '<!DOCTYPE html>'
+    """
     return (
         f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
@@ -229,6 +464,8 @@ def replace_section(text: str, name: str, section: str) -> str:
     r"""``text`` with what stands between its ``<!-- NAME:start ... -->`` and ``<!-- NAME:end -->``
     markers replaced by ``section``: how generated tables are kept in the README.
 
+    Examples
+    --------
     >>> replace_section("a <!-- x:start (made by hand) -->old<!-- x:end --> b", "x", "new")
     'a <!-- x:start (made by hand) -->\nnew\n<!-- x:end --> b'
     """

@@ -24,7 +24,11 @@ a binary op with broadcasting: ``check_gradients(lambda x, y: x * y, num_inputs=
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, Literal, TypeAlias, cast
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 try:
     from hypothesis import HealthCheck, given, settings
@@ -33,29 +37,66 @@ try:
 except ImportError as error:  # pragma: no cover - exercised in a subprocess
     raise ImportError("minigrad.testing needs Hypothesis: pip install hypothesis") from error
 
-from minigrad.gradcheck import gradcheck, gradgradcheck
+from minigrad.gradcheck import TensorFunction, gradcheck, gradgradcheck
 from minigrad.tensor import Tensor
+
+Shape: TypeAlias = tuple[int, ...]
+Strategy = st.SearchStrategy  # a Hypothesis strategy: Strategy[Shape] draws shapes
 
 __all__ = ["away_from", "broadcastable_shapes", "check_gradients", "shapes", "tensors"]
 
 
-def shapes(min_dims=0, max_dims=3, min_side=1, max_side=3):
-    """Array shapes, from 0-d up to ``max_dims`` axes of at most ``max_side`` elements."""
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 3) -> Strategy[Shape]:
+    """Array shapes, from 0-d up to ``max_dims`` axes of at most ``max_side`` elements.
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> @given(shapes(min_dims=1, max_side=2))
+    ... def test_small_shapes(shape):
+    ...     assert 1 <= len(shape) <= 3 and max(shape) <= 2
+    >>> test_small_shapes()
+    """
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
-def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3):
-    """Tuples of ``num_shapes`` shapes that broadcast together, e.g. ``((2, 1, 3), (4, 1))``."""
+def broadcastable_shapes(
+    num_shapes: int = 2, min_dims: int = 0, max_dims: int = 3, max_side: int = 3
+) -> Strategy[tuple[Shape, ...]]:
+    """Tuples of ``num_shapes`` shapes that broadcast together, e.g. ``((2, 1, 3), (4, 1))``.
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> @given(broadcastable_shapes(num_shapes=2))
+    ... def test_they_broadcast(pair):
+    ...     assert len(pair) == 2 and np.broadcast_shapes(*pair) is not None
+    >>> test_they_broadcast()
+    """
     strategy = hnp.mutually_broadcastable_shapes(
         num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, max_side=max_side
     )
     return strategy.map(lambda drawn: drawn.input_shapes)
 
 
-def away_from(points=(), min_distance=1e-3, min_value=-3.0, max_value=3.0, width=64):
+def away_from(
+    points: Iterable[float] = (),
+    min_distance: float = 1e-3,
+    min_value: float = -3.0,
+    max_value: float = 3.0,
+    width: Literal[16, 32, 64] = 64,
+) -> Strategy[float]:
     """Finite floats in [min_value, max_value] at least ``min_distance`` from every point.
 
     Keeps a finite-difference check off an op's kinks (``away_from([0.0])`` for relu).
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> @given(away_from([0.0], min_distance=0.5))
+    ... def test_far_from_zero(v):
+    ...     assert 0.5 <= abs(v) <= 3.0
+    >>> test_far_from_zero()
     """
     if width == 32:  # NOTE: Hypothesis needs float32-representable bounds; round inwards.
         lo, hi = np.float32(min_value), np.float32(max_value)
@@ -68,13 +109,22 @@ def away_from(points=(), min_distance=1e-3, min_value=-3.0, max_value=3.0, width
 
 @st.composite
 def tensors(
-    draw, shape=None, dtype=np.float64, min_value=-3.0, max_value=3.0, avoid=(), min_distance=1e-3, requires_grad=True
-):
+    draw: st.DrawFn,
+    shape: int | Shape | Strategy[Shape] | None = None,
+    dtype: DTypeLike | Strategy[DTypeLike] = np.float64,
+    min_value: float = -3.0,
+    max_value: float = 3.0,
+    avoid: Iterable[float] = (),
+    min_distance: float = 1e-3,
+    requires_grad: bool = True,
+) -> Tensor:
     """Tensors with a given or drawn shape and dtype, elements in a range and away from ``avoid``.
 
     ``shape`` (a tuple or an int) and ``dtype`` may each be a value or a strategy;
     ``shape=None`` draws from :func:`shapes`.
 
+    Examples
+    --------
     >>> from hypothesis import given
     >>> @given(tensors(shape=(2, 3), dtype=np.float32, avoid=[0.0]))
     ... def test_shape(x):
@@ -85,25 +135,26 @@ def tensors(
         shape = draw(shapes() if shape is None else shape)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     dtype = np.dtype(draw(dtype) if isinstance(dtype, st.SearchStrategy) else dtype)
-    elements = away_from(avoid, min_distance, min_value, max_value, width=8 * dtype.itemsize)
+    width = cast(Literal[16, 32, 64], 8 * dtype.itemsize)  # the dtype's bits
+    elements = away_from(avoid, min_distance, min_value, max_value, width=width)
     return Tensor(draw(hnp.arrays(dtype, shape, elements=elements)), requires_grad=requires_grad)
 
 
 def check_gradients(
-    fn,
-    *inputs,
-    num_inputs=1,
-    avoid=(),
-    min_distance=1e-3,
-    min_value=-3.0,
-    max_value=3.0,
-    dtype=np.float64,
-    order=2,
-    max_examples=25,
-    eps=1e-6,
-    atol=1e-5,
-    rtol=1e-3,
-):
+    fn: TensorFunction,
+    *inputs: Shape | Strategy[Tensor],
+    num_inputs: int = 1,
+    avoid: Iterable[float] = (),
+    min_distance: float = 1e-3,
+    min_value: float = -3.0,
+    max_value: float = 3.0,
+    dtype: DTypeLike = np.float64,
+    order: int = 2,
+    max_examples: int = 25,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> None:
     """Property-test ``fn``'s gradients (and, with ``order=2``, second derivatives) on drawn inputs.
 
     Each of ``inputs`` is a shape tuple or a strategy of Tensors; without any, ``num_inputs``
@@ -115,12 +166,16 @@ def check_gradients(
     database (the inner test has one name for every ``fn``); other settings come from the
     active Hypothesis profile.
 
+    Examples
+    --------
     >>> check_gradients(lambda x, y: x * y / (y * y + 1.0), num_inputs=2, max_examples=5)
     >>> check_gradients(lambda x: x.abs(), avoid=[0.0], order=1, max_examples=5)
     """
     if order not in (1, 2):
         raise ValueError(f"check_gradients: order must be 1 or 2, got {order}")
-    options = dict(dtype=dtype, min_value=min_value, max_value=max_value, avoid=avoid, min_distance=min_distance)
+    options: dict[str, Any] = dict(
+        dtype=dtype, min_value=min_value, max_value=max_value, avoid=avoid, min_distance=min_distance
+    )
     if inputs:
         strategies = [x if isinstance(x, st.SearchStrategy) else tensors(shape=x, **options) for x in inputs]
         drawn = st.tuples(*strategies)
@@ -131,7 +186,7 @@ def check_gradients(
 
     @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(drawn)
-    def gradients_match_finite_differences(xs):
+    def gradients_match_finite_differences(xs: tuple[Tensor, ...]) -> None:
         gradcheck(fn, xs, eps=eps, atol=atol, rtol=rtol)
         if order == 2:
             gradgradcheck(fn, xs, eps=eps, atol=atol, rtol=rtol)

@@ -15,14 +15,18 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
 from minigrad.diagnostics.flow import GradientFlow, gradient_flow
-from minigrad.diagnostics.monitor import ActivationMonitor
+from minigrad.diagnostics.monitor import ActivationMonitor, UnitStats
 from minigrad.nn.layers import Linear
+from minigrad.nn.module import Module
 from minigrad.report import Table, number, percent
+from minigrad.tensor import Tensor
 from minigrad.viz import stats
 
 REMEDIES = {
@@ -48,25 +52,52 @@ REMEDIES = {
 
 @dataclass
 class Finding:
-    """One problem: what ('vanishing', 'dead', 'saturated', 'nonfinite'), where, the
-    sentence with its numbers, the standard remedies, and the numbers themselves."""
+    """One problem: what ('vanishing', 'dead', 'saturated', 'nonfinite'), where, and what to do.
+
+    Also the sentence with its numbers, and the numbers themselves.
+
+    Examples
+    --------
+    >>> from minigrad.data import make_moons
+    >>> X, y = make_moons(32, rng=0)
+    >>> model = nn.MLP([2] + [8] * 10 + [2], activation="sigmoid", rng=0)
+    >>> finding = diagnose(model, Tensor(X), y, F.cross_entropy).findings[0]
+    >>> finding.kind, finding.layers[:2], finding.numbers["linear_layers"]
+    ('vanishing', ['layers.0', 'layers.2'], 11)
+    >>> finding.remedies[0]
+    'ReLU-family activations (ReLU, leaky ReLU, PReLU, ELU, GELU) instead of sigmoid or tanh'
+    """
 
     kind: str
-    layers: list
+    layers: list[str]
     message: str
-    remedies: list
-    numbers: dict
+    remedies: list[str]
+    numbers: dict[str, Any]
 
 
 @dataclass
 class Diagnosis:
-    """What :func:`diagnose` measured: prints as a per-layer table and the findings."""
+    """What :func:`diagnose` measured: prints as a per-layer table and the findings.
+
+    Examples
+    --------
+    >>> from minigrad.data import make_moons
+    >>> X, y = make_moons(32, rng=0)
+    >>> print(diagnose(nn.MLP([2, 8, 2], rng=0), Tensor(X), y, F.cross_entropy))
+    loss 0.716
+    layer     weight grad norm  ÷ last layer's  activation  grad at its output  active  dead  saturated
+    --------  ----------------  --------------  ----------  ------------------  ------  ----  ---------
+    layers.0  0.183             0.419           ReLU        0.0692              50 %    12 %  0 %
+    layers.2  0.437             1
+    <BLANKLINE>
+    no vanishing or non-finite gradients, no dead or saturated layers
+    """
 
     loss: float
     table: Table
-    findings: list
+    findings: list[Finding]
     flow: GradientFlow
-    units: dict
+    units: dict[str, UnitStats]
 
     def __str__(self) -> str:
         lines = [f"loss {number(self.loss)}", self.table.text(), ""]
@@ -77,7 +108,17 @@ class Diagnosis:
             lines.append("  remedies: " + "; ".join(finding.remedies))
         return "\n".join(lines)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain data, for a JSON file.
+
+        Examples
+        --------
+        >>> from minigrad.data import make_moons
+        >>> X, y = make_moons(32, rng=0)
+        >>> report = diagnose(nn.MLP([2, 8, 2], rng=0), Tensor(X), y, F.cross_entropy).to_dict()
+        >>> list(report), report["units"]["layers.1"]["dead_fraction"]
+        (['loss', 'table', 'findings', 'flow', 'units'], 0.125)
+        """
         return {
             "loss": self.loss,
             "table": self.table.to_dict(),
@@ -88,7 +129,13 @@ class Diagnosis:
 
 
 def diagnose(
-    model, inputs, targets, loss_fn, vanishing: float = 1e-3, dead: float = 0.25, saturated: float = 0.25
+    model: Module,
+    inputs: Any,
+    targets: Any,
+    loss_fn: Callable[[Any, Any], Tensor],
+    vanishing: float = 1e-3,
+    dead: float = 0.25,
+    saturated: float = 0.25,
 ) -> Diagnosis:
     """Run ``loss_fn(model(inputs), targets)`` forward and backward and report on every layer.
 
@@ -113,6 +160,16 @@ def diagnose(
     -------
     Diagnosis
         ``print()`` it, or ``.to_dict()``; ``.findings`` is empty for a healthy network.
+
+    Examples
+    --------
+    >>> from minigrad.data import make_moons
+    >>> X, y = make_moons(32, rng=0)
+    >>> deep = nn.MLP([2] + [8] * 10 + [2], activation="sigmoid", rng=0)
+    >>> [f.kind for f in diagnose(deep, Tensor(X), y, F.cross_entropy).findings]
+    ['vanishing']
+    >>> diagnose(nn.MLP([2, 8, 2], rng=0), Tensor(X), y, F.cross_entropy).findings
+    []
     """
     saved = {p: p.grad for p in model.parameters()}
     for p in saved:
@@ -130,12 +187,12 @@ def diagnose(
     return Diagnosis(float(loss.item()), _layer_table(model, flow, units), findings, flow, units)
 
 
-def _layer_table(model, flow, units) -> Table:
+def _layer_table(model: Module, flow: GradientFlow, units: dict[str, UnitStats]) -> Table:
     """One row per Linear layer with the activation after it."""
     weights = {w.layer: w for w in flow.weights}
     outputs = {a.layer: a for a in flow.activations}
     last = flow.weights[-1].norm if flow.weights else 0.0
-    rows = []
+    rows: list[list[Any]] = []
     for name, module in model.named_modules():
         if isinstance(module, Linear) and name in weights:
             norm = weights[name].norm
@@ -163,7 +220,7 @@ def _layer_table(model, flow, units) -> Table:
     return Table(columns, rows)
 
 
-def _gradient_findings(flow, units, vanishing) -> list:
+def _gradient_findings(flow: GradientFlow, units: dict[str, UnitStats], vanishing: float) -> list[Finding]:
     bad = [r.layer for r in flow.rows if not np.isfinite(r.norm)]
     if bad:
         return [
@@ -200,8 +257,8 @@ def _gradient_findings(flow, units, vanishing) -> list:
     return [Finding("vanishing", faded, message, REMEDIES["vanishing"], numbers)]
 
 
-def _unit_findings(units, dead, saturated) -> list:
-    findings = []
+def _unit_findings(units: dict[str, UnitStats], dead: float, saturated: float) -> list[Finding]:
+    findings: list[Finding] = []
     for index, (name, u) in enumerate(units.items(), start=1):
         numbers = {"units": u.units, "examples": u.examples, "hidden_layer": index}
         if u.family == "relu" and u.dead_fraction >= dead:

@@ -26,21 +26,30 @@ gradient arriving at each activation's output during backward, for :func:`gradie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from minigrad.autograd import enable_grad, grad
 from minigrad.nn.activations import ACTIVATIONS
-from minigrad.tensor import Tensor
+from minigrad.nn.module import Module
+from minigrad.tensor import Tensor, _HookHandle
 from minigrad.viz import stats
 
 ACTIVATION_TYPES = tuple(ACTIVATIONS.values())
 DEAD, SATURATED = stats.UNIT_STATES.index("dead"), stats.UNIT_STATES.index("saturated")
 
 
-def local_derivative(module, x: Tensor) -> np.ndarray:
-    """f'(x) at every entry of ``x`` for an elementwise activation module, by autograd on a copy."""
+def local_derivative(module: Module, x: Tensor) -> np.ndarray:
+    """f'(x) at every entry of ``x`` for an elementwise activation module, by autograd on a copy.
+
+    Examples
+    --------
+    >>> local_derivative(nn.ReLU(), Tensor([-1.0, 2.0])), local_derivative(nn.Sigmoid(), Tensor([0.0]))
+    (array([0., 1.]), array([0.25]))
+    """
     x = Tensor(x.data, requires_grad=True)
     with enable_grad():
         y = module.forward(x)
@@ -54,6 +63,17 @@ class UnitStats:
 
     ``active`` is per unit the fraction of examples where it was active; ``dead`` and
     ``saturated`` are per-unit masks; the derivatives are of every entry seen.
+
+    Examples
+    --------
+    >>> from minigrad.data import make_moons
+    >>> X, _ = make_moons(32, rng=0)
+    >>> model = nn.MLP([2, 8, 2], rng=0)
+    >>> with ActivationMonitor(model) as monitor:
+    ...     _ = model(Tensor(X))
+    >>> stats = monitor.summary()["layers.1"]
+    >>> stats.kind, stats.examples, stats.units, stats.dead.tolist().index(True), stats.dead_fraction
+    ('ReLU', 32, 8, 4, 0.125)
     """
 
     name: str
@@ -68,14 +88,17 @@ class UnitStats:
 
     @property
     def units(self) -> int:
+        """The number of units (the width of the layer)."""
         return len(self.active)
 
     @property
     def dead_fraction(self) -> float:
+        """The share of units dead on every example seen."""
         return float(np.mean(self.dead))
 
     @property
     def saturated_fraction(self) -> float:
+        """The share of units saturated on every example seen."""
         return float(np.mean(self.saturated))
 
     @property
@@ -88,7 +111,17 @@ class UnitStats:
         """Units active on no example: dead for ReLU; for leaky ReLU or ELU, off but still passing gradient."""
         return float(np.mean(self.active == 0))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The layer's name, kind, counts, shares and derivatives as plain data, for a JSON file.
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh())
+        >>> with ActivationMonitor(model) as monitor:
+        ...     _ = model(Tensor(np.zeros((3, 2))))
+        >>> sorted(monitor.summary()["1"].to_dict())[:4]
+        ['active_fraction', 'dead_fraction', 'examples', 'kind']
+        """
         keys = (
             "units",
             "examples",
@@ -106,9 +139,11 @@ class _Tally:
     """Running counts for one layer: a unit is dead (saturated) over all the batches seen exactly
     when it is dead (saturated) in each of them."""
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str) -> None:
         self.kind, self.family = kind, stats.family(kind)
-        self.examples, self.active, self.dead, self.saturated = 0, 0, True, True
+        self.examples = 0
+        # per unit: how often active, dead and saturated so far (0-d until a batch gives them a length)
+        self.active, self.dead, self.saturated = np.asarray(0), np.asarray(True), np.asarray(True)
         self.max_derivative, self.derivative_sum, self.entries = 0.0, 0.0, 0
 
     def add(self, x: np.ndarray, output: np.ndarray, local: np.ndarray) -> None:
@@ -158,11 +193,26 @@ class ActivationMonitor:
         One :meth:`summary` per :meth:`end_epoch`.
     grads : dict
         Layer name -> the gradient (ndarray) that reached its output in the latest backward.
+
+    Examples
+    --------
+    >>> from minigrad.data import make_moons
+    >>> X, y = make_moons(32, rng=0)
+    >>> model = nn.MLP([2, 8, 2], rng=0)
+    >>> monitor = ActivationMonitor(model)
+    >>> F.cross_entropy(model(Tensor(X)), y).backward()
+    >>> monitor.layers, monitor.summary()["layers.1"].dead_fraction, monitor.grads["layers.1"].shape
+    (['layers.1'], 0.125, (32, 8))
+    >>> monitor.remove()
     """
 
-    def __init__(self, model):
-        self.layers, self.history, self.grads = [], [], {}
-        self._kinds, self._tallies, self._handles = {}, {}, []
+    def __init__(self, model: Module) -> None:
+        self.layers: list[str] = []
+        self.history: list[dict[str, UnitStats]] = []
+        self.grads: dict[str, np.ndarray] = {}
+        self._kinds: dict[str, str] = {}
+        self._tallies: dict[str, _Tally] = {}
+        self._handles: list[_HookHandle] = []
         for name, module in model.named_modules():
             if isinstance(module, ACTIVATION_TYPES):
                 self.layers.append(name)
@@ -170,11 +220,11 @@ class ActivationMonitor:
                 self._handles.append(module.register_forward_hook(self._observer(name)))
         self.reset()
 
-    def _observer(self, name: str):
-        def keep(grad):
+    def _observer(self, name: str) -> Callable[[Module, tuple[Any, ...], Any], None]:
+        def keep(grad: Tensor) -> None:
             self.grads[name] = grad.data
 
-        def observe(module, inputs, output):
+        def observe(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
             x = inputs[0]
             self._tallies[name].add(x.data, output.data, local_derivative(module, x))
             if output.requires_grad:
@@ -183,28 +233,79 @@ class ActivationMonitor:
         return observe
 
     def reset(self) -> None:
-        """Forget the examples seen (not the history)."""
+        """Forget the examples seen (not the history).
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+        >>> with ActivationMonitor(model) as monitor:
+        ...     _ = model(Tensor(np.ones((4, 2))))
+        ...     monitor.reset()
+        >>> monitor.summary()
+        {}
+        """
         self._tallies = {name: _Tally(self._kinds[name]) for name in self.layers}
 
-    def summary(self) -> dict:
-        """Layer name -> :class:`UnitStats` over the examples seen since the last reset."""
+    def summary(self) -> dict[str, UnitStats]:
+        """Layer name -> :class:`UnitStats` over the examples seen since the last reset.
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+        >>> with ActivationMonitor(model) as monitor:
+        ...     _ = model(Tensor(np.ones((4, 2))))
+        ...     _ = model(Tensor(np.ones((6, 2))))
+        >>> {name: stats.examples for name, stats in monitor.summary().items()}
+        {'1': 10}
+        """
         return {name: self._tallies[name].result(name) for name in self.layers if self._tallies[name].examples}
 
-    def end_epoch(self) -> dict:
-        """Append :meth:`summary` to the history, reset, and return it."""
+    def end_epoch(self) -> dict[str, UnitStats]:
+        """Append :meth:`summary` to the history, reset, and return it.
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+        >>> with ActivationMonitor(model) as monitor:
+        ...     for epoch in range(2):
+        ...         _ = model(Tensor(np.ones((4, 2))))
+        ...         _ = monitor.end_epoch()
+        >>> len(monitor.history), monitor.summary()
+        (2, {})
+        """
         summary = self.summary()
         self.history.append(summary)
         self.reset()
         return summary
 
-    def trajectory(self, attribute: str) -> dict:
-        """Layer name -> the history of one :class:`UnitStats` attribute, e.g. 'dead_fraction'."""
+    def trajectory(self, attribute: str) -> dict[str, list[Any]]:
+        """Layer name -> the history of one :class:`UnitStats` attribute, e.g. 'dead_fraction'.
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+        >>> with ActivationMonitor(model) as monitor:
+        ...     for epoch in range(3):
+        ...         _ = model(Tensor(np.ones((4, 2))))
+        ...         _ = monitor.end_epoch()
+        >>> monitor.trajectory("examples")
+        {'1': [4, 4, 4]}
+        """
         return {
             name: [getattr(epoch[name], attribute) for epoch in self.history if name in epoch] for name in self.layers
         }
 
     def remove(self) -> None:
-        """Unregister the hooks."""
+        """Unregister the hooks (leaving a ``with`` block does it too).
+
+        Examples
+        --------
+        >>> relu = nn.ReLU()
+        >>> monitor = ActivationMonitor(relu)
+        >>> monitor.remove()
+        >>> relu._forward_hooks
+        []
+        """
         for handle in self._handles:
             handle.remove()
         self._handles.clear()
@@ -212,5 +313,5 @@ class ActivationMonitor:
     def __enter__(self) -> ActivationMonitor:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.remove()

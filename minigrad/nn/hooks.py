@@ -8,8 +8,16 @@ each, and :class:`BackwardWatcher` hands them together to the module's hooks.
 
 from __future__ import annotations
 
-from minigrad.autograd import Function
+import functools
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from minigrad.autograd import Context, Function
 from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.nn.module import Module
 
 
 class _Identity(Function):
@@ -17,11 +25,11 @@ class _Identity(Function):
     sees exactly the gradient with respect to that input."""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return x
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         return grad
 
 
@@ -30,34 +38,59 @@ class BackwardWatcher:
 
     NOTE: the backward walk reaches a module's output before its inputs, so grad_output arrives
     first and the hooks run when the last input's gradient arrives.
+
+    Examples
+    --------
+    What :meth:`Module.__call__` does when the module has a full backward hook:
+
+    >>> layer = nn.Linear(2, 1, rng=0)
+    >>> _ = layer.register_full_backward_hook(lambda m, gi, go: print(gi[0].shape, go[0].shape))
+    >>> watcher = BackwardWatcher(layer, (Tensor([[1.0, 2.0]], requires_grad=True),))
+    >>> y = watcher.watch(layer.forward(*watcher.inputs))
+    >>> y.sum().backward()
+    (1, 2) (1, 1)
     """
 
-    def __init__(self, module, inputs):
+    grad_output: tuple[Tensor]
+    grad_input: list[Tensor | None]
+    pending: set[int]  # the inputs whose gradient has yet to arrive
+
+    def __init__(self, module: Module, inputs: tuple[Any, ...]) -> None:
         self.module = module
         self.watched = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
         self.inputs = tuple(_Identity.apply(x) if i in self.watched else x for i, x in enumerate(inputs))
         for i in self.watched:
-            self.inputs[i].register_hook(lambda grad, i=i: self._on_input(i, grad))
+            self.inputs[i].register_hook(functools.partial(self._on_input, i))
 
-    def watch(self, output):
+    def watch(self, output: Any) -> Any:
+        """Hook the module's ``output`` (returned as it is) so that its gradient is caught.
+
+        Examples
+        --------
+        >>> layer = nn.ReLU()
+        >>> watcher = BackwardWatcher(layer, (Tensor([1.0], requires_grad=True),))
+        >>> y = layer.forward(*watcher.inputs)
+        >>> watcher.watch(y) is y, len(y._hooks)
+        (True, 1)
+        """
         if isinstance(output, Tensor) and output.requires_grad:
             output.register_hook(self._on_output)
         return output
 
-    def _on_output(self, grad):
+    def _on_output(self, grad: Tensor) -> None:
         self.grad_output = (grad,)
         self.grad_input = [None] * len(self.inputs)
         self.pending = set(self.watched)
         if not self.pending:
             self._run_hooks()
 
-    def _on_input(self, i, grad):
+    def _on_input(self, i: int, grad: Tensor) -> None:
         self.grad_input[i] = grad
         self.pending.discard(i)
         if not self.pending:
             self._run_hooks()
 
-    def _run_hooks(self):
+    def _run_hooks(self) -> None:
         for hook in list(self.module._backward_hooks):
             if hook(self.module, tuple(self.grad_input), self.grad_output) is not None:
                 raise RuntimeError("full backward hooks here may only observe: the hook must return None")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from minigrad.autograd import no_grad
 from minigrad.tensor import Tensor
@@ -26,6 +27,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     ``leaky_relu`` takes its negative slope as ``param`` (default 0.01): gain sqrt(2 / (1 + slope^2)).
 
+    Examples
+    --------
     >>> round(calculate_gain("tanh"), 4)
     1.6667
     """
@@ -39,14 +42,20 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
 
 def fans(tensor: Tensor) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight of shape (out_features, in_features, *kernel)."""
+    """(fan_in, fan_out) of a weight of shape (out_features, in_features, *kernel).
+
+    Examples
+    --------
+    >>> fans(Tensor(np.empty((3, 2)))), fans(Tensor(np.empty((8, 4, 3, 3))))
+    ((2, 3), (36, 72))
+    """
     if tensor.ndim < 2:
         raise ValueError(f"fan in and fan out need a tensor of at least 2 dimensions, got shape {tensor.shape}")
     receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
-def _fill(tensor: Tensor, values) -> Tensor:
+def _fill(tensor: Tensor, values: ArrayLike) -> Tensor:
     """Write ``values`` into ``tensor`` in place, outside the graph."""
     with no_grad():
         tensor.copy_(values)
@@ -54,67 +63,154 @@ def _fill(tensor: Tensor, values) -> Tensor:
 
 
 def constant_(tensor: Tensor, value: float) -> Tensor:
+    """Fill with ``value``.
+
+    Examples
+    --------
+    >>> constant_(Tensor(np.empty(2)), 0.5)
+    Tensor([0.5 0.5])
+    """
     return _fill(tensor, np.full(tensor.shape, value))
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with zeros (the usual start for biases).
+
+    Examples
+    --------
+    >>> zeros_(Tensor(np.empty(2)))
+    Tensor([0. 0.])
+    """
     return constant_(tensor, 0.0)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill with ones (the usual start for a norm layer's scale).
+
+    Examples
+    --------
+    >>> ones_(Tensor(np.empty(2)))
+    Tensor([1. 1.])
+    """
     return constant_(tensor, 1.0)
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng=None) -> Tensor:
-    """Fill with U(a, b)."""
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
+    """Fill with U(a, b).
+
+    Examples
+    --------
+    >>> w = uniform_(Tensor(np.empty(1000)), -1.0, 1.0, rng=0)
+    >>> bool(w.data.min() >= -1.0 and w.data.max() <= 1.0)
+    True
+    """
     return _fill(tensor, np.random.default_rng(rng).uniform(a, b, tensor.shape))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng=None) -> Tensor:
-    """Fill with N(mean, std^2)."""
+def normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng: int | np.random.Generator | None = None
+) -> Tensor:
+    """Fill with N(mean, std^2).
+
+    Examples
+    --------
+    >>> w = normal_(Tensor(np.empty(10_000)), 0.0, 2.0, rng=0)
+    >>> round(float(w.data.std()), 1)
+    2.0
+    """
     return _fill(tensor, np.random.default_rng(rng).normal(mean, std, tensor.shape))
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng=None) -> Tensor:
-    """Glorot: U(-a, a) with a = gain sqrt(6 / (fan_in + fan_out)), which keeps the variance
-    of both activations and gradients when the layer is roughly linear."""
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
+    """Glorot: U(-a, a) with a = gain sqrt(6 / (fan_in + fan_out)).
+
+    It keeps the variance of both activations and gradients when the layer is roughly linear
+    (tanh and sigmoid near 0).
+
+    Examples
+    --------
+    >>> w = xavier_uniform_(Tensor(np.empty((300, 200))), rng=0)   # std sqrt(2 / 500) = 0.063
+    >>> round(float(w.data.std()), 3)
+    0.063
+    """
     fan_in, fan_out = fans(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound, rng)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng=None) -> Tensor:
-    """Glorot: N(0, std^2) with std = gain sqrt(2 / (fan_in + fan_out))."""
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
+    """Glorot: N(0, std^2) with std = gain sqrt(2 / (fan_in + fan_out)).
+
+    Examples
+    --------
+    >>> w = xavier_normal_(Tensor(np.empty((300, 200))), rng=0)    # std sqrt(2 / 500) = 0.063
+    >>> round(float(w.data.std()), 3)
+    0.063
+    """
     fan_in, fan_out = fans(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
 
 
-def _kaiming_std(tensor, a, mode, nonlinearity):
+def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
     fan = fans(tensor)[mode == "fan_out"]
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
-def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", rng=None):
-    """He: U(-b, b) with b = sqrt(3) gain / sqrt(fan), which keeps the variance of the
-    activations (fan_in) or of the gradients (fan_out) through ReLU-like layers.
+def kaiming_uniform_(
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    rng: int | np.random.Generator | None = None,
+) -> Tensor:
+    """He: U(-b, b) with b = sqrt(3) gain / sqrt(fan).
 
-    ``a`` is the negative slope of the leaky ReLU that follows; with ``a = sqrt(5)`` this is
-    PyTorch's default Linear init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    It keeps the variance of the activations (fan_in) or of the gradients (fan_out) through
+    ReLU-like layers. ``a`` is the negative slope of the leaky ReLU that follows; with
+    ``a = sqrt(5)`` this is PyTorch's default Linear init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+    Examples
+    --------
+    >>> w = kaiming_uniform_(Tensor(np.empty((300, 200))), nonlinearity="relu", rng=0)
+    >>> round(float(w.data.std()), 3)                                # sqrt(2 / fan_in)
+    0.1
     """
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, rng)
 
 
-def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", rng=None):
-    """He: N(0, std^2) with std = gain / sqrt(fan)."""
+def kaiming_normal_(
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    rng: int | np.random.Generator | None = None,
+) -> Tensor:
+    """He: N(0, std^2) with std = gain / sqrt(fan).
+
+    Examples
+    --------
+    >>> w = kaiming_normal_(Tensor(np.empty((300, 200))), nonlinearity="relu", rng=0)
+    >>> round(float(w.data.std()), 3)                                # sqrt(2 / fan_in)
+    0.1
+    """
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), rng)
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1.0, rng=None) -> Tensor:
-    """A (semi-)orthogonal matrix times ``gain``: the rows, or the columns when there are fewer,
-    are orthonormal (Saxe et al. 2013). Dimensions after the first are flattened."""
+def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
+    """A (semi-)orthogonal matrix times ``gain`` (Saxe et al. 2013).
+
+    The rows, or the columns when there are fewer, are orthonormal. Dimensions after the first
+    are flattened.
+
+    Examples
+    --------
+    >>> q = orthogonal_(Tensor(np.empty((3, 5))), rng=0).data
+    >>> bool(np.allclose(q @ q.T, np.eye(3)))
+    True
+    """
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_ needs a tensor of at least 2 dimensions, got shape {tensor.shape}")
     rows, cols = tensor.shape[0], tensor.size // tensor.shape[0]

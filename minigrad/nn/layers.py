@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -18,19 +19,23 @@ class Linear(Module):
     W and b start as U(-1/sqrt(in_features), 1/sqrt(in_features)), PyTorch's default
     (kaiming_uniform_ with a = sqrt(5)). ``rng`` is a Generator or an int seed.
 
+    Examples
+    --------
     >>> layer = Linear(3, 2, rng=0)
     >>> layer(Tensor(np.ones((4, 3)))).shape
     (4, 2)
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, rng=None):
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, rng: int | np.random.Generator | None = None
+    ) -> None:
         super().__init__()
         rng = np.random.default_rng(rng)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features)))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
         self.bias = Parameter(np.empty(out_features)) if bias else None
-        if bias:
+        if self.bias is not None:
             bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, rng)
 
@@ -44,15 +49,21 @@ class Linear(Module):
 
 
 class Dropout(Module):
-    """Inverted dropout: in training, zero each element with probability ``p`` and scale the rest
-    by 1 / (1 - p), so the expected output is the input; in eval mode, the identity.
+    """Inverted dropout: in training, zero each element with probability ``p``, scale the rest.
 
+    The kept elements are scaled by 1 / (1 - p), so the expected output is the input; in eval
+    mode, the identity.
+
+    Examples
+    --------
     >>> drop = Dropout(0.5, rng=0)
     >>> drop(Tensor(np.ones(6))).numpy()
     array([2., 0., 0., 0., 2., 2.])
+    >>> drop.eval()(Tensor(np.ones(6))).numpy()
+    array([1., 1., 1., 1., 1., 1.])
     """
 
-    def __init__(self, p: float = 0.5, rng=None):
+    def __init__(self, p: float = 0.5, rng: int | np.random.Generator | None = None) -> None:
         super().__init__()
         if not 0 <= p <= 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
@@ -73,33 +84,45 @@ class Dropout(Module):
 class Sequential(Module):
     """Modules applied one after another; indexable, with ``len`` and iteration.
 
+    Examples
+    --------
     >>> model = Sequential(Linear(2, 4, rng=0), Linear(4, 1, rng=1))
     >>> len(model), model[1].out_features
     (2, 1)
     """
 
-    def __init__(self, *modules: Module):
+    def __init__(self, *modules: Module) -> None:
         super().__init__()
         for module in modules:
             self.append(module)
 
     def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end (named by its position); returns the Sequential.
+
+        Examples
+        --------
+        >>> Sequential(Linear(2, 3, rng=0)).append(nn.ReLU())
+        Sequential(
+          (0): Linear(in_features=2, out_features=3, bias=True)
+          (1): ReLU()
+        )
+        """
         setattr(self, str(len(self)), module)
         return self
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         for module in self:
             x = module(x)
         return x
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Module:
         modules = list(self._modules.values())
         return Sequential(*modules[index]) if isinstance(index, slice) else modules[index]
 
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
 
@@ -107,9 +130,17 @@ class Residual(Module):
     """y = x + f(x): a skip connection around ``fn``, whose output must have x's shape.
 
     The identity path carries the gradient back unchanged, however deep the stack.
+
+    Examples
+    --------
+    >>> block = Residual(nn.Tanh())
+    >>> x = Tensor([-50.0, 0.0], requires_grad=True)
+    >>> block(x).sum().backward()
+    >>> x.grad                                   # 1 + tanh'(x): never below 1
+    Tensor([1. 2.])
     """
 
-    def __init__(self, fn: Module):
+    def __init__(self, fn: Module) -> None:
         super().__init__()
         self.fn = fn
 

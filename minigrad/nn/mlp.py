@@ -3,6 +3,9 @@ normalisation and skip connections do to training."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from minigrad.nn import init as initializers
@@ -10,6 +13,7 @@ from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.layers import Linear, Residual, Sequential
 from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, LayerNorm
+from minigrad.tensor import Tensor
 
 NORMS = {"layer": LayerNorm, "batch": BatchNorm1d}
 INITS = {
@@ -23,7 +27,7 @@ INITS = {
 }
 
 
-def _lookup(choice, table: dict, what: str):
+def _lookup(choice: str | Callable[..., Any], table: dict[str, Any], what: str) -> Callable[..., Any]:
     """A name from ``table``, or anything callable (a class), as the thing to call."""
     if callable(choice):
         return choice
@@ -33,8 +37,9 @@ def _lookup(choice, table: dict, what: str):
 
 
 class MLP(Module):
-    """Linear layers of widths ``sizes``; each hidden one followed by [norm] and the activation,
-    the last one bare (it gives logits or a regression output).
+    """Linear layers of widths ``sizes``, each hidden one followed by [norm] and the activation.
+
+    The last layer is bare: it gives logits or a regression output.
 
     Parameters
     ----------
@@ -55,6 +60,8 @@ class MLP(Module):
     rng : numpy.random.Generator or int, optional
         All the initial weights come from it: the same seed gives the same model.
 
+    Examples
+    --------
     >>> MLP([2, 8, 8, 1], activation="tanh", residual=True, rng=0)
     MLP(
       (layers): Sequential(
@@ -71,7 +78,15 @@ class MLP(Module):
     )
     """
 
-    def __init__(self, sizes, activation="relu", init=None, residual: bool = False, norm=None, rng=None):
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Callable[[], Module] = "relu",
+        init: str | Callable[[Tensor], object] | None = None,
+        residual: bool = False,
+        norm: str | Callable[[int], Module] | None = None,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output width, got {sizes}")
@@ -86,7 +101,8 @@ class MLP(Module):
                     fill(linear.weight, rng=rng)
                 else:
                     fill(linear.weight)
-                initializers.zeros_(linear.bias)
+                if linear.bias is not None:
+                    initializers.zeros_(linear.bias)
         layers = []
         for linear in linears[:-1]:
             block = [linear] + ([make_norm(linear.out_features)] if make_norm else []) + [make_activation()]
@@ -97,5 +113,5 @@ class MLP(Module):
         self.sizes, self.residual = list(sizes), residual
         self.layers = Sequential(*layers, linears[-1])
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return self.layers(x)

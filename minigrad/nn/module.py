@@ -7,18 +7,28 @@ set them, so names and orders are deterministic. Walks over the tree are iterati
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from minigrad.autograd import is_grad_enabled, no_grad
 from minigrad.nn.hooks import BackwardWatcher
-from minigrad.tensor import Tensor, _HookHandle
+from minigrad.tensor import Tensor, TensorLike, _HookHandle
+
+# hook(module, inputs, output): may return a replacement output.
+ForwardHook: TypeAlias = "Callable[[Module, tuple[Any, ...], Any], Any]"
+# hook(module, grad_input, grad_output): observes only, returns None.
+BackwardHook: TypeAlias = "Callable[[Module, tuple[Tensor | None, ...], tuple[Tensor, ...]], None]"
 
 
 class Parameter(Tensor):
     """A Tensor that a module learns: it requires grad, and ``Module.parameters()`` finds it.
 
+    Examples
+    --------
     >>> p = Parameter(np.zeros(3))
     >>> p.requires_grad
     True
@@ -26,20 +36,33 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data, requires_grad: bool = True):
+    def __init__(self, data: TensorLike, requires_grad: bool = True) -> None:
         super().__init__(data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+class IncompatibleKeys(NamedTuple):
+    """What :meth:`Module.load_state_dict` returns: the names missing from the state, and extra ones.
+
+    Examples
+    --------
+    >>> nn.Linear(2, 1).load_state_dict({"weight": np.zeros((1, 2))}, strict=False)
+    IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
+    """
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 class Module:
-    """Base class of layers and models: subclass it, set layers and parameters in ``__init__``,
-    write ``forward``, and call the module.
+    """Base class of layers and models: set layers and parameters in ``__init__``, write ``forward``.
 
+    Calling the module runs ``forward`` (and its hooks, if any).
+
+    Examples
+    --------
     >>> class Affine(Module):
     ...     def __init__(self):
     ...         super().__init__()
@@ -50,7 +73,14 @@ class Module:
     ['scale']
     """
 
-    def __init__(self):
+    _parameters: dict[str, Tensor | None]  # a Parameter each (functional_call swaps in Tensors)
+    _buffers: dict[str, np.ndarray | None]
+    _modules: dict[str, Module]
+    _forward_hooks: list[ForwardHook]
+    _backward_hooks: list[BackwardHook]
+    training: bool
+
+    def __init__(self) -> None:
         # NOTE: object.__setattr__, because our own __setattr__ files attributes into these dicts.
         for store in ("_parameters", "_buffers", "_modules"):
             object.__setattr__(self, store, {})
@@ -58,12 +88,13 @@ class Module:
         object.__setattr__(self, "_backward_hooks", [])
         object.__setattr__(self, "training", True)
 
-    def forward(self, *inputs):
+    def forward(self, *inputs: Any) -> Any:
+        """The module's computation; a subclass writes it (see the class example)."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     # --- registration --------------------------------------------------------------------------
 
-    def _store_of(self, name: str):
+    def _store_of(self, name: str) -> dict[str, Any] | None:
         """The dict (of parameters, buffers or submodules) that holds ``name``, or None."""
         attributes = self.__dict__
         for store in ("_parameters", "_buffers", "_modules"):
@@ -71,12 +102,12 @@ class Module:
                 return attributes[store]
         return None
 
-    def __setattr__(self, name: str, value) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before setting {name!r}")
         store = self._store_of(name)
         if isinstance(value, (Parameter, Module)):
-            wanted = self._parameters if isinstance(value, Parameter) else self._modules
+            wanted: dict[str, Any] = self._parameters if isinstance(value, Parameter) else self._modules
             if store is not wanted:  # a replacement of the same kind keeps its place in the order
                 self.__dict__.pop(name, None)
                 if store is not None:
@@ -95,7 +126,7 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         # Called only when ordinary lookup fails: the registered parameters, buffers and submodules.
         store = self._store_of(name)
         if store is None:
@@ -109,17 +140,34 @@ class Module:
         else:
             del store[name]
 
-    def register_buffer(self, name: str, array) -> None:
-        """Keep ``array`` (a NumPy array) as saved, not learned, state: it is in ``state_dict``."""
+    def register_buffer(self, name: str, array: ArrayLike) -> None:
+        """Keep ``array`` (a NumPy array) as saved, not learned, state: it is in ``state_dict``.
+
+        Examples
+        --------
+        >>> counter = nn.Module()
+        >>> counter.register_buffer("steps", np.array(0))
+        >>> counter.steps += 1
+        >>> dict(counter.state_dict())
+        {'steps': array(1)}
+        """
         if self._store_of(name) is not None or name in self.__dict__:
             raise KeyError(f"{type(self).__name__}.register_buffer: {name!r} is already an attribute")
         self._buffers[name] = np.asarray(array)
 
     # --- walking the tree ----------------------------------------------------------------------
 
-    def named_modules(self, prefix: str = ""):
-        """Yield ``(dotted name, module)`` for this module ('') and every submodule, depth first in
-        definition order; a module reachable twice is yielded once."""
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """Yield ``(dotted name, module)`` for this module ('') and every submodule.
+
+        Depth first in definition order; a module reachable twice is yielded once.
+
+        Examples
+        --------
+        >>> model = nn.MLP([2, 3, 1], rng=0)
+        >>> [name for name, _ in model.named_modules()]
+        ['', 'layers', 'layers.0', 'layers.1', 'layers.2']
+        """
         seen, stack = set(), [(prefix, self)]
         while stack:
             name, module = stack.pop()
@@ -130,33 +178,81 @@ class Module:
             children = [(_join(name, n), m) for n, m in module._modules.items() if m is not None]
             stack.extend(reversed(children))
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
+        """Yield this module and every submodule (:meth:`named_modules` without the names).
+
+        Examples
+        --------
+        >>> [type(m).__name__ for m in nn.MLP([2, 3, 1], rng=0).modules()]
+        ['MLP', 'Sequential', 'Linear', 'ReLU', 'Linear']
+        """
         return (module for _, module in self.named_modules())
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for the direct submodules only.
+
+        Examples
+        --------
+        >>> [name for name, _ in nn.Sequential(nn.Linear(2, 3), nn.ReLU()).named_children()]
+        ['0', '1']
+        """
         return ((name, m) for name, m in self._modules.items() if m is not None)
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
+        """Yield the direct submodules.
+
+        Examples
+        --------
+        >>> list(nn.Sequential(nn.Tanh(), nn.ReLU()).children())
+        [Tanh(), ReLU()]
+        """
         return (m for _, m in self.named_children())
 
-    def named_parameters(self, prefix: str = ""):
-        """Yield ``(dotted name, parameter)``, e.g. ``('layers.0.weight', ...)``; a shared parameter once."""
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(dotted name, parameter)``, e.g. ``('layers.0.weight', ...)``; a shared parameter once.
+
+        Examples
+        --------
+        >>> [(name, p.shape) for name, p in nn.MLP([2, 3, 1], rng=0).named_parameters()]
+        [('layers.0.weight', (3, 2)), ('layers.0.bias', (3,)), ('layers.2.weight', (1, 3)), ('layers.2.bias', (1,))]
+        """
         seen = set()
         for name, _, kind, value in self._named_state(prefix):
             if kind == "_parameters" and id(value) not in seen:
                 seen.add(id(value))
                 yield name, value
 
-    def parameters(self):
+    def parameters(self) -> Iterator[Parameter]:
+        """Yield every parameter, each once: what an optimiser is given.
+
+        Examples
+        --------
+        >>> sum(p.size for p in nn.MLP([2, 3, 1], rng=0).parameters())      # 2*3 + 3 + 3*1 + 1
+        13
+        """
         return (p for _, p in self.named_parameters())
 
-    def named_buffers(self, prefix: str = ""):
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+        """Yield ``(dotted name, array)`` for every buffer (see :meth:`register_buffer`).
+
+        Examples
+        --------
+        >>> [name for name, _ in nn.BatchNorm1d(2).named_buffers()]
+        ['running_mean', 'running_var', 'num_batches_tracked']
+        """
         return ((name, value) for name, _, kind, value in self._named_state(prefix) if kind == "_buffers")
 
-    def buffers(self):
+    def buffers(self) -> Iterator[np.ndarray]:
+        """Yield every buffer's array.
+
+        Examples
+        --------
+        >>> list(nn.BatchNorm1d(2).buffers())
+        [array([0., 0.]), array([1., 1.]), array(0)]
+        """
         return (b for _, b in self.named_buffers())
 
-    def _named_state(self, prefix: str = ""):
+    def _named_state(self, prefix: str = "") -> Iterator[tuple[str, Module, str, Any]]:
         """Yield ``(dotted name, owning module, kind, value)`` for every parameter and buffer."""
         for module_name, module in self.named_modules(prefix):
             for kind in ("_parameters", "_buffers"):
@@ -167,23 +263,46 @@ class Module:
     # --- training --------------------------------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Set ``training`` on this module and every submodule (Dropout and BatchNorm read it)."""
+        """Set ``training`` on this module and every submodule (Dropout and BatchNorm read it).
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+        >>> model.eval().train()[1].training
+        True
+        """
         for _, module in self.named_modules():
             module.training = bool(mode)
         return self
 
     def eval(self) -> Module:
-        """Same as ``train(False)``: Dropout becomes the identity, BatchNorm uses its running stats."""
+        """Same as ``train(False)``: Dropout becomes the identity, BatchNorm uses its running stats.
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5)).eval()
+        >>> [m.training for m in model.modules()]
+        [False, False, False]
+        """
         return self.train(False)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget the gradients: ``grad = None`` (PyTorch's default), or zeros with ``set_to_none=False``."""
+        """Forget the gradients: ``grad = None`` (PyTorch's default), or zeros with ``set_to_none=False``.
+
+        Examples
+        --------
+        >>> layer = nn.Linear(2, 1, rng=0)
+        >>> layer(Tensor([[1.0, 2.0]])).sum().backward()
+        >>> layer.zero_grad()
+        >>> layer.weight.grad is None
+        True
+        """
         for p in self.parameters():
             p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.data))
 
     # --- calling and hooks -------------------------------------------------------------------------
 
-    def __call__(self, *inputs):
+    def __call__(self, *inputs: Any) -> Any:
         if not (self._forward_hooks or self._backward_hooks):
             return self.forward(*inputs)
         watcher = BackwardWatcher(self, inputs) if self._backward_hooks and is_grad_enabled() else None
@@ -194,37 +313,73 @@ class Module:
             output = output if replaced is None else replaced
         return watcher.watch(output) if watcher else output
 
-    def register_forward_hook(self, hook):
-        """Call ``hook(module, inputs, output)`` after each forward; a returned value replaces the
-        output. Returns a handle whose ``remove()`` unregisters it."""
+    def register_forward_hook(self, hook: ForwardHook) -> _HookHandle:
+        """Call ``hook(module, inputs, output)`` after each forward.
+
+        A value the hook returns replaces the output. Returns a handle whose ``remove()``
+        unregisters the hook.
+
+        Examples
+        --------
+        >>> relu = nn.ReLU()
+        >>> handle = relu.register_forward_hook(lambda m, inputs, out: print(type(m).__name__, out))
+        >>> _ = relu(Tensor([-1.0, 1.0]))
+        ReLU Tensor([0. 1.])
+        >>> handle.remove()
+        """
         self._forward_hooks.append(hook)
         return _HookHandle(self._forward_hooks, hook)
 
-    def register_full_backward_hook(self, hook):
+    def register_full_backward_hook(self, hook: BackwardHook) -> _HookHandle:
         """Call ``hook(module, grad_input, grad_output)`` during backward, as PyTorch does.
 
         ``grad_output`` is ``(d loss / d output,)``. ``grad_input`` has one entry per positional
         input of the call: ``d loss / d input`` for a Tensor input that requires grad, None for the
         others. The hook runs once all of them are known (at once when no input requires grad).
         It observes only: it must return None. Returns a handle whose ``remove()`` unregisters it.
+
+        Examples
+        --------
+        >>> relu = nn.ReLU()
+        >>> _ = relu.register_full_backward_hook(lambda m, grad_input, grad_output: print(grad_input))
+        >>> x = Tensor([-1.0, 1.0], requires_grad=True)
+        >>> (relu(x) * 3).sum().backward()
+        (Tensor([0. 3.]),)
         """
         self._backward_hooks.append(hook)
         return _HookHandle(self._backward_hooks, hook)
 
     # --- saving and loading ------------------------------------------------------------------------
 
-    def state_dict(self) -> OrderedDict:
-        """An OrderedDict of dotted name -> a copy of every parameter's and buffer's array."""
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """An OrderedDict of dotted name -> a copy of every parameter's and buffer's array.
+
+        Examples
+        --------
+        >>> state = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).state_dict()
+        >>> list(state)
+        ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+        """
         return OrderedDict(
             (name, np.array(value.data if kind == "_parameters" else value, copy=True))
             for name, _, kind, value in self._named_state()
         )
 
-    def load_state_dict(self, state, strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays from ``state`` (as :meth:`state_dict` makes them) into the parameters and
-        buffers. Everything is checked first: a missing or unexpected name (when ``strict``) or a
-        wrong shape raises a RuntimeError naming each one, and then nothing has been changed.
-        Returns ``(missing_keys, unexpected_keys)``.
+    def load_state_dict(self, state: Mapping[str, ArrayLike], strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays from ``state`` (as :meth:`state_dict` makes them) into parameters and buffers.
+
+        Everything is checked first: a missing or unexpected name (when ``strict``) or a wrong
+        shape raises a RuntimeError naming each one, and then nothing has been changed. Returns
+        ``(missing_keys, unexpected_keys)``.
+
+        Examples
+        --------
+        >>> source, target = nn.Linear(2, 1, rng=0), nn.Linear(2, 1, rng=1)
+        >>> target.load_state_dict(source.state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> target.load_state_dict({"weight": np.zeros((2, 2))})
+        Traceback (most recent call last):
+        RuntimeError: load_state_dict for Linear: missing key 'bias'; 'weight' has shape (2, 2) in the state but (1, 2) in the model; nothing was loaded
         """
         own = {name: (module, kind, value) for name, module, kind, value in self._named_state()}
         missing = [name for name in own if name not in state]
@@ -256,11 +411,18 @@ class Module:
     # --- printing ----------------------------------------------------------------------------------
 
     def extra_repr(self) -> str:
-        """The text between the parentheses of this module's line in the repr (its settings)."""
+        """The text between the parentheses of this module's line in the repr (its settings).
+
+        Examples
+        --------
+        >>> nn.LeakyReLU(0.2).extra_repr()
+        'negative_slope=0.2'
+        """
         return ""
 
     def __repr__(self) -> str:
-        lines, stack = [], [("", self, 0)]
+        lines: list[str] = []
+        stack: list[tuple[str, Module | None, int]] = [("", self, 0)]
         while stack:
             name, module, depth = stack.pop()
             indent = "  " * depth

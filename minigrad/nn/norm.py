@@ -3,13 +3,15 @@ gradients (and second derivatives) come from the ops' own backward rules."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from minigrad.nn.module import Module, Parameter
-from minigrad.tensor import Tensor
+from minigrad.tensor import Axis, Tensor
 
 
-def _normalize(x: Tensor, axis, eps: float) -> Tensor:
+def _normalize(x: Tensor, axis: Axis, eps: float) -> Tensor:
     """(x - mean) / sqrt(var + eps) over ``axis``, with the biased variance (divide by n)."""
     centered = x - x.mean(axis=axis, keepdims=True)
     var = (centered * centered).mean(axis=axis, keepdims=True)
@@ -17,15 +19,20 @@ def _normalize(x: Tensor, axis, eps: float) -> Tensor:
 
 
 class LayerNorm(Module):
-    """y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics taken over the last
-    ``len(normalized_shape)`` dimensions of each sample, as ``torch.nn.LayerNorm``.
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, per sample, as ``torch.nn.LayerNorm``.
 
+    The statistics are taken over the last ``len(normalized_shape)`` dimensions of each sample.
+
+    Examples
+    --------
     >>> ln = LayerNorm(3)
     >>> ln(Tensor([[1.0, 2.0, 3.0]])).numpy().round(3)
     array([[-1.225,  0.   ,  1.225]])
     """
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True):
+    def __init__(
+        self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True
+    ) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps = shape, eps
@@ -37,27 +44,34 @@ class LayerNorm(Module):
         if x.shape[x.ndim - n :] != self.normalized_shape:
             raise ValueError(f"LayerNorm: expected inputs ending in shape {self.normalized_shape}, got shape {x.shape}")
         y = _normalize(x, tuple(range(x.ndim - n, x.ndim)), self.eps)
-        return y if self.weight is None else y * self.weight + self.bias
+        if self.weight is not None:
+            y = y * self.weight
+        return y if self.bias is None else y + self.bias
 
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}"
 
 
 class BatchNorm1d(Module):
-    """y = (x - mean) / sqrt(var + eps) * weight + bias per feature, over the batch (and the
-    length of a (N, C, L) input), as ``torch.nn.BatchNorm1d``.
+    """y = (x - mean) / sqrt(var + eps) * weight + bias per feature, as ``torch.nn.BatchNorm1d``.
 
-    In training the batch's statistics are used, and the running ones move towards them:
+    The statistics are taken over the batch (and the length of a (N, C, L) input). In training the batch's statistics are used, and the running ones move towards them:
     ``running = (1 - momentum) * running + momentum * batch``, with the unbiased variance
     (divide by n - 1) for ``running_var``, as PyTorch. In eval mode the running ones are used.
 
+    Examples
+    --------
     >>> bn = BatchNorm1d(2)
     >>> _ = bn(Tensor([[0.0, 1.0], [2.0, 5.0]]))
     >>> bn.running_mean, bn.running_var
     (array([0.1, 0.3]), array([1.1, 1.7]))
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True):
+    running_mean: np.ndarray  # buffers (see Module.register_buffer)
+    running_var: np.ndarray
+    num_batches_tracked: np.ndarray
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = Parameter(np.ones(num_features)) if affine else None
@@ -86,7 +100,9 @@ class BatchNorm1d(Module):
             mean = Tensor(self.running_mean.reshape(shape), dtype=x.dtype)
             std = Tensor(np.sqrt(self.running_var + self.eps).reshape(shape), dtype=x.dtype)
             y = (x - mean) / std
-        return y if self.weight is None else y * self.weight.reshape(shape) + self.bias.reshape(shape)
+        if self.weight is not None:
+            y = y * self.weight.reshape(shape)
+        return y if self.bias is None else y + self.bias.reshape(shape)
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"

@@ -3,20 +3,23 @@
 Each backward sums its gradient back to the input's shape with :func:`unbroadcast`.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
-from minigrad.autograd import Function, unbroadcast
+from minigrad.autograd import Context, Function, unbroadcast
+from minigrad.tensor import Tensor
 
 
 class Add(Function):
     """f(x, y) = x + y;  df/dx = 1, df/dy = 1"""
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x + y
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         grad_x = unbroadcast(grad, x.shape) if ctx.needs_input_grad[0] else None
         grad_y = unbroadcast(grad, y.shape) if ctx.needs_input_grad[1] else None
@@ -27,11 +30,11 @@ class Sub(Function):
     """f(x, y) = x - y;  df/dx = 1, df/dy = -1"""
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x - y
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         grad_x = unbroadcast(grad, x.shape) if ctx.needs_input_grad[0] else None
         grad_y = -unbroadcast(grad, y.shape) if ctx.needs_input_grad[1] else None
@@ -42,11 +45,11 @@ class Neg(Function):
     """f(x) = -x;  f'(x) = -1"""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return -x
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         return -grad
 
 
@@ -54,11 +57,11 @@ class Mul(Function):
     """f(x, y) = x * y;  df/dx = y, df/dy = x"""
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x * y
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         grad_x = unbroadcast(grad * y, x.shape) if ctx.needs_input_grad[0] else None
         grad_y = unbroadcast(grad * x, y.shape) if ctx.needs_input_grad[1] else None
@@ -69,11 +72,11 @@ class Div(Function):
     """f(x, y) = x / y;  df/dx = 1 / y, df/dy = -x / y^2"""
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x / y
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         grad_x = unbroadcast(grad / y, x.shape) if ctx.needs_input_grad[0] else None
         # NOTE: / y / y, not / (y * y): y * y overflows for |y| > 1e154 though x / y^2 may not.
@@ -89,11 +92,11 @@ class Pow(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return x**y
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         grad_x = unbroadcast(grad * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
         grad_y = unbroadcast(grad * ctx.output * x.log(), y.shape) if ctx.needs_input_grad[1] else None
@@ -108,13 +111,13 @@ class MatMul(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if x.ndim == 0 or y.ndim == 0:
             raise ValueError("matmul needs at least one dimension on each side; use * for scalars")
         return x @ y
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         if x.ndim == 1 or y.ndim == 1:
             return _vector_matmul_backward(ctx, grad)
@@ -123,7 +126,7 @@ class MatMul(Function):
         return grad_x, grad_y
 
 
-def _vector_matmul_backward(ctx, grad):
+def _vector_matmul_backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
     """MatMul's backward when an operand is 1-D: the same rule on it viewed as a row or a column."""
     x, y = ctx.inputs
     x2 = x.reshape(1, x.shape[0]) if x.ndim == 1 else x
@@ -143,7 +146,7 @@ class Linear(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, weight, bias=None):
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
         if x.ndim == 0 or weight.ndim != 2:
             raise ValueError("linear needs an input of at least one dimension and a 2-D weight")
         out = x @ weight.T
@@ -152,7 +155,7 @@ class Linear(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, weight = ctx.inputs[:2]
         grad_x = grad @ weight if ctx.needs_input_grad[0] else None
         grad_w = None

@@ -4,9 +4,12 @@ Where a derivative jumps (abs at 0, clip at its bounds, maximum at a tie), the d
 the value used there, which is PyTorch's.
 """
 
-import numpy as np
+from __future__ import annotations
 
-from minigrad.autograd import Function, is_grad_enabled, unbroadcast
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from minigrad.autograd import Context, Function, is_grad_enabled, unbroadcast
 from minigrad.tensor import Tensor
 
 
@@ -20,19 +23,29 @@ class LocallyConstant(Function):
     """
 
     @staticmethod
-    def forward(ctx, *inputs, value):
+    def forward(ctx: Context, *inputs: np.ndarray, value: np.ndarray) -> np.ndarray:
         return value.astype(inputs[0].dtype, copy=False)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, ...]:
         return tuple(LocallyConstant.apply(x, value=np.zeros(x.shape, grad.dtype)) for x in ctx.inputs)
 
 
-def locally_constant(value: np.ndarray, *inputs):
-    """``value`` (an array of numbers or a boolean mask) as a Tensor with derivative 0 in
-    ``inputs``: an op of the graph when the graph is recorded, else just the array wrapped.
+def locally_constant(value: np.ndarray, *inputs: Tensor) -> Tensor:
+    """``value`` (an array of numbers or a boolean mask) as a Tensor with derivative 0 in ``inputs``.
+
+    An op of the graph when the graph is recorded, else just the array wrapped.
 
     NOTE: unrecorded, a boolean mask stays boolean: ``grad * mask`` then needs no float copy of it.
+
+    Examples
+    --------
+    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+    >>> locally_constant(x.data > 0, x)                  # relu's mask, inside the graph
+    Tensor([0. 1.], grad_fn=<LocallyConstant>)
+    >>> with minigrad.no_grad():
+    ...     locally_constant(x.data > 0, x)
+    Tensor([False  True], dtype=bool)
     """
     return LocallyConstant.apply(*inputs, value=value) if is_grad_enabled() else Tensor._make(value)
 
@@ -41,11 +54,11 @@ class Cast(Function):
     """f(x) = x in another float dtype;  f'(x) = 1, the gradient cast back to x's dtype"""
 
     @staticmethod
-    def forward(ctx, x, dtype):
+    def forward(ctx: Context, x: np.ndarray, dtype: DTypeLike) -> np.ndarray:
         return x.astype(dtype)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad.to(x.dtype)
 
@@ -54,11 +67,11 @@ class Exp(Function):
     """f(x) = e^x;  f'(x) = e^x = f(x)"""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.exp(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         return grad * ctx.output
 
 
@@ -66,11 +79,11 @@ class Log(Function):
     """f(x) = ln x;  f'(x) = 1 / x"""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.log(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad / x
 
@@ -79,11 +92,11 @@ class Sqrt(Function):
     """f(x) = sqrt(x);  f'(x) = 1 / (2 sqrt(x)) = 1 / (2 f(x))"""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.sqrt(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         return grad / (2 * ctx.output)
 
 
@@ -91,11 +104,11 @@ class Abs(Function):
     """f(x) = |x|;  f'(x) = sign(x), and f'(0) = 0 (as PyTorch)"""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.abs(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * locally_constant(np.sign(x.data), x)
 
@@ -105,7 +118,7 @@ class Clip(Function):
     PyTorch's clamp), 0 outside. The bounds are numbers or arrays and get no gradient."""
 
     @staticmethod
-    def forward(ctx, x, min=None, max=None):
+    def forward(ctx: Context, x: np.ndarray, min: ArrayLike | None = None, max: ArrayLike | None = None) -> np.ndarray:
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
         ctx.low = -np.inf if min is None else min
@@ -113,7 +126,7 @@ class Clip(Function):
         return np.clip(x, min, max)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         inside = ((ctx.low <= x.data) & (x.data <= ctx.high)).astype(x.dtype)
         return unbroadcast(grad * locally_constant(inside, x), x.shape)
@@ -126,7 +139,7 @@ class Where(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, y, condition):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: ArrayLike) -> np.ndarray:
         condition = np.asarray(condition)
         if condition.dtype != bool:
             raise TypeError(f"Where: condition must be a boolean array (such as x > 0), not {condition.dtype}")
@@ -134,7 +147,7 @@ class Where(Function):
         return np.where(condition, x, y)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         zero = Tensor(0.0, dtype=grad.dtype)
         # NOTE: a where, not grad * mask: the side not chosen gets 0 even where grad is inf (0 * inf = nan).
@@ -146,7 +159,7 @@ class Where(Function):
         return grad_x, grad_y
 
 
-def _split_between(x, y, grad, x_wins):
+def _split_between(x: Tensor, y: Tensor, grad: Tensor, x_wins: np.ndarray) -> tuple[Tensor, Tensor]:
     """The gradient of an elementwise pick between x and y: to the winner, half each at a tie."""
     to_x = locally_constant((x_wins + 0.5 * (x.data == y.data)).astype(grad.dtype), x, y)
     return unbroadcast(grad * to_x, x.shape), unbroadcast(grad * (1 - to_x), y.shape)
@@ -157,11 +170,11 @@ class Maximum(Function):
     (each side gets half, as torch.maximum); df/dy likewise"""
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.maximum(x, y)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         return _split_between(x, y, grad, x.data > y.data)
 
@@ -171,10 +184,10 @@ class Minimum(Function):
     (each side gets half, as torch.minimum); df/dy likewise"""
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.minimum(x, y)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
         return _split_between(x, y, grad, x.data < y.data)

@@ -9,11 +9,14 @@ is 0 and second derivatives come out right. The exponential branches use expm1 o
 large positive x never overflows and small negative x keeps its digits.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
-from minigrad.autograd import Function, unbroadcast
+from minigrad.autograd import Context, Function, unbroadcast
 from minigrad.ops.elementwise import locally_constant
 from minigrad.ops.sigmoid_family import SATURATION, Hardtanh
+from minigrad.tensor import Tensor
 
 # The constants of "Self-Normalizing Neural Networks" (Klambauer et al., 2017), as in PyTorch.
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -24,11 +27,11 @@ class ReLU(Function):
     """relu(x) = max(x, 0);  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)"""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.maximum(x, 0)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * locally_constant(x.data > 0, x)
 
@@ -40,12 +43,12 @@ class LeakyReLU(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, negative_slope=0.01):
+    def forward(ctx: Context, x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
         ctx.slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)
         return x * ctx.slope
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * locally_constant(ctx.slope, x)
 
@@ -59,7 +62,7 @@ class PReLU(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, weight):
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray) -> np.ndarray:
         channels = x.shape[1] if x.ndim >= 2 else 1
         if weight.ndim > 1 or weight.size not in (1, channels):
             raise ValueError(
@@ -72,7 +75,7 @@ class PReLU(Function):
         return np.where(x > 0, x, weight.reshape(ctx.weight_view) * np.minimum(x, 0))
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, weight = ctx.inputs
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
@@ -91,7 +94,7 @@ class ReLU6(Hardtanh):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:  # type: ignore[override]  # its bounds are fixed
         return Hardtanh.forward(ctx, x, min_val=0.0, max_val=6.0)
 
 
@@ -102,13 +105,13 @@ class ELU(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, alpha=1.0):
+    def forward(ctx: Context, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
         ctx.alpha = alpha
         ctx.positive = (x > 0).astype(x.dtype)
         return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         # NOTE: alpha e^min(x, 0) rather than y + alpha, which rounds to 0 below x = -37.
         exp_negative = x.clip(max=0.0).exp()
@@ -122,13 +125,13 @@ class SELU(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         # NOTE: past the largest float / scale, selu(x) is beyond the float range: inf, quietly.
         with np.errstate(over="ignore"):
             return SELU_SCALE * ELU.forward(ctx, x, alpha=SELU_ALPHA)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         return SELU_SCALE * ELU.backward(ctx, grad)
 
 
@@ -139,7 +142,7 @@ class CELU(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, alpha=1.0):
+    def forward(ctx: Context, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
         if not alpha > 0:
             raise ValueError(f"alpha must be positive, got {alpha}")
         ctx.alpha = alpha
@@ -149,7 +152,7 @@ class CELU(Function):
         return np.where(x > 0, x, alpha * np.expm1(x_negative / alpha))
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         alpha = ctx.alpha
         exp_negative = (x.clip(-SATURATION * alpha, 0.0) / alpha).exp()

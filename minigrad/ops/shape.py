@@ -1,21 +1,27 @@
 """Ops that move elements without changing them: reshape, transpose, broadcast_to, indexing,
 concatenate and stack. Each backward moves the gradient back the same way."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from minigrad.autograd import Function, unbroadcast
+from minigrad.autograd import Context, Function, unbroadcast
+from minigrad.tensor import Tensor
 
 
 class Reshape(Function):
     """f(x) = x with a new shape;  the gradient is reshaped back"""
 
     @staticmethod
-    def forward(ctx, x, shape):
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return x.reshape(shape)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad.reshape(x.shape)
 
@@ -24,13 +30,13 @@ class Transpose(Function):
     """f(x) = x with its axes permuted;  the gradient is permuted back"""
 
     @staticmethod
-    def forward(ctx, x, axes=None):
+    def forward(ctx: Context, x: np.ndarray, axes: Sequence[int] | None = None) -> np.ndarray:
         out = np.transpose(x, axes)
         ctx.axes = None if axes is None else tuple(normalize_axis_index(a, x.ndim) for a in axes)
         return out
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         if ctx.axes is None:  # all axes reversed: reversing them again undoes it
             return grad.transpose()
         # NOTE: axis ctx.axes[i] of x became axis i of the output, so the inverse sends i back there.
@@ -41,16 +47,16 @@ class BroadcastTo(Function):
     """f(x) = x repeated along broadcast axes;  the gradient is summed over them"""
 
     @staticmethod
-    def forward(ctx, x, shape):
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return np.broadcast_to(x, shape)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return unbroadcast(grad, x.shape)
 
 
-def _owned(index):
+def _owned(index: Any) -> Any:
     """``index`` with its arrays copied, so that changing them later cannot misroute the gradient."""
     parts = index if isinstance(index, tuple) else (index,)
     parts = tuple(np.array(i) if isinstance(i, (np.ndarray, list)) else i for i in parts)
@@ -65,7 +71,7 @@ class GetItem(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, index):
+    def forward(ctx: Context, x: np.ndarray, index: Any) -> np.ndarray:
         ctx.index = _owned(index)
         try:
             return x[index]
@@ -73,7 +79,7 @@ class GetItem(Function):
             raise IndexError(f"GetItem: cannot index a tensor of shape {x.shape} with {index!r}: {error}") from None
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return ScatterAdd.apply(grad, shape=x.shape, index=ctx.index)
 
@@ -82,14 +88,14 @@ class ScatterAdd(Function):
     """f(g) = zeros(shape) with g added at index (the backward of GetItem);  the gradient is grad[index]"""
 
     @staticmethod
-    def forward(ctx, g, shape, index):
+    def forward(ctx: Context, g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
         ctx.index = index
         out = np.zeros(shape, dtype=g.dtype)
         np.add.at(out, index, g)  # unlike out[index] += g, adds once per repeat of an index
         return out
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         return grad[ctx.index]
 
 
@@ -97,12 +103,12 @@ class Concatenate(Function):
     """f(x_1, ..., x_n) = the x_i joined along an existing axis;  each x_i gets its slice of the gradient"""
 
     @staticmethod
-    def forward(ctx, *xs, axis=0):
+    def forward(ctx: Context, *xs: np.ndarray, axis: int = 0) -> np.ndarray:
         ctx.axis = axis
         return np.concatenate(xs, axis=axis)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, ...]:
         axis = normalize_axis_index(ctx.axis, grad.ndim)
         ends = np.cumsum([x.shape[axis] for x in ctx.inputs])
         before = (slice(None),) * axis
@@ -113,12 +119,12 @@ class Stack(Function):
     """f(x_1, ..., x_n) = the x_i stacked along a new axis;  each x_i gets its slice of the gradient"""
 
     @staticmethod
-    def forward(ctx, *xs, axis=0):
+    def forward(ctx: Context, *xs: np.ndarray, axis: int = 0) -> np.ndarray:
         ctx.axis = axis
         return np.stack(xs, axis=axis)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, ...]:
         axis = normalize_axis_index(ctx.axis, grad.ndim)
         before = (slice(None),) * axis
         return tuple(grad[before + (i,)] for i in range(len(ctx.inputs)))

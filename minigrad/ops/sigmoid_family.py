@@ -12,10 +12,13 @@ expression forward, so a backward pass costs one op each, and a Tensor expressio
 they can be differentiated again.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
-from minigrad.autograd import Function
+from minigrad.autograd import Context, Function
 from minigrad.ops.elementwise import locally_constant
+from minigrad.tensor import Tensor
 
 # NOTE: past |x| = SATURATION every smooth activation's derivative equals its limit in float64
 # and float32 (e^-1e5 = 0), so derivative rules may clip x there to keep 2x, x^2, x^3 finite.
@@ -27,18 +30,37 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
 
     NOTE: below x = -709 (float32: -88) e^-x overflows to inf, and 1 / (1 + inf) = 0 is the right
     answer there (the true value is below the smallest normal float), so the overflow is expected.
+
+    Examples
+    --------
+    >>> with np.printoptions(precision=3):
+    ...     print(sigmoid_array(np.array([-800.0, -40.0, 0.0, 40.0])))
+    [0.000e+00 4.248e-18 5.000e-01 1.000e+00]
     """
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-x))
 
 
-def saturate(x):
-    """The Tensor ``x`` clipped to ±SATURATION, where the smooth activations' derivatives are flat."""
+def saturate(x: Tensor) -> Tensor:
+    """The Tensor ``x`` clipped to ±SATURATION, where the smooth activations' derivatives are flat.
+
+    Examples
+    --------
+    >>> saturate(Tensor([-1e300, 1.0]))                  # so that x * x stays finite
+    Tensor([-1.e+05  1.e+00])
+    """
     return x.clip(-SATURATION, SATURATION)
 
 
-def sech2(x):
-    """sech^2(x) = 1 - tanh^2(x), as a Tensor op (see :class:`Sech2`)."""
+def sech2(x: Tensor) -> Tensor:
+    """sech^2(x) = 1 - tanh^2(x), as a Tensor op (see :class:`Sech2`).
+
+    Examples
+    --------
+    >>> with np.printoptions(precision=3):                # 1 - tanh(30)^2 would round to 0
+    ...     print(sech2(Tensor([0.0, 30.0])).numpy())
+    [1.000e+00 3.503e-26]
+    """
     return Sech2.apply(x)
 
 
@@ -51,14 +73,14 @@ class Sech2(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
             c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
         np.reciprocal(c, out=c)
         return np.square(c, out=c)  # in place: no temporaries the size of x
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * -2 * ctx.output * x.tanh()
 
@@ -73,14 +95,14 @@ class SigmoidDerivative(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
             c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
         c += 1
         return np.divide(0.5, c, out=c)  # 1 / (2 (1 + cosh x)), in place
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * -ctx.output * (x * 0.5).tanh()
 
@@ -92,11 +114,11 @@ class Sigmoid(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return sigmoid_array(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * SigmoidDerivative.apply(x)
 
@@ -108,11 +130,11 @@ class Tanh(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.tanh(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * sech2(x)
 
@@ -125,13 +147,13 @@ class Softsign(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         biggest = np.finfo(x.dtype).max
         x = np.clip(x, -biggest, biggest)
         return x / (1 + np.abs(x))
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         d = 1 / (1 + x.abs())
         return grad * d * d  # NOTE: d * d, not 1 / (1 + |x|)^2, which overflows past |x| = 1e154
@@ -144,14 +166,14 @@ class Hardtanh(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, min_val=-1.0, max_val=1.0):
+    def forward(ctx: Context, x: np.ndarray, min_val: float = -1.0, max_val: float = 1.0) -> np.ndarray:
         if min_val > max_val:
             raise ValueError(f"min_val ({min_val}) must not exceed max_val ({max_val})")
         ctx.inside = ((x > min_val) & (x < max_val)).astype(x.dtype)
         return np.clip(x, min_val, max_val)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * locally_constant(ctx.inside, x)
 
@@ -163,11 +185,11 @@ class Hardsigmoid(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.inside = ((x > -3) & (x < 3)).astype(x.dtype)
         return np.clip(x + 3, 0, 6) / 6
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * locally_constant(ctx.inside, x) / 6

@@ -8,12 +8,15 @@ limit of x gate(x) at -inf is 0. Derivative rules first :func:`saturate` x, so t
 stay finite; beyond SATURATION the derivatives have reached their limits anyway.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
 
-from minigrad.autograd import Function
+from minigrad.autograd import Context, Function
 from minigrad.ops.sigmoid_family import SATURATION, saturate, sech2, sigmoid_array
+from minigrad.tensor import Tensor
 
 SQRT_2 = math.sqrt(2.0)
 SQRT_2_PI = math.sqrt(2.0 * math.pi)
@@ -27,17 +30,36 @@ _erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 def softplus_array(x: np.ndarray) -> np.ndarray:
-    """log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, and exact in the tail (e^x there)."""
+    """log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, and exact in the tail (e^x there).
+
+    Examples
+    --------
+    >>> with np.printoptions(precision=3):
+    ...     print(softplus_array(np.array([-40.0, 0.0, 800.0])))
+    [4.248e-18 6.931e-01 8.000e+02]
+    """
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def normal_cdf_array(x: np.ndarray) -> np.ndarray:
-    """Phi(x) = erfc(-x / sqrt 2) / 2, the standard normal CDF, in x's dtype."""
+    """Phi(x) = erfc(-x / sqrt 2) / 2, the standard normal CDF, in x's dtype.
+
+    Examples
+    --------
+    >>> normal_cdf_array(np.array([0.0, 1.0])).round(4)
+    array([0.5   , 0.8413])
+    """
     return np.asarray(0.5 * _erfc(-x / SQRT_2), dtype=x.dtype)
 
 
-def normal_pdf(x):
-    """phi(x) = e^(-x^2 / 2) / sqrt(2 pi) as a Tensor expression (x saturated so x^2 is finite)."""
+def normal_pdf(x: Tensor) -> Tensor:
+    """phi(x) = e^(-x^2 / 2) / sqrt(2 pi) as a Tensor expression (x saturated so x^2 is finite).
+
+    Examples
+    --------
+    >>> normal_pdf(Tensor([0.0, 1.0])).numpy().round(4)
+    array([0.3989, 0.242 ])
+    """
     x = saturate(x)
     return (-0.5 * x * x).exp() / SQRT_2_PI
 
@@ -50,7 +72,7 @@ class Softplus(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, beta=1.0, threshold=20.0):
+    def forward(ctx: Context, x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
         if not beta > 0:
             raise ValueError(f"beta must be positive, got {beta}")
         ctx.beta, ctx.threshold = beta, threshold
@@ -61,7 +83,7 @@ class Softplus(Function):
         return np.where(linear, x, softplus_array(z) / beta)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         beta = ctx.beta
         z = beta * x.clip(-SATURATION / beta, ctx.threshold / beta)
@@ -75,11 +97,11 @@ class SiLU(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.maximum(x, -SATURATION) * sigmoid_array(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         x = saturate(x)
         return grad * x.sigmoid() * (1 + x * (-x).sigmoid())
@@ -92,11 +114,11 @@ class NormalCDF(Function):
     """
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return normal_cdf_array(x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         return grad * normal_pdf(x)
 
@@ -110,7 +132,7 @@ class GELU(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, approximate="none"):
+    def forward(ctx: Context, x: np.ndarray, approximate: str = "none") -> np.ndarray:
         ctx.approximate = approximate
         if approximate == "none":
             gate = normal_cdf_array(x)
@@ -123,7 +145,7 @@ class GELU(Function):
         return np.maximum(x, -SATURATION) * gate
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         x = saturate(x)
         if ctx.approximate == "none":
@@ -138,11 +160,11 @@ class Mish(Function):
     """mish(x) = x tanh(softplus(x));  mish'(x) = tanh(sp) + x sech^2(sp) s(x), sp = softplus(x)"""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.maximum(x, -SATURATION) * np.tanh(softplus_array(x))
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         x = saturate(x)
         sp = x.softplus()

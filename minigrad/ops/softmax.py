@@ -6,13 +6,23 @@ mass (the limit), a row of only -inf has no limit and gives nan (as in PyTorch),
 its row NaN.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
-from minigrad.autograd import Function
+from minigrad.autograd import Context, Function
+from minigrad.tensor import Tensor
 
 
 def shifted_by_max(x: np.ndarray, axis: int) -> np.ndarray:
-    """x - max(x) along ``axis``: every entry <= 0, with the maximum (or maxima) at 0."""
+    """x - max(x) along ``axis``: every entry <= 0, with the maximum (or maxima) at 0.
+
+    Examples
+    --------
+    >>> shifted_by_max(np.array([[1.0, 3.0], [np.inf, 0.0]]), axis=1)
+    array([[ -2.,   0.],
+           [  0., -inf]])
+    """
     top = np.max(x, axis=axis, keepdims=True)
     # NOTE: a gap wider than the largest float rounds to -inf, its correct value here (e^-inf = 0).
     with np.errstate(over="ignore"):
@@ -32,13 +42,13 @@ class Softmax(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, axis=-1):
+    def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         ctx.axis = axis
         e = np.exp(shifted_by_max(x, axis))
         return e / e.sum(axis=axis, keepdims=True)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         y = ctx.output
         return y * (grad - (grad * y).sum(axis=ctx.axis, keepdims=True))
 
@@ -50,7 +60,7 @@ class LogSoftmax(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, axis=-1):
+    def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         ctx.axis = axis
         shifted = shifted_by_max(x, axis)
         e = np.exp(shifted)
@@ -60,5 +70,5 @@ class LogSoftmax(Function):
         return shifted - np.log1p(e.sum(axis=axis, keepdims=True))
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
         return grad - ctx.output.exp() * grad.sum(axis=ctx.axis, keepdims=True)

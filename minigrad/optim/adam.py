@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.optimizer import Optimizer, Params
+from minigrad.tensor import Tensor
 
 
 class Adam(Optimizer):
@@ -16,6 +19,8 @@ class Adam(Optimizer):
         v_max = max(v_max, v)                        (amsgrad only; then v_max replaces v)
         p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 
+    Examples
+    --------
     >>> from minigrad.nn import Parameter
     >>> w = Parameter([1.0])
     >>> opt = Adam([w], lr=0.1)
@@ -29,13 +34,13 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        params,
+        params: Params,
         lr: float = 1e-3,
-        betas: tuple = (0.9, 0.999),
+        betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
-    ):
+    ) -> None:
         if lr < 0 or eps < 0 or weight_decay < 0:
             name = type(self).__name__
             raise ValueError(f"{name}: lr, eps and weight_decay must be >= 0, got {lr}, {eps}, {weight_decay}")
@@ -44,7 +49,7 @@ class Adam(Optimizer):
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         super().__init__(params, defaults)
 
-    def _update(self, p, grad, state, group):
+    def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps, decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         if not state:
             state.update(step=0, exp_avg=np.zeros_like(p.data), exp_avg_sq=np.zeros_like(p.data))
@@ -65,19 +70,30 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay (Loshchilov and Hutter, 2017): before the Adam step,
-    ``p = p - lr * weight_decay * p``, and the gradient itself is left alone. Default
-    ``weight_decay=0.01``, as PyTorch."""
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2017).
+
+    Before the Adam step, ``p = p - lr * weight_decay * p``, and the gradient itself is left
+    alone. Default ``weight_decay=0.01``, as PyTorch.
+
+    Examples
+    --------
+    >>> from minigrad.nn import Parameter
+    >>> w = Parameter([1.0])
+    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> w.data.round(6)                 # 1 * (1 - 0.1 * 0.5), then the Adam step of about lr
+    array([0.85])
+    """
 
     decoupled_weight_decay = True
 
     def __init__(
         self,
-        params,
+        params: Params,
         lr: float = 1e-3,
-        betas: tuple = (0.9, 0.999),
+        betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
-    ):
+    ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.optimizer import Optimizer, Params
+from minigrad.tensor import Tensor
 
 
 class RMSprop(Optimizer):
@@ -16,6 +19,8 @@ class RMSprop(Optimizer):
         b = momentum * b + g / (sqrt(v~) + eps);  p = p - lr * b          (if momentum)
         p = p - lr * g / (sqrt(v~) + eps)                                  (otherwise)
 
+    Examples
+    --------
     >>> from minigrad.nn import Parameter
     >>> w = Parameter([1.0])
     >>> opt = RMSprop([w], lr=0.01)
@@ -26,14 +31,14 @@ class RMSprop(Optimizer):
 
     def __init__(
         self,
-        params,
+        params: Params,
         lr: float = 1e-2,
         alpha: float = 0.99,
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
-    ):
+    ) -> None:
         if lr < 0 or eps < 0 or weight_decay < 0 or momentum < 0 or not 0 <= alpha <= 1:
             raise ValueError(
                 f"RMSprop: invalid lr={lr}, alpha={alpha}, eps={eps}, weight_decay={weight_decay}, momentum={momentum}"
@@ -41,7 +46,7 @@ class RMSprop(Optimizer):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered)
         super().__init__(params, defaults)
 
-    def _update(self, p, grad, state, group):
+    def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         if not state:
             state.update(step=0, square_avg=np.zeros_like(p.data))

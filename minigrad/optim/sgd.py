@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from minigrad.optim.optimizer import Optimizer
+from typing import Any
+
+import numpy as np
+
+from minigrad.optim.optimizer import Optimizer, Params
+from minigrad.tensor import Tensor
 
 
 class SGD(Optimizer):
@@ -13,6 +18,8 @@ class SGD(Optimizer):
         g = g + momentum * b if nesterov else b                                (if momentum)
         p = p - lr * g
 
+    Examples
+    --------
     >>> from minigrad.nn import Parameter
     >>> w = Parameter([1.0])
     >>> opt = SGD([w], lr=0.1)
@@ -23,13 +30,13 @@ class SGD(Optimizer):
 
     def __init__(
         self,
-        params,
+        params: Params,
         lr: float = 1e-3,
         momentum: float = 0.0,
         dampening: float = 0.0,
         nesterov: bool = False,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         if lr < 0 or momentum < 0 or weight_decay < 0:
             raise ValueError(f"SGD: lr, momentum and weight_decay must be >= 0, got {lr}, {momentum}, {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
@@ -37,7 +44,7 @@ class SGD(Optimizer):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)
         super().__init__(params, defaults)
 
-    def _update(self, p, grad, state, group):
+    def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         momentum = group["momentum"]
         g = grad + group["weight_decay"] * p.data if group["weight_decay"] else grad
         if momentum:

@@ -14,7 +14,9 @@ import graphviz
 import numpy as np
 
 from minigrad.viz import stats, style
+from minigrad.viz.record import ModuleCall, Recording
 from minigrad.viz.style import text
+from minigrad.viz.trace import Edge, Op, Trace, Value
 
 SHAPES = {"param": "box3d", "input": "note", "const": "note", "root": "box", "value": "box"}
 MAX_STRIP = 64
@@ -23,9 +25,27 @@ METER_WIDTH = 100
 
 
 class Canvas:
-    """A Digraph being drawn, with one cluster per module call (nested as the calls were)."""
+    """A Digraph being drawn, with one cluster per module call (nested as the calls were).
 
-    def __init__(self, title: str, rankdir: str):
+    Examples
+    --------
+    >>> canvas = Canvas("a title", "LR")
+    >>> canvas.node("v0", None, label="loss")
+    >>> canvas.node("v1", None, label="x")
+    >>> canvas.edge("v1", "v0")
+    >>> print(canvas.finish(1e-6, legend=False, root="v0").source)
+    digraph minigrad {
+        graph [fontname=Helvetica fontsize=16 label="a title" labelloc=t nodesep=0.25 rankdir=LR ranksep=0.35]
+        node [fontname=Helvetica fontsize=11 margin="0.12,0.05"]
+        edge [arrowsize=0.6 fontname=Helvetica fontsize=10]
+        v0 [label=loss]
+        v1 [label=x]
+        v1 -> v0
+    }
+    <BLANKLINE>
+    """
+
+    def __init__(self, title: str, rankdir: str) -> None:
         self.graph = graphviz.Digraph(
             "minigrad",
             graph_attr={
@@ -40,24 +60,53 @@ class Canvas:
         )
         self.graph.attr("node", fontname=style.FONT, fontsize="11", margin="0.12,0.05")
         self.graph.attr("edge", fontname=style.FONT, fontsize="10", arrowsize="0.6")
-        self._clusters: dict = {}
+        self._clusters: dict[ModuleCall, graphviz.Digraph] = {}
 
-    def node(self, key: str, call, **attrs) -> None:
-        """Add a node inside the cluster of module call ``call`` (None: outside every module)."""
+    def node(self, key: str, call: ModuleCall | None, **attrs: str) -> None:
+        """Add a node inside the cluster of module call ``call`` (None: outside every module).
+
+        Examples
+        --------
+        >>> from minigrad.viz import record
+        >>> layer = nn.Linear(2, 1, rng=0)
+        >>> with record(layer) as recording:
+        ...     _ = layer(Tensor([[1.0, 2.0]]))
+        >>> canvas = Canvas("one layer", "LR")
+        >>> canvas.node("f0", recording.calls[0], label="Linear")
+        >>> "subgraph cluster_0" in canvas.finish(1e-6, legend=False, root="f0").source
+        True
+        """
         (self.graph if call is None else self._cluster(call)).node(key, **attrs)
 
-    def edge(self, tail: str, head: str, **attrs) -> None:
+    def edge(self, tail: str, head: str, **attrs: str) -> None:
+        """Add an arrow from node ``tail`` to node ``head`` (edges are never inside a cluster).
+
+        Examples
+        --------
+        >>> canvas = Canvas("", "LR")
+        >>> canvas.edge("v1", "f0", label="×2")
+        >>> canvas.graph.body[-1].strip()
+        'v1 -> f0 [label="×2"]'
+        """
         self.graph.edge(tail, head, **attrs)
 
-    def same_rank(self, keys: list, call) -> None:
-        """Lay the nodes ``keys`` (all in the cluster of ``call``) out side by side."""
+    def same_rank(self, keys: list[str], call: ModuleCall | None) -> None:
+        """Lay the nodes ``keys`` (all in the cluster of ``call``) out side by side.
+
+        Examples
+        --------
+        >>> canvas = Canvas("", "TB")
+        >>> canvas.same_rank(["L0", "L1"], None)
+        >>> "rank=same" in canvas.graph.source
+        True
+        """
         with (self.graph if call is None else self._cluster(call)).subgraph() as row:
             row.attr(rank="same")
             for key in keys:
                 row.node(key)
 
-    def _cluster(self, call):
-        missing = call
+    def _cluster(self, call: ModuleCall) -> graphviz.Digraph:
+        missing: ModuleCall | None = call
         while missing is not None and missing not in self._clusters:
             kind = type(missing.module).__name__
             label = f"{missing.label} · {kind}" if missing.name else missing.label
@@ -70,8 +119,16 @@ class Canvas:
         return self._clusters[call]
 
     def finish(self, threshold: float, legend: bool, root: str) -> graphviz.Digraph:
-        """Put each cluster into its parent's, innermost first, add the legend, return the graph."""
-        depth = {}
+        """Put each cluster into its parent's, innermost first, add the legend, return the graph.
+
+        Examples
+        --------
+        >>> canvas = Canvas("", "LR")
+        >>> canvas.node("v0", None, label="loss")
+        >>> "legend" in canvas.finish(1e-6, legend=True, root="v0").source
+        True
+        """
+        depth: dict[ModuleCall, int] = {}
         for call in self._clusters:
             depth[call], parent = 0, call.parent
             while parent is not None:
@@ -84,8 +141,17 @@ class Canvas:
         return self.graph
 
 
-def draw_ops(trace, recording, title: str, rankdir: str, legend: bool) -> graphviz.Digraph:
-    """One node per value and per op of the trace."""
+def draw_ops(trace: Trace, recording: Recording | None, title: str, rankdir: str, legend: bool) -> graphviz.Digraph:
+    """One node per value and per op of the trace.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> graph = draw_ops(trace((x.relu() * 2).sum()), None, "relu", "LR", legend=False)
+    >>> graph.source.count("->")                     # an edge into and out of each of the 3 ops, less 1
+    7
+    """
     canvas = Canvas(title, rankdir)
     consumers = consumers_of(trace)
     for value in trace.values:
@@ -98,17 +164,34 @@ def draw_ops(trace, recording, title: str, rankdir: str, legend: bool) -> graphv
     return canvas.finish(trace.threshold, legend, trace.root.key)
 
 
-def consumers_of(trace) -> dict:
-    """Each value's consumer ops, in traversal order."""
-    consumers = {}
+def consumers_of(trace: Trace) -> dict[Value, list[Op]]:
+    """Each value's consumer ops, in traversal order.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> consumers = consumers_of(trace((x * x).sum()))
+    >>> [(value.key, [op.name for op in ops]) for value, ops in consumers.items()]
+    [('v1', ['Sum']), ('v2', ['Mul', 'Mul'])]
+    """
+    consumers: dict[Value, list[Op]] = {}
     for op in trace.ops:
         for edge in op.edges:
             consumers.setdefault(edge.source, []).append(op)
     return consumers
 
 
-def op_node(op) -> dict:
-    """An op: a small grey ellipse named by its Function class."""
+def op_node(op: Op) -> dict[str, str]:
+    """An op: a small grey ellipse named by its Function class.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> op = trace(Tensor([1.0], requires_grad=True).exp().sum()).ops[-1]
+    >>> op_node(op)["label"], op_node(op)["shape"]
+    ('Exp', 'ellipse')
+    """
     return {
         "label": op.name,
         "shape": "ellipse",
@@ -120,16 +203,40 @@ def op_node(op) -> dict:
     }
 
 
-def placement(value, consumers):
-    """The module call a value is drawn in: its op's, or (for a leaf) its consumers' if they agree."""
+def placement(value: Value, consumers: dict[Value, list[Op]]) -> ModuleCall | None:
+    """The module call a value is drawn in: its op's, or (for a leaf) its consumers' if they agree.
+
+    Examples
+    --------
+    >>> from minigrad.viz import record
+    >>> from minigrad.viz.trace import trace
+    >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
+    >>> with record(model) as recording:
+    ...     loss = model(Tensor([[1.0, 2.0]])).sum()
+    >>> traced = trace(loss, recording=recording)
+    >>> consumers = consumers_of(traced)
+    >>> [(v.role, getattr(placement(v, consumers), "label", None)) for v in traced.values]
+    [('root', None), ('value', '1'), ('value', '0'), ('input', None), ('param', '0'), ('param', '0')]
+    """
     if value.producer is not None:
         return value.producer.module
     calls = {op.module for op in consumers.get(value, ())}
     return calls.pop() if len(calls) == 1 and value.role in ("param", "const") else None
 
 
-def title_of(value, recording) -> str:
-    """A value's name: its own, its parameter name, or the op that made it; with its role."""
+def title_of(value: Value, recording: Recording | None) -> str:
+    """A value's name: its own, its parameter name, or the op that made it; with its role.
+
+    Examples
+    --------
+    >>> from minigrad.viz import record
+    >>> from minigrad.viz.trace import trace
+    >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
+    >>> with record(model) as recording:
+    ...     loss = model(Tensor([[1.0, 2.0]], name="x")).sum()
+    >>> [title_of(v, recording) for v in trace(loss, recording=recording).values]
+    ['root sum', 'relu', 'linear', 'input x', 'param 0.weight', 'param 0.bias']
+    """
     tensor = value.tensor
     name = tensor.name or (recording.param_names.get(tensor) if recording is not None else None)
     if name is None:
@@ -138,8 +245,16 @@ def title_of(value, recording) -> str:
     return " ".join(filter(None, (tag, name))) or "value"
 
 
-def value_node(value, trace, recording) -> dict:
-    """The Graphviz attributes of a value node: shape, fill, border and its HTML-like label."""
+def value_node(value: Value, trace: Trace, recording: Recording | None) -> dict[str, str]:
+    """The Graphviz attributes of a value node: shape, fill, border and its HTML-like label.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> traced = trace(Tensor(2.0, requires_grad=True).tanh())
+    >>> {key: value for key, value in value_node(traced.root, traced, None).items() if key != "label"}
+    {'shape': 'box', 'fillcolor': '#f07818', 'fontcolor': 'black', 'style': 'filled,rounded'}
+    """
     relative = stats.rms(value.grad) / trace.scale if value.grad is not None else 0.0
     state = value.state or "ok"
     colour = style.fill(relative, state) if value.grad is not None else "#fafafa"
@@ -153,13 +268,21 @@ def value_node(value, trace, recording) -> dict:
     }
 
 
-def _mark_row(value, colspan: int = 1) -> str:
-    mark = style.STATE_MARK.get(value.state)
+def _mark_row(value: Value, colspan: int = 1) -> str:
+    mark = style.STATE_MARK.get(value.state or "ok")
     return f'<TR><TD COLSPAN="{colspan}"><B>{text(mark)}</B></TD></TR>' if mark else ""
 
 
-def scalar_label(value, recording) -> str:
-    """micrograd's node: name | data | grad, in one row, and the state's mark under it."""
+def scalar_label(value: Value, recording: Recording | None) -> str:
+    """micrograd's node: name | data | grad, in one row, and the state's mark under it.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> x = Tensor(0.5, requires_grad=True, name="x")
+    >>> scalar_label(trace(x * 3).values[1], None)
+    '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD><B>input x</B></TD><TD> | </TD><TD>data 0.5000</TD><TD> | </TD><TD>grad 3.0000</TD></TR></TABLE>>'
+    """
     grad = "grad (none)" if value.grad is None else f"grad {_number(value.grad.item())}"
     cells = [f"<B>{text(title_of(value, recording))}</B>", f"data {_number(value.tensor.data.item())}", grad]
     row = "<TD> | </TD>".join(f"<TD>{c}</TD>" for c in cells)
@@ -171,8 +294,18 @@ def _number(x: float) -> str:
     return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e6 else f"{x:.3g}"
 
 
-def tensor_label(value, trace, recording) -> str:
-    """Name, shape and dtype; summaries of data and gradient; the state's mark; the unit strip."""
+def tensor_label(value: Value, trace: Trace, recording: Recording | None) -> str:
+    """Name, shape and dtype; summaries of data and gradient; the state's mark; the unit strip.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> traced = trace((x.relu() * 2).sum())
+    >>> label = tensor_label(traced.values[3], traced, None)
+    >>> "(2,) float64" in label, "grad rms 1.4  zero 50%" in label
+    (True, True)
+    """
     tensor = value.tensor
     rows = [
         f"<B>{text(title_of(value, recording))}</B>",
@@ -189,8 +322,15 @@ def tensor_label(value, trace, recording) -> str:
 
 
 def meter(relative: float) -> str:
-    """A bar as long as the gradient's place on the log scale: it shrinks as the gradient fades,
-    readable without colour."""
+    """A bar as long as the gradient's place on the log scale: it shrinks as the gradient fades.
+
+    It reads without colour, in greyscale print.
+
+    Examples
+    --------
+    >>> 'WIDTH="80"' in meter(1.0), 'WIDTH="1"' in meter(1e-9)          # out of 100 cells
+    (True, True)
+    """
     filled = max(1, round(METER_WIDTH * style.position(relative)))
     empty = f'<TD WIDTH="{METER_WIDTH - filled}" HEIGHT="5" FIXEDSIZE="TRUE"></TD>' if filled < METER_WIDTH else ""
     return (
@@ -200,8 +340,16 @@ def meter(relative: float) -> str:
 
 
 def unit_row(units: np.ndarray) -> str:
-    """One cell per unit coloured by its state (up to 64 units), or else a bar of the three
-    shares; the counts beside it."""
+    """One cell per unit coloured by its state (up to 64 units), or a bar of the three shares.
+
+    The counts are written beside it.
+
+    Examples
+    --------
+    >>> row = unit_row(np.array([0, 2, 0]))                     # alive, dead, alive
+    >>> row.count("<TD BGCOLOR"), "2 alive<BR/><B>1 dead</B>" in row
+    (3, True)
+    """
     counts = {state: int(np.sum(units == i)) for i, state in enumerate(stats.UNIT_STATES)}
     if len(units) <= MAX_STRIP:
         width = max(4, min(14, STRIP_WIDTH // len(units)))
@@ -221,9 +369,20 @@ def unit_row(units: np.ndarray) -> str:
     )
 
 
-def local_label(edge) -> str:
-    """The op's local derivative in this input: the number for a scalar, min … max (and the
-    share of zeros) for an elementwise tensor op, else the RMS gain of the gradient."""
+def local_label(edge: Edge) -> str:
+    """The op's local derivative in this input, as an edge's label.
+
+    The number for a scalar, min … max (and the share of zeros) for an elementwise tensor op,
+    else the RMS gain of the gradient.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> x = Tensor([1.0, 3.0], requires_grad=True)
+    >>> traced = trace((x * 2).sum())                # Sum: a gain; Mul by 2: x2; the constant 2: none
+    >>> [local_label(edge) for op in traced.ops for edge in op.edges]
+    ['rms ×1', '×2', '']
+    """
     if edge.local is not None:
         d = edge.local
         if d.size == 1:
@@ -238,14 +397,28 @@ def local_label(edge) -> str:
     return "" if edge.gain is None else f"rms ×{stats.short(edge.gain)}"
 
 
-def edge_label(edge) -> dict:
-    """The ``label`` attribute with :func:`local_label`, or nothing when there is none."""
+def edge_label(edge: Edge) -> dict[str, str]:
+    """The ``label`` attribute with :func:`local_label`, or nothing when there is none.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> x = Tensor(3.0, requires_grad=True)
+    >>> [edge_label(edge) for edge in trace(x * 2).ops[0].edges]
+    [{'label': '×2'}, {}]
+    """
     label = local_label(edge)
     return {"label": label} if label else {}
 
 
-def flow_edge(flow, scale: float) -> dict:
-    """Edge attributes for a gradient ``flow`` sent back along it (None: no gradient at all)."""
+def flow_edge(flow: np.ndarray | None, scale: float) -> dict[str, str]:
+    """Edge attributes for a gradient ``flow`` sent back along it (None: no gradient at all).
+
+    Examples
+    --------
+    >>> flow_edge(np.array([1.0]), scale=1.0), flow_edge(None, scale=1.0)
+    ({'color': '#984c2b', 'penwidth': '4.10'}, {'color': '#bbbbbb', 'penwidth': '0.6'})
+    """
     if flow is None:
         return {"color": "#bbbbbb", "penwidth": "0.6"}
     nonfinite = not np.all(np.isfinite(flow))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import graphviz
+from numpy.typing import ArrayLike
 
+from minigrad.tensor import Tensor
 from minigrad.viz import dot, layers
-from minigrad.viz.trace import trace, walk
+from minigrad.viz.record import Recording
+from minigrad.viz.trace import Trace, trace, walk
 
 MODES = ("auto", "ops", "layers")
 
 
 def draw_graph(
-    root,
+    root: Tensor,
     *,
-    gradient=None,
-    recording=None,
+    gradient: ArrayLike | None = None,
+    recording: Recording | None = None,
     mode: str = "auto",
     threshold: float = 1e-6,
     max_nodes: int = 400,
@@ -56,6 +59,16 @@ def draw_graph(
     -------
     graphviz.Digraph
         Shows itself in Jupyter; ``.source`` is the DOT text, ``.render()`` writes a file.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> loss = (x.relu() * 2).sum()
+    >>> graph = draw_graph(loss)                 # before loss.backward(), which frees the graph
+    >>> graph.graph_attr["label"]
+    'gradient of root: ops view of 8 values and ops (threshold 1e-06)'
+    >>> "ZERO by the op" in graph.source         # relu(-1) passes back nothing, by its rule
+    True
     """
     if mode not in MODES:
         raise ValueError(f"draw_graph: mode must be one of {MODES}, got {mode!r}")
@@ -79,9 +92,10 @@ def draw_graph(
     caption = title if title is not None else _caption(traced, mode, count)
     if mode == "ops":
         return dot.draw_ops(traced, recording, caption, rankdir or "LR", legend)
+    assert recording is not None  # checked above
     return layers.draw_layers(traced, recording, caption, rankdir or "TB", legend, max_nodes)
 
 
-def _caption(traced, mode: str, count: int) -> str:
+def _caption(traced: Trace, mode: str, count: int) -> str:
     name = traced.root.tensor.name or "root"
     return f"gradient of {name}: {mode} view of {count} values and ops (threshold {traced.threshold:g})"

@@ -17,6 +17,15 @@ from minigrad.viz.record import Recording, record
 
 
 class Example(NamedTuple):
+    """A computation to draw: its root, the recording of a model's forward pass (or None), a title.
+
+    Examples
+    --------
+    >>> example = neuron()
+    >>> example.title, example.recording, round(example.root.item(), 4)
+    ("micrograd's neuron: o = tanh(x1 w1 + x2 w2 + b)", None, 0.7071)
+    """
+
     root: Tensor
     recording: Recording | None
     title: str
@@ -27,6 +36,13 @@ def neuron() -> Example:
 
     The numbers are micrograd's, so its picture can be compared node for node; x2 = 0 makes w2's
     gradient exactly zero by the rule of the product.
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> traced = trace(neuron().root)
+    >>> {v.tensor.name: round(float(v.grad), 4) for v in traced.values if v.role == "param"}
+    {'w1': 1.0, 'w2': 0.0, 'b': 0.5}
     """
     x1, x2 = Tensor(2.0, requires_grad=True, name="x1"), Tensor(0.0, requires_grad=True, name="x2")
     w1, w2, b = nn.Parameter(-3.0), nn.Parameter(1.0), nn.Parameter(6.8813735870195432)
@@ -66,6 +82,12 @@ def mlp(
         weights to zero, so that their pre-activation is negative for every example.
     batch, seed : int
         Batch size; seed of the model and of the data.
+
+    Examples
+    --------
+    >>> example = mlp("sigmoid", depth=2, width=4)
+    >>> example.title, example.root.name, [call.label for call in example.recording.calls][:3]
+    ('2-layer sigmoid MLP, width 4, init default: mean squared error', 'loss', ['layers.0', 'layers.1', 'layers.2'])
     """
     rng = np.random.default_rng(seed)
     model = nn.MLP([4] + [width] * depth + [1], activation=activation, init=init, rng=seed)
@@ -73,7 +95,8 @@ def mlp(
         with no_grad():
             for layer in [m for m in model.modules() if isinstance(m, nn.Linear)][:-1]:
                 layer.weight[:dead] = 0.0
-                layer.bias[:dead] = -100.0
+                if layer.bias is not None:
+                    layer.bias[:dead] = -100.0
     x = Tensor(rng.standard_normal((batch, 4)), name="x")
     y = Tensor(rng.standard_normal((batch, 1)), name="y")
     with record(model) as recording:
@@ -90,9 +113,16 @@ def flags() -> Example:
     ``a`` feeds a ReLU that is off (zero by its rule); ``b`` a sigmoid at 120, whose derivative
     e^-120 is below float32's range (underflow); ``c`` a chain of six products by 0.05 (vanishing,
     8 orders down); ``d`` a square root at 0, whose derivative is infinite (NaN / inf).
+
+    Examples
+    --------
+    >>> from minigrad.viz.trace import trace
+    >>> traced = trace(flags().root)
+    >>> {v.tensor.name: v.state for v in traced.values if v.role == "input"}
+    {'a': 'zero', 'b': 'underflow', 'c': 'vanishing', 'd': 'nonfinite'}
     """
 
-    def leaf(value, name):
+    def leaf(value: float, name: str) -> Tensor:
         return Tensor(np.array([value], dtype=np.float32), requires_grad=True, name=name)
 
     a, b, c, d = leaf(-1.0, "a"), leaf(120.0, "b"), leaf(1.0, "c"), leaf(0.0, "d")

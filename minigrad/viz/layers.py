@@ -9,14 +9,35 @@ local derivative for an elementwise layer (an activation), else the RMS gain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import graphviz
+
 from minigrad.nn.layers import Linear
 from minigrad.viz import dot, stats, style
+from minigrad.viz.record import ModuleCall, Recording
 from minigrad.viz.style import text
+from minigrad.viz.trace import Edge, Op, Trace, Value
 
 
-def draw_layers(trace, recording, title: str, rankdir: str, legend: bool, max_nodes: int):
-    """Draw ``trace`` with each leaf module call folded into one node."""
-    members, folded = {}, {}
+def draw_layers(
+    trace: Trace, recording: Recording, title: str, rankdir: str, legend: bool, max_nodes: int
+) -> graphviz.Digraph:
+    """Draw ``trace`` with each leaf module call folded into one node.
+
+    Examples
+    --------
+    >>> from minigrad.viz import record
+    >>> from minigrad.viz.trace import trace
+    >>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
+    >>> with record(model) as recording:
+    ...     loss = model(Tensor(np.ones((4, 2)))).sum()
+    >>> graph = draw_layers(trace(loss, recording=recording), recording, "3 layers", "TB", False, 400)
+    >>> [line.split("[")[0].strip() for line in graph.body if "->" in line]    # L0: the last layer
+    ['L1 -> L0', 'L2 -> L1', 'v4 -> L2', 'f0 -> v0', 'L0 -> f0']
+    """
+    members: dict[ModuleCall, list[Op]] = {}
+    folded: dict[Value, ModuleCall] = {}
     for op in trace.ops:
         if op.module is not None and op.module.is_leaf:
             members.setdefault(op.module, []).append(op)
@@ -25,7 +46,7 @@ def draw_layers(trace, recording, title: str, rankdir: str, legend: bool, max_no
     for value in trace.values:
         calls = {op.module for op in consumers.get(value, ())}
         if value.producer is None and value.role in ("param", "const") and len(calls) == 1 and calls <= members.keys():
-            folded[value] = calls.pop()
+            folded[value] = calls.pop()  # type: ignore[assignment]  # one of members: not None
     keys = {call: f"L{i}" for i, call in enumerate(members)}
     loose_values = [v for v in trace.values if v not in folded]
     loose_ops = [op for op in trace.ops if op.output not in folded]
@@ -35,7 +56,7 @@ def draw_layers(trace, recording, title: str, rankdir: str, legend: bool, max_no
             f"draw_graph: even mode='layers' gives {count} nodes, more than max_nodes={max_nodes}; raise max_nodes"
         )
 
-    def key_of(value):
+    def key_of(value: Value) -> str:
         return keys[folded[value]] if value in folded else value.key
 
     canvas = dot.Canvas(title, rankdir)
@@ -58,11 +79,16 @@ def draw_layers(trace, recording, title: str, rankdir: str, legend: bool, max_no
     return canvas.finish(trace.threshold, legend, key_of(trace.root))
 
 
-def _rows(members, keys, key_of, recording) -> list:
+def _rows(
+    members: dict[ModuleCall, list[Op]],
+    keys: dict[ModuleCall, str],
+    key_of: Callable[[Value], str],
+    recording: Recording,
+) -> list[list[ModuleCall]]:
     """Each Linear with the layers right after it that read its output (a norm, an activation):
     laid out side by side, they make a deep stack read one hidden layer per row."""
     order = {call: i for i, call in enumerate(recording.calls)}
-    rows = []
+    rows: list[list[ModuleCall]] = []
     for call in sorted(members, key=order.__getitem__):
         reads = {key_of(edge.source) for op in members[call] for edge in op.edges}
         previous = rows[-1][-1] if rows else None
@@ -74,9 +100,17 @@ def _rows(members, keys, key_of, recording) -> list:
     return [row for row in rows if len(row) > 1]
 
 
-def _layer_edges(canvas, call, ops, output, key, key_of, scale) -> None:
+def _layer_edges(
+    canvas: dot.Canvas,
+    call: ModuleCall,
+    ops: list[Op],
+    output: Value,
+    key: str,
+    key_of: Callable[[Value], str],
+    scale: float,
+) -> None:
     """One edge into the layer per value it reads from outside, carrying all it sends back."""
-    incoming = {}
+    incoming: dict[Value, list[Edge]] = {}
     for op in ops:
         for edge in op.edges:
             if key_of(edge.source) != key:
@@ -93,9 +127,25 @@ def _layer_edges(canvas, call, ops, output, key, key_of, scale) -> None:
         canvas.edge(key_of(source), key, **({"label": label} if label else {}), **dot.flow_edge(total, scale))
 
 
-def layer_node(call, output, params, trace, recording) -> dict:
-    """A leaf module call as one node: its output's summaries and state, its parameters'
-    gradients, and its unit strip."""
+def layer_node(
+    call: ModuleCall, output: Value, params: list[Value], trace: Trace, recording: Recording
+) -> dict[str, str]:
+    """A leaf module call as one node: its output and its state, its parameters' gradients, its units.
+
+    Examples
+    --------
+    >>> from minigrad.viz import record
+    >>> from minigrad.viz.trace import trace
+    >>> layer = nn.Linear(2, 3, rng=0)
+    >>> with record(layer) as recording:
+    ...     loss = layer(Tensor(np.ones((4, 2)))).sum()
+    >>> traced = trace(loss, recording=recording)
+    >>> linear = traced.values[1]                       # the Linear op's output
+    >>> params = [v for v in traced.values if v.role == "param"]
+    >>> node = layer_node(recording.calls[0], linear, params, traced, recording)
+    >>> node["shape"], "weight: grad rms" in node["label"], "bias: grad rms" in node["label"]
+    ('box', True, True)
+    """
     relative = stats.rms(output.grad) / trace.scale if output.grad is not None else 0.0
     state = output.state or "ok"
     colour = style.fill(relative, state)

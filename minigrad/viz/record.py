@@ -17,27 +17,42 @@ that made it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from minigrad.tensor import Tensor
+from minigrad.autograd import Context
+from minigrad.nn.module import Module
+from minigrad.tensor import Tensor, _HookHandle
 
 
 @dataclass(eq=False)
 class ModuleCall:
-    """One call of one module: ``name`` is its dotted name in the model ('' for the model)."""
+    """One call of one module: ``name`` is its dotted name in the model ('' for the model).
+
+    Examples
+    --------
+    >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
+    >>> with record(model) as recording:
+    ...     _ = model(Tensor([[1.0, 2.0]]))
+    >>> [(call.name, type(call.module).__name__, call.is_leaf, call.parent is not None) for call in recording.calls]
+    [('0', 'Linear', True, True), ('1', 'ReLU', True, True), ('', 'Sequential', False, False)]
+    """
 
     name: str
-    module: object
+    module: Module
     count: int
-    inputs: tuple
+    inputs: tuple[Any, ...]
     output: Tensor
     is_leaf: bool
     parent: ModuleCall | None = None
 
     @property
     def label(self) -> str:
-        """The dotted name (or the class name, for the model itself), with the call number after
-        the first call: ``layers.0``, ``encoder (call 2)``."""
+        """The dotted name (or the class name, for the model), with the call number after the first.
+
+        For instance ``layers.0``, ``encoder (call 2)``.
+        """
         base = self.name or type(self.module).__name__
         return base if self.count == 1 else f"{base} (call {self.count})"
 
@@ -46,17 +61,36 @@ class Recording:
     """What :func:`record` gathered: every module call, and which call made each op.
 
     It holds the calls' outputs, and so their graphs, until it is dropped.
+
+    Examples
+    --------
+    >>> relu = nn.ReLU()
+    >>> with record(relu) as recording:
+    ...     _ = relu(Tensor([-1.0, 1.0], requires_grad=True))
+    ...     _ = relu(Tensor([2.0], requires_grad=True))
+    >>> [call.label for call in recording.calls]
+    ['ReLU', 'ReLU (call 2)']
     """
 
-    def __init__(self, model):
+    def __init__(self, model: Module) -> None:
         self.model = model
         self.calls: list[ModuleCall] = []
-        self.param_names = {p: name for name, p in model.named_parameters()}
-        self._made_by: dict = {}
-        self._handles: list = []
+        self.param_names: dict[Tensor, str] = {p: name for name, p in model.named_parameters()}
+        self._made_by: dict[Context, ModuleCall] = {}
+        self._handles: list[_HookHandle] = []
 
-    def module_of(self, ctx) -> ModuleCall | None:
-        """The innermost module call whose forward made the op of ``ctx``, or None."""
+    def module_of(self, ctx: Context) -> ModuleCall | None:
+        """The innermost module call whose forward made the op of ``ctx``, or None.
+
+        Examples
+        --------
+        >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
+        >>> with record(model) as recording:
+        ...     out = model(Tensor([[1.0, 2.0]]))
+        ...     loss = out.sum()
+        >>> recording.module_of(out.grad_fn).label, recording.module_of(loss.grad_fn)
+        ('1', None)
+        """
         return self._made_by.get(ctx)
 
     def __enter__(self) -> Recording:
@@ -65,13 +99,13 @@ class Recording:
             self._handles.append(module.register_forward_hook(self._hook(name, is_leaf)))
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         for handle in self._handles:
             handle.remove()
         self._handles.clear()
 
-    def _hook(self, name: str, is_leaf: bool):
-        def claim_ops(module, inputs, output):
+    def _hook(self, name: str, is_leaf: bool) -> Callable[[Module, tuple[Any, ...], Any], None]:
+        def claim_ops(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
             if not isinstance(output, Tensor) or output.grad_fn is None:
                 return
             count = 1 + sum(call.module is module for call in self.calls)
@@ -82,7 +116,8 @@ class Recording:
                     child.parent = call
             self.calls.append(call)
             stop = {x for x in inputs if isinstance(x, Tensor)}
-            stack, seen = [output], set()
+            stack: list[Tensor] = [output]
+            seen: set[Tensor] = set()
             while stack:
                 tensor = stack.pop()
                 if tensor in stop or tensor in seen or tensor.grad_fn is None:
@@ -94,7 +129,7 @@ class Recording:
         return claim_ops
 
 
-def record(model) -> Recording:
+def record(model: Module) -> Recording:
     """Record, during a forward pass, which of ``model``'s modules made each op.
 
     Parameters
@@ -107,5 +142,14 @@ def record(model) -> Recording:
     Recording
         Pass it to :func:`~minigrad.viz.draw_graph` as ``recording=`` for module clusters and
         ``mode='layers'``.
+
+    Examples
+    --------
+    >>> from minigrad.viz import draw_graph
+    >>> model = nn.MLP([2, 4, 1], rng=0)
+    >>> with record(model) as recording:
+    ...     loss = model(Tensor(np.ones((3, 2)))).sum()
+    >>> draw_graph(loss, recording=recording, mode="layers").graph_attr["label"]
+    'gradient of root: layers view of 13 values and ops (threshold 1e-06)'
     """
     return Recording(model)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
+from minigrad.tensor import Tensor
 from minigrad.viz.draw import draw_graph
 
 FORMATS = ("svg", "png", "pdf")
@@ -18,10 +21,20 @@ INSTALL_HINT = (
 
 
 class GraphvizNotFound(RuntimeError):
-    """Graphviz's ``dot`` program is not installed; the .dot file was still written."""
+    """Graphviz's ``dot`` program is not installed; the .dot file was still written.
+
+    A RuntimeError, whose message says how to install Graphviz and finish the picture by hand.
+
+    Examples
+    --------
+    >>> issubclass(GraphvizNotFound, RuntimeError)
+    True
+    """
 
 
-def render_graph(root, path, format: str | None = None, **options) -> Path:
+def render_graph(
+    root: Tensor | graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None, **options: Any
+) -> Path:
     """Draw the graph of ``root`` and write it to ``path``, with the DOT source beside it.
 
     Parameters
@@ -44,6 +57,16 @@ def render_graph(root, path, format: str | None = None, **options) -> Path:
     ------
     GraphvizNotFound
         When the ``dot`` program is missing: the .dot file is written all the same.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     render_graph(x.relu().sum(), os.path.join(folder, "relu.svg")).name
+    ...     sorted(os.listdir(folder))
+    'relu.svg'
+    ['relu.dot', 'relu.svg']
     """
     path = Path(path)
     format = (format or path.suffix.lstrip(".") or "svg").lower()

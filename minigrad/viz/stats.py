@@ -46,15 +46,27 @@ SATURATION_LEVEL = 0.01
 
 
 def family(op_name: str) -> str | None:
-    """'relu' or 'saturating' for an activation op's class name, else None."""
+    """'relu' or 'saturating' for an activation op's class name, else None.
+
+    Examples
+    --------
+    >>> family("ReLU"), family("Sigmoid"), family("GELU")
+    ('relu', 'saturating', None)
+    """
     key = op_name.lower()
     if key in RELU_FAMILY:
         return "relu"
     return "saturating" if key in SATURATING else None
 
 
-def rms(array) -> float:
-    """Root mean square, in float64 (0 for an empty array; NaN or inf when an entry is)."""
+def rms(array: np.ndarray) -> float:
+    """Root mean square, in float64 (0 for an empty array; NaN or inf when an entry is).
+
+    Examples
+    --------
+    >>> rms(np.array([1.0, -1.0])), rms(np.array([1e200, 1e200]))    # no overflow in the squares
+    (1.0, 1e+200)
+    """
     array = np.abs(np.asarray(array, dtype=np.float64))
     peak = array.max(initial=0.0)
     if peak == 0 or not np.isfinite(peak):
@@ -64,7 +76,13 @@ def rms(array) -> float:
 
 
 def rounded_to_zero(array: np.ndarray) -> np.ndarray:
-    """Entries that are exactly zero or denormal (nonzero but below the dtype's smallest normal)."""
+    """Entries that are exactly zero or denormal (nonzero but below the dtype's smallest normal).
+
+    Examples
+    --------
+    >>> rounded_to_zero(np.array([0.0, 1e-310, 1e-300]))
+    array([ True,  True, False])
+    """
     return np.abs(array) < np.finfo(array.dtype).tiny
 
 
@@ -81,6 +99,14 @@ def state_of(grad: np.ndarray, underflowed: np.ndarray, scale: float, threshold:
         RMS of the root's own gradient.
     threshold : float
         Relative RMS below which the gradient counts as vanishing.
+
+    Examples
+    --------
+    >>> none = np.zeros(1, dtype=bool)
+    >>> [state_of(np.array([g]), none, 1.0, 1e-6) for g in (0.5, 1e-9, 0.0, np.nan)]
+    ['ok', 'vanishing', 'zero', 'nonfinite']
+    >>> state_of(np.array([0.0]), np.ones(1, dtype=bool), 1.0, 1e-6)     # zero only by rounding
+    'underflow'
     """
     if not np.all(np.isfinite(grad)):
         return "nonfinite"
@@ -104,6 +130,13 @@ def unit_states(op_name: str, output: np.ndarray, local: np.ndarray) -> np.ndarr
         Its elementwise derivative at each entry, same shape.
 
     Returns None for an op outside both families or a 0-d output.
+
+    Examples
+    --------
+    >>> output = np.array([[0.0, 1.0], [0.0, 2.0]])          # two examples, two units
+    >>> states = unit_states("ReLU", output, local=(output > 0).astype(float))
+    >>> [UNIT_STATES[i] for i in states]
+    ['dead', 'alive']
     """
     kind = family(op_name)
     if kind is None or output.ndim == 0:
@@ -120,14 +153,26 @@ def unit_states(op_name: str, output: np.ndarray, local: np.ndarray) -> np.ndarr
 
 
 def short(x: float) -> str:
-    """A number in at most about six characters: 0.25, 1.3e-07, -4.1."""
+    """A number in at most about six characters: 0.25, 1.3e-07, -4.1.
+
+    Examples
+    --------
+    >>> short(0.25), short(1.3e-7), short(-4.12), short(0.0)
+    ('0.25', '1.3e-07', '-4.1', '0')
+    """
     if x == 0 or not np.isfinite(x):
         return "0" if x == 0 else str(float(x))
     return f"{x:.2g}" if 1e-3 <= abs(x) < 1e4 else f"{x:.1e}"
 
 
 def data_summary(data: np.ndarray) -> str:
-    """Mean and standard deviation of the values, or the value itself for one element."""
+    """Mean and standard deviation of the values, or the value itself for one element.
+
+    Examples
+    --------
+    >>> data_summary(np.array([1.0, 3.0])), data_summary(np.array([2.5]))
+    ('μ 2  σ 1', '2.5')
+    """
     if data.size == 1:
         return f"{data.item():.4g}"
     with np.errstate(all="ignore"):  # inf in the data gives a NaN σ, which is what to show
@@ -135,7 +180,13 @@ def data_summary(data: np.ndarray) -> str:
 
 
 def grad_summary(grad: np.ndarray | None) -> str:
-    """RMS of a gradient and, when any, the share of entries exactly zero or not finite."""
+    """RMS of a gradient and, when any, the share of entries exactly zero or not finite.
+
+    Examples
+    --------
+    >>> grad_summary(np.array([0.0, 2.0])), grad_summary(np.array([0.5])), grad_summary(None)
+    ('grad rms 1.4  zero 50%', 'grad 0.5', 'no grad')
+    """
     if grad is None:
         return "no grad"
     if grad.size == 1:

@@ -12,7 +12,9 @@ edge; an edge that sends back exactly zero is dashed and grey.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
+import graphviz
 import numpy as np
 
 # ColorBrewer "YlOrBr" up to its middle, spread evenly over log10 of the relative gradient from
@@ -46,22 +48,40 @@ STATE_MEANING = {
 UNIT_FILL = {"alive": "#a6d96a", "saturated": "#f46d43", "dead": "#1a1a1a"}
 
 
-def node_style(state: str, shape_style: str = "") -> dict:
-    """Graphviz attributes for a filled node in ``state``; ``shape_style`` adds e.g. 'rounded'."""
+def node_style(state: str, shape_style: str = "") -> dict[str, str]:
+    """Graphviz attributes for a filled node in ``state``; ``shape_style`` adds e.g. 'rounded'.
+
+    Examples
+    --------
+    >>> node_style("ok"), node_style("vanishing", "rounded")
+    ({'style': 'filled'}, {'style': 'filled,rounded,dotted', 'penwidth': '2.5'})
+    """
     attrs = dict(STATE_STYLE[state])
     attrs["style"] = ",".join(filter(None, ("filled", shape_style, attrs.get("style"))))
     return attrs
 
 
 def position(relative: float) -> float:
-    """Where a relative gradient sits on the log scale: 0 at 1e-8 and below, 1 at 1e2 and above."""
+    """Where a relative gradient sits on the log scale: 0 at 1e-8 and below, 1 at 1e2 and above.
+
+    Examples
+    --------
+    >>> position(1e-9), position(1e-3), position(1.0), position(0.0)
+    (0.0, 0.5, 0.8, 0.0)
+    """
     if not relative > 0:  # zero, or NaN
         return 0.0
     return float(np.clip((np.log10(relative) - LOW) / (HIGH - LOW), 0.0, 1.0))
 
 
 def fill(relative: float, state: str) -> str:
-    """The fill colour of a value whose gradient RMS is ``relative`` times the root's."""
+    """The fill colour of a value whose gradient RMS is ``relative`` times the root's.
+
+    Examples
+    --------
+    >>> fill(1.0, "ok"), fill(1e-9, "ok"), fill(0.0, "zero"), fill(1.0, "nonfinite")
+    ('#f07818', '#ffffe5', '#ffffff', '#e7298a')
+    """
     if state == "nonfinite":
         return NONFINITE_FILL
     if state in ("zero", "underflow") or relative <= 0:
@@ -69,8 +89,14 @@ def fill(relative: float, state: str) -> str:
     return ramp(position(relative))
 
 
-def ramp(t: float, stops=RAMP) -> str:
-    """The colour at ``t`` in [0, 1] along ``stops``, interpolated in RGB."""
+def ramp(t: float, stops: Sequence[str] = RAMP) -> str:
+    """The colour at ``t`` in [0, 1] along ``stops``, interpolated in RGB.
+
+    Examples
+    --------
+    >>> ramp(0.0), ramp(0.5), ramp(1.0)
+    ('#ffffe5', '#fec44f', '#cc4c02')
+    """
     x = t * (len(stops) - 1)
     i = min(int(x), len(stops) - 2)
     low, high = (np.array([int(c[j : j + 2], 16) for j in (1, 3, 5)]) for c in stops[i : i + 2])
@@ -79,13 +105,27 @@ def ramp(t: float, stops=RAMP) -> str:
 
 
 def ink(fill_colour: str) -> str:
-    """Black or white text, whichever reads on the fill."""
+    """Black or white text, whichever reads on the fill.
+
+    Examples
+    --------
+    >>> ink("#ffffe5"), ink("#e7298a")
+    ('black', 'white')
+    """
     red, green, blue = (int(fill_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
 
 
-def edge_attrs(relative: float, nonfinite: bool) -> dict:
-    """Width and colour of an edge that sends back a gradient ``relative`` times the root's."""
+def edge_attrs(relative: float, nonfinite: bool) -> dict[str, str]:
+    """Width and colour of an edge that sends back a gradient ``relative`` times the root's.
+
+    Examples
+    --------
+    >>> edge_attrs(1.0, nonfinite=False)
+    {'color': '#984c2b', 'penwidth': '4.10'}
+    >>> edge_attrs(0.0, nonfinite=False)
+    {'color': '#999999', 'style': 'dashed', 'penwidth': '0.8'}
+    """
     if nonfinite:
         return {"color": NONFINITE_FILL, "penwidth": "3"}
     if relative <= 0:
@@ -94,14 +134,29 @@ def edge_attrs(relative: float, nonfinite: bool) -> dict:
     return {"color": ramp(t, EDGE_RAMP), "penwidth": f"{0.5 + 4.5 * t:.2f}"}
 
 
-def text(value) -> str:
-    """Text made safe for a Graphviz HTML-like label."""
+def text(value: object) -> str:
+    """Text made safe for a Graphviz HTML-like label.
+
+    Examples
+    --------
+    >>> text("x < 0 & y")
+    'x &lt; 0 &amp; y'
+    """
     return html.escape(str(value), quote=False)
 
 
 def legend_label(threshold: float) -> str:
-    """The legend as one HTML-like label: the colour ramp by decade, the four states drawn
-    with their borders, the unit colours, and how to read edges."""
+    """The legend as one HTML-like label.
+
+    It shows the colour ramp by decade, the four states drawn with their borders, the unit
+    colours, and how to read edges.
+
+    Examples
+    --------
+    >>> label = legend_label(1e-6)
+    >>> label.startswith("<<TABLE"), "below 1e-06 of the root" in label
+    (True, True)
+    """
     decades = range(int(HIGH), int(LOW) - 1, -1)
     swatches = "".join(f'<TD BGCOLOR="{fill(10.0**d, "ok")}" WIDTH="30" HEIGHT="14"> </TD>' for d in decades)
     swatches += f'<TD BGCOLOR="{ZERO_FILL}" WIDTH="30" HEIGHT="14"> </TD>'
@@ -147,7 +202,17 @@ LEGEND_CELL = {
 }
 
 
-def add_legend(graph, threshold: float, after: str) -> None:
-    """Draw the legend into ``graph`` as one node, laid out after node ``after`` (the root)."""
+def add_legend(graph: graphviz.Digraph, threshold: float, after: str) -> None:
+    """Draw the legend into ``graph`` as one node, laid out after node ``after`` (the root).
+
+    Examples
+    --------
+    >>> import graphviz
+    >>> graph = graphviz.Digraph()
+    >>> graph.node("v0", "loss")
+    >>> add_legend(graph, 1e-6, after="v0")
+    >>> graph.body[-1].strip()                      # an invisible edge places it after the root
+    'v0 -> legend [style=invis]'
+    """
     graph.node("legend", legend_label(threshold), shape="plain")
     graph.edge(after, "legend", style="invis")

@@ -18,17 +18,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from minigrad.autograd import call_backward, no_grad, topological_order
+from minigrad.autograd import Context, call_backward, no_grad, topological_order
 from minigrad.autograd import grad as autograd_grad
 from minigrad.nn.module import Parameter
 from minigrad.tensor import Tensor
 from minigrad.viz import stats
+from minigrad.viz.record import ModuleCall, Recording
 
 
 @dataclass(eq=False)
 class Value:
-    """A tensor in the picture: ``role`` is 'root', 'param', 'input', 'const' or 'value'."""
+    """A tensor in the picture: ``role`` is 'root', 'param', 'input', 'const' or 'value'.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> [(v.key, v.role, v.state, v.grad) for v in trace((x.relu() * 2).sum()).values]
+    [('v0', 'root', 'ok', array(1.)), ('v1', 'value', 'ok', array([1., 1.])), ('v2', 'value', 'ok', array([2., 2.])), ('v3', 'input', 'ok', array([2., 0.])), ('v4', 'const', None, None)]
+    """
 
     key: str
     tensor: Tensor
@@ -42,7 +51,18 @@ class Value:
 
 @dataclass(eq=False)
 class Edge:
-    """One input of an op: what flowed back to it, and the op's local derivative in it."""
+    """One input of an op: what flowed back to it, and the op's local derivative in it.
+
+    ``local`` is set for an op that is elementwise in that input, ``gain`` (RMS out / RMS in)
+    for the others.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> relu = trace((x.relu() * 2).sum()).ops[-1]
+    >>> relu.name, relu.edges[0].local, relu.edges[0].flow
+    ('ReLU', array([1., 0.]), array([2., 0.]))
+    """
 
     source: Value
     flow: np.ndarray | None = None
@@ -52,39 +72,66 @@ class Edge:
 
 @dataclass(eq=False)
 class Op:
-    """One op node: the Context, its output, one edge per input, the module call that made it."""
+    """One op node: the Context, its output, one edge per input, the module call that made it.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> [(op.key, op.name, op.output.key, [e.source.key for e in op.edges]) for op in trace((x.relu() * 2).sum()).ops]
+    [('f0', 'Sum', 'v0', ['v1']), ('f1', 'Mul', 'v1', ['v2', 'v4']), ('f2', 'ReLU', 'v2', ['v3'])]
+    """
 
     key: str
-    ctx: object
+    ctx: Context
     output: Value
-    edges: list = field(default_factory=list)
-    module: object = None
+    edges: list[Edge] = field(default_factory=list)
+    module: ModuleCall | None = None  # the innermost module call that made it (with a recording)
 
     @property
     def name(self) -> str:
+        """The op's class name, e.g. 'ReLU'."""
         return self.ctx.name
 
 
 @dataclass(eq=False)
 class Trace:
-    """Everything the drawing needs, in traversal order (root first)."""
+    """Everything the drawing needs, in traversal order (root first).
+
+    ``scale`` is the RMS of the root's own gradient, which every other is compared with.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> traced = trace((x.relu() * 2).sum())
+    >>> traced.root.key, len(traced.values), len(traced.ops), traced.scale, traced.threshold
+    ('v0', 5, 3, 1.0, 1e-06)
+    """
 
     root: Value
-    values: list
-    ops: list
+    values: list[Value]
+    ops: list[Op]
     scale: float
     threshold: float
 
 
-def walk(root: Tensor):
+def walk(root: Tensor) -> tuple[list[Value], list[Op]]:
     """Values and ops that led to ``root``, named v0, v1, ... and f0, f1, ... as first reached.
 
     Iterative depth-first search taking each op's inputs in order, so the names depend only on
     the computation. Raises a RuntimeError when backward already freed part of the graph.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> values, ops = walk((x.relu() * 2).sum())
+    >>> [(v.key, v.role) for v in values], [(op.key, op.name) for op in ops]
+    ([('v0', 'root'), ('v1', 'value'), ('v2', 'value'), ('v3', 'input'), ('v4', 'const')], [('f0', 'Sum'), ('f1', 'Mul'), ('f2', 'ReLU')])
     """
     if not isinstance(root, Tensor) or not root.requires_grad:
         raise RuntimeError("draw_graph: the root does not require grad, so no graph led to it")
-    values, ops, seen = [], [], {}
+    values: list[Value] = []
+    ops: list[Op] = []
+    seen: dict[Tensor, Value] = {}
     stack = [root]
     while stack:
         tensor = stack.pop()
@@ -120,7 +167,9 @@ def _role(tensor: Tensor, is_root: bool) -> str:
     return "input" if tensor.requires_grad or tensor.name or tensor.size > 1 else "const"
 
 
-def trace(root: Tensor, gradient=None, threshold: float = 1e-6, recording=None) -> Trace:
+def trace(
+    root: Tensor, gradient: ArrayLike | None = None, threshold: float = 1e-6, recording: Recording | None = None
+) -> Trace:
     """Walk the graph of ``root`` and compute every gradient, flow, local derivative and state.
 
     Parameters
@@ -133,6 +182,17 @@ def trace(root: Tensor, gradient=None, threshold: float = 1e-6, recording=None) 
         Relative RMS gradient below which a value counts as vanishing.
     recording : Recording, optional
         Module calls recorded during the forward pass (see :func:`minigrad.viz.record`).
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, -1.0], requires_grad=True)
+    >>> loss = (x.relu() * 2).sum()
+    >>> traced = trace(loss)
+    >>> relu = traced.ops[-1]
+    >>> relu.output.grad, relu.edges[0].local, relu.edges[0].source.grad, relu.output.units
+    (array([2., 2.]), array([1., 0.]), array([2., 0.]), array([0, 2], dtype=int8))
+    >>> x.grad is None                               # no .grad was changed
+    True
     """
     values, ops = walk(root)
     needing = [v for v in values if v.tensor.requires_grad]
@@ -145,6 +205,7 @@ def trace(root: Tensor, gradient=None, threshold: float = 1e-6, recording=None) 
     for value, g in zip(needing, grads):
         value.grad = None if g is None else g.data
         value.underflowed = np.zeros(value.tensor.shape, dtype=bool)
+    assert values[0].grad is not None  # the root's own: ones, or the gradient given
     scale = stats.rms(values[0].grad)
     scale = scale if 0 < scale < np.inf else 1.0
     by_tensor = {v.tensor: v for v in values}
@@ -155,6 +216,7 @@ def trace(root: Tensor, gradient=None, threshold: float = 1e-6, recording=None) 
         if value.grad is not None:
             if value.producer is not None:
                 _fill_edges(value.producer, probe_rng)
+            assert value.underflowed is not None  # set with the gradient above
             value.state = stats.state_of(value.grad, value.underflowed, scale, threshold)
     for op in ops:
         op.module = recording.module_of(op.ctx) if recording is not None else None
@@ -164,7 +226,7 @@ def trace(root: Tensor, gradient=None, threshold: float = 1e-6, recording=None) 
     return Trace(values[0], values, ops, scale, threshold)
 
 
-def _backward(op: Op, grad: np.ndarray) -> tuple:
+def _backward(op: Op, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
     """The op's own backward rule on a plain array, as a tuple of arrays (None where no grad)."""
     # NOTE: probing with ones may divide by zero where the real gradient did not; stay quiet.
     with no_grad(), np.errstate(all="ignore"):
@@ -174,6 +236,7 @@ def _backward(op: Op, grad: np.ndarray) -> tuple:
 
 def _fill_edges(op: Op, rng: np.random.Generator) -> None:
     upstream = op.output.grad
+    assert upstream is not None  # trace fills in the edges of values that got a gradient
     flows = _backward(op, upstream)
     ones = _backward(op, np.ones_like(upstream))
     probe = rng.uniform(0.5, 1.5, upstream.shape).astype(upstream.dtype)
@@ -181,6 +244,7 @@ def _fill_edges(op: Op, rng: np.random.Generator) -> None:
     for edge, flow, d, answer in zip(op.edges, flows, ones, probed):
         if flow is None or not edge.source.tensor.requires_grad:
             continue
+        assert d is not None and answer is not None  # a rule that sends a flow here sends one for any input
         edge.flow = flow
         tolerance = 1e3 * np.finfo(flow.dtype).eps
         if d.shape == upstream.shape and np.allclose(answer, probe * d, rtol=tolerance, atol=0, equal_nan=True):
@@ -199,6 +263,7 @@ def _underflowed(op: Op, edge: Edge, upstream: np.ndarray) -> np.ndarray:
     edge that is not elementwise the entries mix, so its zero flow counts as rounding only when
     the whole upstream gradient is zero and some of it was rounding.
     """
+    assert edge.flow is not None  # set by _fill_edges just before
     small_flow = stats.rounded_to_zero(edge.flow)
     small_up = stats.rounded_to_zero(upstream)
     inherited = op.output.underflowed | (small_up & (upstream != 0))

@@ -1,0 +1,27 @@
+"""pytest setup for the docstring examples, which run with ``--doctest-modules`` (see pyproject.toml).
+
+Every example may use the names a reader has after the usual imports, as NumPy's and PyTorch's
+docs assume them::
+
+    import numpy as np
+    import minigrad
+    from minigrad import Tensor, nn, optim
+    from minigrad import functional as F
+"""
+
+import numpy as np
+import pytest
+
+import minigrad
+import minigrad.nn
+import minigrad.optim
+from minigrad import functional
+
+# NOTE: running minigrad/__main__.py is running the command line, so it is not imported to collect doctests.
+collect_ignore = ["minigrad/__main__.py"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _doctest_names(doctest_namespace):
+    doctest_namespace.update(np=np, minigrad=minigrad, Tensor=minigrad.Tensor, nn=minigrad.nn, optim=minigrad.optim)
+    doctest_namespace["F"] = functional

@@ -1,0 +1,64 @@
+"""Tensor's operators with the tensor on either side, its comparisons, truth value and conversions."""
+
+import operator
+
+import numpy as np
+import pytest
+
+from minigrad import Tensor
+from minigrad.ops.arithmetic import Add
+
+
+def test_a_number_to_the_power_of_a_tensor_differentiates_in_the_exponent():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = 2.0**x
+    y.sum().backward()
+    np.testing.assert_allclose(y.data, [2.0, 4.0])
+    np.testing.assert_allclose(x.grad.data, [2.0 * np.log(2.0), 4.0 * np.log(2.0)])
+
+
+def test_an_array_on_the_left_of_at_gives_a_tensor_and_a_gradient():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    m = np.array([[1.0, 0.0], [3.0, 1.0]])
+    y = m @ x
+    y.sum().backward()
+    np.testing.assert_allclose(y.data, [1.0, 5.0])
+    np.testing.assert_allclose(x.grad.data, m.sum(axis=0))
+
+
+def test_unary_plus_is_the_tensor_itself():
+    x = Tensor([1.0, -2.0], requires_grad=True)
+    assert +x is x
+
+
+@pytest.mark.parametrize(
+    "compare, expected",
+    [
+        (operator.ne, [True, False, True]),
+        (operator.lt, [True, False, False]),
+        (operator.le, [True, True, False]),
+        (operator.ge, [False, True, True]),
+    ],
+)
+def test_every_comparison_gives_a_boolean_array(compare, expected):
+    x = Tensor([-1.0, 0.0, 2.0])
+    result = compare(x, Tensor(0.0))
+    assert isinstance(result, np.ndarray) and result.dtype == bool
+    np.testing.assert_array_equal(result, expected)
+
+
+def test_a_one_element_tensor_has_a_truth_value():
+    assert bool(Tensor([3.0])) and not bool(Tensor(0.0))
+
+
+def test_a_tensor_made_from_a_tensor_has_its_values_and_no_graph():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = Tensor(x * 2)
+    np.testing.assert_array_equal(y.data, [2.0, 4.0])
+    assert not y.requires_grad and y.grad_fn is None
+
+
+def test_an_op_applied_to_arrays_and_numbers_makes_tensors_of_them():
+    y = Add.apply(np.ones(2), 1.5)
+    assert isinstance(y, Tensor) and not y.requires_grad
+    np.testing.assert_array_equal(y.data, [2.5, 2.5])
