@@ -126,6 +126,7 @@ class Context:
     (<Mul>, True, (True, False))
     """
 
+    # NOTE: "__dict__" holds what each op's forward saves for its backward (an axis, a mask).
     __slots__ = ("function", "inputs", "needs_input_grad", "versions", "output", "released", "__dict__")
     function: type[Function]
     inputs: tuple[Tensor, ...]
