@@ -7,7 +7,7 @@ element counts) and works in float64, where a step of 1e-6 leaves errors near 1e
 import numpy as np
 
 import minigrad as mg
-from minigrad import Tensor
+from minigrad import Function, Tensor
 
 
 def numeric_grad(f, x, eps=1e-6):
@@ -78,3 +78,37 @@ def check_gradgrad(fn, *inputs, atol=1e-5, rtol=1e-4):
 
         numeric = numeric_grad(s_value, a)
         np.testing.assert_allclose(analytic[i], numeric, atol=atol, rtol=rtol, err_msg=f"d2/d input {i}")
+
+
+# --- user-written ops for the engine and gradcheck tests -------------------------------------
+
+
+class Cube(Function):
+    """cube(x) = x^3;  cube'(x) = 3 x^2"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * 3 * x**2
+
+
+class WrongCube(Cube):
+    """A backward with the wrong coefficient: 2 x^2 instead of 3 x^2."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * 2 * x**2
+
+
+class DetachedCube(Cube):
+    """Right first derivative, but computed on a detached copy of x: the second one is lost."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.inputs
+        return grad * 3 * Tensor(x.data) ** 2

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import Cube
 
 import minigrad as mg
 from minigrad import Tensor
@@ -210,19 +211,6 @@ def test_shape_errors_name_the_op_and_both_shapes():
         Tensor(np.ones((2, 3))) + Tensor(np.ones(4))
     with pytest.raises(ValueError, match=r"MatMul: cannot apply to shapes \(2, 3\) and \(2, 3\)"):
         Tensor(np.ones((2, 3))) @ Tensor(np.ones((2, 3)))
-
-
-class Cube(mg.Function):
-    """cube(x) = x^3;  cube'(x) = 3 x^2"""
-
-    @staticmethod
-    def forward(ctx, x):
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad * 3 * x**2
 
 
 def test_a_user_function_gets_first_and_second_derivatives():

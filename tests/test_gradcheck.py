@@ -6,43 +6,13 @@ import re
 
 import numpy as np
 import pytest
+from helpers import Cube, DetachedCube, WrongCube
 
 import minigrad
 from minigrad import Function, GradcheckError, Tensor, gradcheck, gradgradcheck, no_grad
 from minigrad.gradcheck import gradcheck_report
 
 # --- ops written for these tests, so they do not wait for the library's ----------------------
-
-
-class Cube(Function):
-    """cube(x) = x^3;  cube'(x) = 3 x^2"""
-
-    @staticmethod
-    def forward(ctx, x):
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad * 3 * x**2
-
-
-class WrongCube(Cube):
-    """A backward with the wrong coefficient: 2 x^2 instead of 3 x^2."""
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad * 2 * x**2
-
-
-class DetachedCube(Cube):
-    """Right first derivative, but computed on a detached copy of x: the second one is lost."""
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad * 3 * Tensor(x.data) ** 2
 
 
 class DetachedGradCube(Cube):

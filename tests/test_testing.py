@@ -6,39 +6,13 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import Cube, DetachedCube, WrongCube
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigrad.testing
 from minigrad import Function, GradcheckError, Tensor
 from minigrad.testing import away_from, broadcastable_shapes, check_gradients, shapes, tensors
-
-
-class Cube(Function):
-    """cube(x) = x^3;  cube'(x) = 3 x^2"""
-
-    @staticmethod
-    def forward(ctx, x):
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad * 3 * x**2
-
-
-class WrongCube(Cube):
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad * 2 * x**2
-
-
-class DetachedCube(Cube):
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        return grad * 3 * Tensor(x.data) ** 2  # NOTE: detached: the second derivative is lost
 
 
 class ReLU(Function):
