@@ -10,23 +10,12 @@ Benchmark-only: nothing in minigrad uses this file.
 
 from __future__ import annotations
 
-import numpy as np
-
 from minigrad import Tensor
-from minigrad.ops import arithmetic, reductions, relu_family, sigmoid_family
+from minigrad.ops import arithmetic, regression, relu_family, sigmoid_family
 
 
 def _wrap(*arrays):
     return tuple(None if a is None else Tensor._make(a) for a in arrays)
-
-
-def _sum_to(array, shape):
-    """Sum a broadcast gradient back to ``shape`` (the array version of autograd.unbroadcast)."""
-    if array.shape == shape:
-        return array
-    extra = array.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and array.shape[extra + i] != 1)
-    return array.sum(axis=axes).reshape(shape)
 
 
 class Linear(arithmetic.Linear):
@@ -61,42 +50,20 @@ class ReLU(relu_family.ReLU):
         return _wrap(grad._data * (x._data > 0))
 
 
-class Sub(arithmetic.Sub):
+class SquaredError(regression.SquaredError):
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.inputs
-        g = grad._data
-        return _wrap(
-            _sum_to(g, x.shape) if ctx.needs_input_grad[0] else None,
-            -_sum_to(g, y.shape) if ctx.needs_input_grad[1] else None,
-        )
-
-
-class Mul(arithmetic.Mul):
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.inputs
-        g = grad._data
-        return _wrap(
-            _sum_to(g * y._data, x.shape) if ctx.needs_input_grad[0] else None,
-            _sum_to(g * x._data, y.shape) if ctx.needs_input_grad[1] else None,
-        )
-
-
-class Mean(reductions.Mean):
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.inputs
-        assert ctx.axis is None, "the benchmark only takes full means"
-        return _wrap(np.broadcast_to(grad._data / x.size, x.shape))
+        x, target = ctx.inputs
+        scale = 2 / x.size if ctx.reduction == "mean" else 2
+        grad_x = (x._data - target._data) * (grad._data * scale)
+        return _wrap(grad_x if ctx.needs_input_grad[0] else None, -grad_x if ctx.needs_input_grad[1] else None)
 
 
 ACTIVATIONS = {"tanh": Tanh, "sigmoid": Sigmoid, "relu": ReLU}
 
 
 def mse_loss(out: Tensor, target: Tensor) -> Tensor:
-    diff = Sub.apply(out, target)
-    return Mean.apply(Mul.apply(diff, diff))
+    return SquaredError.apply(out, target)
 
 
 def forward(params: list, x: Tensor, target: Tensor, activation: str) -> Tensor:

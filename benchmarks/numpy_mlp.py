@@ -43,8 +43,8 @@ def loss_and_grad(loss: str, out: np.ndarray, target: np.ndarray) -> tuple:
     return loss_value, grad / n
 
 
-def gradients(params: list, x: np.ndarray, target: np.ndarray, activation: str, loss: str) -> tuple:
-    """``(loss, [(grad_W, grad_b), ...])`` of the MLP at ``params`` on one batch."""
+def forward(params: list, x: np.ndarray, activation: str) -> tuple:
+    """``(output, inputs, pre)``: the MLP's output, each layer's input and pre-activation."""
     inputs, pre = [], []
     h = x
     for i, (w, b) in enumerate(params):
@@ -52,7 +52,11 @@ def gradients(params: list, x: np.ndarray, target: np.ndarray, activation: str, 
         z = h @ w.T + b
         pre.append(z)
         h = z if i == len(params) - 1 else _activate(activation, z)
-    loss_value, grad = loss_and_grad(loss, h, target)
+    return h, inputs, pre
+
+
+def backward(params: list, grad: np.ndarray, inputs: list, pre: list, activation: str) -> list:
+    """``[(grad_W, grad_b), ...]`` from ``grad`` = d loss / d output, layer by layer."""
     grads = [None] * len(params)
     for i in reversed(range(len(params))):
         w = params[i][0]
@@ -61,7 +65,14 @@ def gradients(params: list, x: np.ndarray, target: np.ndarray, activation: str, 
         grads[i] = (grad.T @ inputs[i], grad.sum(axis=0))
         if i > 0:
             grad = grad @ w
-    return loss_value, grads
+    return grads
+
+
+def gradients(params: list, x: np.ndarray, target: np.ndarray, activation: str, loss: str) -> tuple:
+    """``(loss, [(grad_W, grad_b), ...])`` of the MLP at ``params`` on one batch."""
+    out, inputs, pre = forward(params, x, activation)
+    loss_value, grad = loss_and_grad(loss, out, target)
+    return loss_value, backward(params, grad, inputs, pre, activation)
 
 
 def make_step(params: list, x: np.ndarray, target: np.ndarray, activation: str, loss: str, lr: float):

@@ -128,10 +128,24 @@ def walk_table(rows) -> list:
     for workload in dict.fromkeys(r["workload"] for r in rows):
         group = {r["engine"]: r["seconds"] for r in rows if r["workload"] == workload}
         tensor_ops, direct = group["Tensor-op rules (minigrad)"], group["NumPy-direct rules"]
-        body.append([workload, duration(tensor_ops), duration(direct), ratio(tensor_ops, direct)])
-    return _table(["workload", "backward, Tensor-op rules", "backward, NumPy-direct rules", "ratio"], body) + [
+        hand = group["numpy (by hand)"]
+        body.append(
+            [
+                workload,
+                duration(tensor_ops),
+                duration(direct),
+                ratio(tensor_ops, direct),
+                duration(hand),
+                ratio(direct, hand),
+            ]
+        )
+    header = ["workload", "Tensor-op rules", "NumPy-direct rules", "ratio", "numpy (by hand)", "direct × by hand"]
+    return _table(header, body) + [
         "",
-        "Only `loss.backward()` is timed; both variants run on minigrad's engine (benchmarks/direct_rules.py).",
+        "Only the backward is timed: `loss.backward()` on minigrad's engine, with its own rules and with rules "
+        "that call NumPy directly (benchmarks/direct_rules.py); and the hand-written NumPy backward "
+        "(benchmarks/numpy_mlp.py, the loss's gradient included). The last column is what the graph and its walk "
+        "cost even when no rule builds a Tensor.",
     ]
 
 

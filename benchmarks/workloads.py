@@ -185,7 +185,8 @@ def steady_state(available, threads, steps=2000) -> list:
 
 def backward_walk(repeats) -> list:
     """minigrad's ``loss.backward()`` on W1 and W3, with its Tensor-op rules and with rules that
-    call NumPy directly (:mod:`benchmarks.direct_rules`): the cost of differentiable rules."""
+    call NumPy directly (:mod:`benchmarks.direct_rules`): the cost of differentiable rules; and the
+    hand-written NumPy backward, the cost of having a graph at all."""
     rows = []
     for spec in (problems.W1, problems.W3):
         medians = measure.time_interleaved(_walk_variants(spec), repeats, self_timed=True)
@@ -217,7 +218,22 @@ def _walk_variants(spec) -> dict:
     return {
         "Tensor-op rules (minigrad)": _backward_only(tensor_rules, tensors),
         "NumPy-direct rules": _backward_only(direct, tensors),
+        "numpy (by hand)": _hand_backward_only(spec, params, x.data, target.data),
     }
+
+
+def _hand_backward_only(spec, params, x, target):
+    """A function returning the seconds of the hand-written NumPy backward (loss gradient included)."""
+    from benchmarks import numpy_mlp
+
+    def run():
+        out, inputs, pre = numpy_mlp.forward(params, x, spec.activation)
+        start = time.perf_counter()
+        _, grad = numpy_mlp.loss_and_grad(spec.loss, out, target)
+        numpy_mlp.backward(params, grad, inputs, pre, spec.activation)
+        return time.perf_counter() - start
+
+    return run
 
 
 def _backward_only(build, tensors):

@@ -379,7 +379,7 @@ def run_backward(
     stored = {id(g._data) for g in root_grads}
     summed: set[int] = set()  # ids of gradient arrays this walk made by adding: only those may be added to in place
     waiting = _consumer_counts(roots)
-    ready = [root for root in dict.fromkeys(reversed(roots)) if root.requires_grad and root not in waiting]
+    ready = [root for root in reversed(grads) if root not in waiting]  # the roots no op used (all need grad)
     previous, _grad_enabled = _grad_enabled, create_graph
     try:
         while ready:
@@ -437,8 +437,8 @@ def _store_grad(tensor: Tensor, grad: Tensor, stored: set[int], create_graph: bo
         tensor.grad = grad
     elif id(grad._data) in stored or not grad._data.flags.writeable:  # shared, or a broadcast view
         tensor.grad = Tensor._make(grad._data.copy())
-    else:
-        tensor.grad = Tensor._make(grad._data)
+    else:  # a fresh array, made by a rule under no_grad: the tensor itself can be kept
+        tensor.grad = Tensor._make(grad._data) if grad.requires_grad else grad
     stored.add(id(tensor.grad._data))
 
 

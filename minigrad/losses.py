@@ -1,10 +1,10 @@
 """Loss functions, as in ``torch.nn.functional``; re-exported by :mod:`minigrad.functional`.
 
-Each is composed of core ops, so its gradient (and second derivative) comes from their rules, in
-forms that stay finite for logits of any size. ``reduction`` is ``'mean'`` (default), ``'sum'`` or
-``'none'`` (one loss per element, or per sample for the classification losses). A target of the
-wrong shape, or a class index out of range, raises a ValueError naming the loss, the shapes and
-the values.
+Each is composed of core ops (mse_loss is one op, :class:`~minigrad.ops.regression.SquaredError`),
+so its gradient (and second derivative) comes from their rules, in forms that stay finite for
+logits of any size. ``reduction`` is ``'mean'`` (default), ``'sum'`` or ``'none'`` (one loss per
+element, or per sample for the classification losses). A target of the wrong shape, or a class
+index out of range, raises a ValueError naming the loss, the shapes and the values.
 
 >>> logits = Tensor([[2.0, 0.0, -1.0]], requires_grad=True)
 >>> loss = cross_entropy(logits, np.array([0]))
@@ -22,17 +22,21 @@ import math
 import numpy as np
 
 from minigrad.ops.elementwise import Where
+from minigrad.ops.regression import SquaredError
+from minigrad.ops.softmax import NllLoss
 from minigrad.tensor import Tensor, TensorLike
 
 
+def _check_reduction(reduction: str, name: str) -> None:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
 def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
+    _check_reduction(reduction, name)
     if reduction == "mean":
         return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return loss.sum() if reduction == "sum" else loss
 
 
 def _same_shape(input: TensorLike, target: TensorLike, name: str) -> tuple[Tensor, Tensor]:
@@ -72,8 +76,8 @@ def mse_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> 
     Tensor([1. 4.])
     """
     input, target = _same_shape(input, target, "mse_loss")
-    diff = input - target
-    return _reduce(diff * diff, reduction, "mse_loss")
+    _check_reduction(reduction, "mse_loss")
+    return SquaredError.apply(input, target, reduction=reduction)
 
 
 def l1_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
@@ -153,7 +157,8 @@ def binary_cross_entropy_with_logits(input: TensorLike, target: TensorLike, redu
 def nll_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
     """-input[n, target[n]]: the negative log-likelihood of the target classes.
 
-    ``input`` holds log-probabilities of shape (N, C), ``target`` N integer class indices.
+    ``input`` holds log-probabilities of shape (N, C), ``target`` N integer class indices. One op,
+    :class:`~minigrad.ops.softmax.NllLoss`, reduction included.
 
     Examples
     --------
@@ -161,9 +166,10 @@ def nll_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> 
     >>> round(F.nll_loss(log_probs, np.array([1])).item(), 4)        # -log 0.75
     0.2877
     """
+    _check_reduction(reduction, "nll_loss")
     input = input if isinstance(input, Tensor) else Tensor(input)
     target = _class_indices(input, target, "nll_loss")
-    return _reduce(-input[np.arange(len(target)), target], reduction, "nll_loss")
+    return NllLoss.apply(input, target=target, reduction=reduction)
 
 
 def cross_entropy(
@@ -173,7 +179,8 @@ def cross_entropy(
 
     With ``label_smoothing`` = eps the target is (1 - eps) one_hot + eps / C, so the loss is
     (1 - eps) nll + eps mean_c(-log softmax), as PyTorch. log_softmax subtracts the maximum
-    first, so logits of any size give a finite loss.
+    first, so logits of any size give a finite loss. Two ops, as PyTorch: log_softmax, then
+    :class:`~minigrad.ops.softmax.NllLoss` (with the reduction).
 
     Examples
     --------
@@ -183,12 +190,14 @@ def cross_entropy(
     """
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    _check_reduction(reduction, "cross_entropy")
     input = input if isinstance(input, Tensor) else Tensor(input)
     target = _class_indices(input, target, "cross_entropy")
     log_probs = input.log_softmax(axis=1)
-    loss = -log_probs[np.arange(len(target)), target]
-    if label_smoothing:
-        loss = (1 - label_smoothing) * loss - label_smoothing * log_probs.mean(axis=1)
+    if not label_smoothing:
+        return NllLoss.apply(log_probs, target=target, reduction=reduction)
+    loss = NllLoss.apply(log_probs, target=target, reduction="none")
+    loss = (1 - label_smoothing) * loss - label_smoothing * log_probs.mean(axis=1)
     return _reduce(loss, reduction, "cross_entropy")
 
 

@@ -3,9 +3,13 @@ logits of magnitude 1e4 (warnings are errors here), and the errors for bad targe
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad.functional as F
 from minigrad import Tensor, gradcheck, gradgradcheck
+from minigrad.ops.softmax import LogSoftmax, NllLoss
+from minigrad.testing import tensors
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((4, 3))
@@ -63,8 +67,13 @@ def test_regression_losses_differentiate_the_target_too(loss):
 
 @pytest.mark.parametrize(
     "loss, x, y",
-    [(F.cross_entropy, LOGITS, CLASSES), (F.binary_cross_entropy_with_logits, X, B), (F.mse_loss, X, Y)],
-    ids=["cross_entropy", "bce_logits", "mse"],
+    [
+        (F.cross_entropy, LOGITS, CLASSES),
+        (F.nll_loss, log_softmax(LOGITS), CLASSES),
+        (F.binary_cross_entropy_with_logits, X, B),
+        (F.mse_loss, X, Y),
+    ],
+    ids=["cross_entropy", "nll", "bce_logits", "mse"],
 )
 def test_loss_second_derivatives(loss, x, y):
     assert gradgradcheck(lambda x: loss(x, y), t(x))
@@ -98,6 +107,70 @@ def test_binary_cross_entropy_clamps_its_logs_at_minus_100():
     np.testing.assert_array_equal(loss.numpy(), [100.0, 100.0, 0.0, 0.0])
     loss.sum().backward()
     assert np.all(np.isfinite(p.grad.numpy()))
+
+
+# --- the NllLoss op: cross_entropy is log_softmax, then nll_loss with its reduction ---------------
+
+
+@st.composite
+def scores_and_classes(draw, dtype=np.float64):
+    """(N, C) scores in [-3, 3] (N, C in 1..4) and N class indices, repeats included."""
+    n, c = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    x = draw(tensors(shape=(n, c), dtype=dtype))
+    return x, np.array(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
+
+
+def nll_reference(x, target, reduction):
+    losses = np.array([-x[i, k] for i, k in enumerate(target)])
+    return {"mean": losses.mean(), "sum": losses.sum(), "none": losses}[reduction]
+
+
+CLASSIFICATION = {"nll": (F.nll_loss, lambda a: a), "cross_entropy": (F.cross_entropy, log_softmax)}
+
+
+@pytest.mark.parametrize("name", CLASSIFICATION)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@settings(max_examples=15)
+@given(case=scores_and_classes())
+def test_classification_losses_match_the_formula_to_second_order(name, reduction, case):
+    loss, log_probs = CLASSIFICATION[name]
+    x, target = case
+    expected = nll_reference(log_probs(x.data), target, reduction)
+    np.testing.assert_allclose(loss(x, target, reduction=reduction).data, expected, rtol=1e-12, atol=1e-15)
+    assert gradcheck(lambda x: loss(x, target, reduction=reduction), x)
+    assert gradgradcheck(lambda x: loss(x, target, reduction=reduction), x)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@settings(max_examples=10)
+@given(case=scores_and_classes(dtype=np.float32))
+def test_cross_entropy_keeps_float32_in_value_and_gradient(reduction, case):
+    x, target = case
+    loss = F.cross_entropy(x, target, reduction=reduction, label_smoothing=0.1 if reduction == "sum" else 0.0)
+    loss.sum().backward()
+    assert loss.dtype == x.grad.dtype == np.float32
+
+
+def test_cross_entropy_is_log_softmax_then_one_nll_loss_node():
+    loss = F.cross_entropy(t(LOGITS), CLASSES)
+    assert loss.grad_fn.function is NllLoss
+    assert loss.grad_fn.inputs[0].grad_fn.function is LogSoftmax
+
+
+def test_nll_loss_gradient_ignores_later_changes_to_the_target():
+    logits, target = t(LOGITS), CLASSES.copy()
+    loss = F.cross_entropy(logits, target, reduction="sum")
+    target[:] = 0
+    loss.backward()
+    np.testing.assert_allclose(logits.grad.numpy(), np.exp(log_softmax(LOGITS)) - np.eye(4)[CLASSES], atol=1e-15)
+
+
+def test_label_smoothing_with_each_reduction_matches_the_mixed_target():
+    eps, logp = 0.3, log_softmax(LOGITS)
+    per_sample = -(((1 - eps) * np.eye(4)[CLASSES] + eps / 4) * logp).sum(1)
+    for reduction, expected in (("none", per_sample), ("sum", per_sample.sum()), ("mean", per_sample.mean())):
+        got = F.cross_entropy(t(LOGITS), CLASSES, reduction=reduction, label_smoothing=eps).numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
 # --- stability ---------------------------------------------------------------------------------
@@ -165,6 +238,9 @@ def test_regression_losses_of_huge_values_are_finite():
         ),
         (lambda: F.binary_cross_entropy(t(X), B), "binary_cross_entropy: input must be probabilities in \\[0, 1\\]"),
         (lambda: F.l1_loss(t(X), Y, reduction="avg"), "l1_loss: reduction must be 'mean', 'sum' or 'none', got 'avg'"),
+        (lambda: F.cross_entropy(t(LOGITS), CLASSES, reduction="avg"), "cross_entropy: reduction must be .* got 'avg'"),
+        (lambda: F.nll_loss(t(LOGITS), CLASSES, reduction="max"), "nll_loss: reduction must be .* got 'max'"),
+        (lambda: NllLoss.apply(t(LOGITS), target=CLASSES, reduction="avg"), "NllLoss: .*reduction must be"),
     ],
 )
 def test_bad_targets_raise_errors_naming_them(call, message):

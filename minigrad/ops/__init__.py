@@ -1,2 +1,3 @@
 """The ops, one Function subclass each, grouped by kind: arithmetic, elementwise math,
-reductions, shape, and the activations."""
+reductions, shape, the activations, softmax with the negative log-likelihood, and the squared
+error of a regression."""

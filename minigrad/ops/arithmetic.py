@@ -166,5 +166,6 @@ class Linear(Function):
             grad_w = grads.mT @ rows
         if len(ctx.inputs) == 2:
             return grad_x, grad_w
-        bias = ctx.inputs[2]
-        return grad_x, grad_w, unbroadcast(grad, bias.shape) if ctx.needs_input_grad[2] else None
+        # NOTE: the bias was added to every row, so its gradient sums over all axes but the last.
+        grad_b = grad.sum(axis=tuple(range(grad.ndim - 1))) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, grad_b

@@ -1,21 +1,24 @@
-"""softmax and log_softmax along one axis.
+"""softmax and log_softmax along one axis, and nll_loss, which cross_entropy applies to log_softmax.
 
-Both subtract the maximum first, so e^x is taken only of numbers <= 0 and never overflows; a gap
-of 1e4 between entries gives exactly 0 and -1e4 rather than nan. Entries of +inf share all the
-mass (the limit), a row of only -inf has no limit and gives nan (as in PyTorch), and a NaN makes
-its row NaN.
+Both softmaxes subtract the maximum first, so e^x is taken only of numbers <= 0 and never
+overflows; a gap of 1e4 between entries gives exactly 0 and -1e4 rather than nan. Entries of +inf
+share all the mass (the limit), a row of only -inf has no limit and gives nan (as in PyTorch), and
+a NaN makes its row NaN.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from minigrad.autograd import Context, Function
 from minigrad.tensor import Tensor
 
 
-def shifted_by_max(x: np.ndarray, axis: int) -> np.ndarray:
+def shifted_by_max(x: np.ndarray, axis: int, top: np.ndarray | None = None) -> np.ndarray:
     """x - max(x) along ``axis``: every entry <= 0, with the maximum (or maxima) at 0.
+
+    ``top`` is the maximum (with the axis kept) when the caller has it already.
 
     Examples
     --------
@@ -23,7 +26,8 @@ def shifted_by_max(x: np.ndarray, axis: int) -> np.ndarray:
     array([[ -2.,   0.],
            [  0., -inf]])
     """
-    top = np.max(x, axis=axis, keepdims=True)
+    if top is None:
+        top = np.max(x, axis=axis, keepdims=True)
     # NOTE: a gap wider than the largest float rounds to -inf, its correct value here (e^-inf = 0).
     with np.errstate(over="ignore"):
         if np.isfinite(top).all():  # the common case: no row with an infinity or a NaN
@@ -33,6 +37,27 @@ def shifted_by_max(x: np.ndarray, axis: int) -> np.ndarray:
     shifted = np.where(top == np.inf, np.where(x == np.inf, 0.0, -np.inf), shifted)
     shifted = np.where(top == -np.inf, np.nan, shifted)
     return shifted.astype(x.dtype, copy=False)
+
+
+def along_axis(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
+    """The fancy index of the entries that ``index`` (an argmax with ``keepdims``) points at along ``axis``.
+
+    ``x[along_axis(i, axis)]`` is ``np.take_along_axis(x, i, axis)``; built once, the index both
+    reads and writes (``put_along_axis`` would build it again).
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 3.0, 2.0], [5.0, 4.0, 0.0]])
+    >>> x[along_axis(np.argmax(x, axis=1, keepdims=True), axis=1)]
+    array([[3.],
+           [5.]])
+    """
+    axis = normalize_axis_index(axis, index.ndim)
+    # NOTE: every other axis counts 0..n-1, shaped to broadcast against ``index`` (as take_along_axis does).
+    return tuple(
+        index if i == axis else np.arange(n).reshape((n,) + (1,) * (index.ndim - 1 - i))
+        for i, n in enumerate(index.shape)
+    )
 
 
 class Softmax(Function):
@@ -62,13 +87,47 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         ctx.axis = axis
-        shifted = shifted_by_max(x, axis)
+        # NOTE: the maximum read where argmax points (NaN included) is np.max's value, and quicker along a short axis.
+        first = along_axis(np.argmax(x, axis=axis, keepdims=True), axis)
+        shifted = shifted_by_max(x, axis, top=x[first])
         e = np.exp(shifted)
         # NOTE: log1p of the sum without the maximum's own e^0 = 1, so that log_softmax of the
         # maximum, -log(1 + tiny), keeps its digits instead of rounding to 0.
-        np.put_along_axis(e, np.argmax(shifted, axis=axis, keepdims=True), 0, axis=axis)
+        e[first] = 0
         return shifted - np.log1p(e.sum(axis=axis, keepdims=True))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         return grad - ctx.output.exp() * grad.sum(axis=ctx.axis, keepdims=True)
+
+
+class NllLoss(Function):
+    """nll(x, t)_n = -x[n, t_n], then the mean or sum over n;  d nll_n / d x[n, c] = -1 if c = t_n, else 0
+
+    ``x`` holds log-probabilities of shape (N, C), ``t`` N class indices in [0, C) (checked by
+    :func:`minigrad.functional.nll_loss`); ``reduction`` is 'mean' (the gradient then / N), 'sum'
+    or 'none'. NOTE: the loss is linear in x, so its gradient is grad times a constant array, one
+    op (PyTorch's NllLossBackward), and its second derivative in x is 0.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
+        if reduction not in ("mean", "sum", "none"):
+            raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        # NOTE: a copy, so that changing the caller's array later cannot misroute the gradient.
+        ctx.target, ctx.reduction = np.array(target), reduction
+        picked = x[np.arange(len(target)), target]
+        if reduction == "none":
+            return -picked
+        total = -picked.sum()
+        return total / len(target) if reduction == "mean" else total
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.inputs
+        n = len(ctx.target)
+        weight = np.zeros(x.shape, x.dtype)
+        weight[np.arange(n), ctx.target] = -1 / max(n, 1) if ctx.reduction == "mean" else -1  # max: N = 0 sets nothing
+        if ctx.reduction == "none":  # one loss per row: row n's gradient scales row n
+            grad = grad.reshape(n, 1)
+        return grad * Tensor(weight)
