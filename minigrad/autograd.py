@@ -437,7 +437,7 @@ def _store_grad(tensor: Tensor, grad: Tensor, stored: set[int], create_graph: bo
         tensor.grad = grad
     elif id(grad._data) in stored or not grad._data.flags.writeable:  # shared, or a broadcast view
         tensor.grad = Tensor._make(grad._data.copy())
-    else:  # a fresh array, made by a rule under no_grad: the tensor itself can be kept
+    else:  # an array no other tensor holds: keep the Tensor itself, unless it belongs to a graph
         tensor.grad = Tensor._make(grad._data) if grad.requires_grad else grad
     stored.add(id(tensor.grad._data))
 

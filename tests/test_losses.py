@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 import minigrad.functional as F
 from minigrad import Tensor, gradcheck, gradgradcheck
+from minigrad.ops.regression import SquaredError
 from minigrad.ops.softmax import LogSoftmax, NllLoss
-from minigrad.testing import tensors
+from minigrad.testing import check_gradients, tensors
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((4, 3))
@@ -107,6 +108,28 @@ def test_binary_cross_entropy_clamps_its_logs_at_minus_100():
     np.testing.assert_array_equal(loss.numpy(), [100.0, 100.0, 0.0, 0.0])
     loss.sum().backward()
     assert np.all(np.isfinite(p.grad.numpy()))
+
+
+# --- the SquaredError op: mse_loss in one node -------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 1, 3)])
+def test_squared_error_gradients_of_input_and_target_to_second_order(shape, reduction):
+    check_gradients(lambda x, t: F.mse_loss(x, t, reduction=reduction), shape, shape, max_examples=10)
+
+
+def test_mse_loss_is_one_squared_error_node():
+    loss = F.mse_loss(Tensor([1.0, 2.0], requires_grad=True), [0.0, 0.0])
+    assert loss.grad_fn.function is SquaredError
+    assert loss.grad_fn.inputs[0].grad_fn is None
+
+
+def test_squared_error_keeps_float32():
+    x = Tensor(np.ones(3, np.float32), requires_grad=True)
+    loss = F.mse_loss(x, np.zeros(3, np.float32))
+    loss.backward()
+    assert loss.dtype == np.float32 and x.grad.dtype == np.float32
 
 
 # --- the NllLoss op: cross_entropy is log_softmax, then nll_loss with its reduction ---------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd import Context, Function
+from minigrad.ops.reductions import reduce_loss
 from minigrad.tensor import Tensor
 
 
@@ -16,7 +17,8 @@ class SquaredError(Function):
     """f(x, t) = (x - t)^2, reduced: its mean (n elements), its sum, or none;
     df/dx = 2 (x - t) (/ n for the mean),  df/dt = -df/dx
 
-    ``x`` and ``t`` have one shape (:func:`~minigrad.functional.mse_loss` checks it).
+    ``x`` and ``t`` have one shape (:func:`~minigrad.functional.mse_loss` checks it); ``reduction``
+    is 'mean', 'sum' or 'none'.
     """
 
     @staticmethod
@@ -24,9 +26,7 @@ class SquaredError(Function):
         ctx.reduction = reduction
         squared = np.asarray(x - target)  # asarray: on 0-d arrays NumPy returns a scalar
         np.multiply(squared, squared, out=squared)  # in place: one array the size of x, not two
-        if reduction == "mean":
-            return squared.mean()
-        return squared.sum() if reduction == "sum" else squared
+        return reduce_loss(squared, reduction)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from minigrad.autograd import Context, Function
+from minigrad.ops.reductions import reduce_loss
 from minigrad.tensor import Tensor
 
 
@@ -112,15 +113,9 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-        if reduction not in ("mean", "sum", "none"):
-            raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
         # NOTE: a copy, so that changing the caller's array later cannot misroute the gradient.
         ctx.target, ctx.reduction = np.array(target), reduction
-        picked = x[np.arange(len(target)), target]
-        if reduction == "none":
-            return -picked
-        total = -picked.sum()
-        return total / len(target) if reduction == "mean" else total
+        return reduce_loss(-x[np.arange(len(target)), target], reduction)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
