@@ -11,7 +11,7 @@ Benchmark-only: nothing in minigrad uses this file.
 from __future__ import annotations
 
 from minigrad import Tensor
-from minigrad.ops import arithmetic, regression, relu_family, sigmoid_family
+from minigrad.ops import arithmetic, numerics, regression, relu_family, sigmoid_family
 
 
 def _wrap(*arrays):
@@ -33,14 +33,14 @@ class Tanh(sigmoid_family.Tanh):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return _wrap(grad._data * sigmoid_family.Sech2.forward(None, x._data))
+        return _wrap(grad._data * numerics.Sech2.forward(None, x._data))
 
 
 class Sigmoid(sigmoid_family.Sigmoid):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return _wrap(grad._data * sigmoid_family.SigmoidDerivative.forward(None, x._data))
+        return _wrap(grad._data * numerics.SigmoidDerivative.forward(None, x._data))
 
 
 class ReLU(relu_family.ReLU):

@@ -9,45 +9,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from minigrad.autograd import Context, Function, is_grad_enabled, unbroadcast
+from minigrad.autograd import Context, Function, unbroadcast
+from minigrad.ops.numerics import locally_constant
 from minigrad.tensor import Tensor
-
-
-class LocallyConstant(Function):
-    """f(x, ...) = a value that depends on the inputs only through comparisons (relu's mask x > 0,
-    sign(x), the winner of a max);  f' = 0 wherever it is defined
-
-    Backward rules multiply by such masks. Made through this op (by :func:`locally_constant`)
-    when the backward pass is itself recorded, the mask stays connected to x, so the second
-    derivative of relu is 0 (as in PyTorch) rather than undefined.
-    """
-
-    @staticmethod
-    def forward(ctx: Context, *inputs: np.ndarray, value: np.ndarray) -> np.ndarray:
-        return value.astype(inputs[0].dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, ...]:
-        return tuple(LocallyConstant.apply(x, value=np.zeros(x.shape, grad.dtype)) for x in ctx.inputs)
-
-
-def locally_constant(value: np.ndarray, *inputs: Tensor) -> Tensor:
-    """``value`` (an array of numbers or a boolean mask) as a Tensor with derivative 0 in ``inputs``.
-
-    An op of the graph when the graph is recorded, else just the array wrapped.
-
-    NOTE: unrecorded, a boolean mask stays boolean: ``grad * mask`` then needs no float copy of it.
-
-    Examples
-    --------
-    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
-    >>> locally_constant(x.data > 0, x)                  # relu's mask, inside the graph
-    Tensor([0. 1.], grad_fn=<LocallyConstant>)
-    >>> with minigrad.no_grad():
-    ...     locally_constant(x.data > 0, x)
-    Tensor([False  True], dtype=bool)
-    """
-    return LocallyConstant.apply(*inputs, value=value) if is_grad_enabled() else Tensor._make(value)
 
 
 class Cast(Function):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd import Context, Function
-from minigrad.ops.elementwise import locally_constant
+from minigrad.ops.numerics import locally_constant
 from minigrad.tensor import Axis, Tensor
 
 

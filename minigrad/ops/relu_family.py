@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd import Context, Function, unbroadcast
-from minigrad.ops.elementwise import locally_constant
-from minigrad.ops.sigmoid_family import SATURATION, Hardtanh
+from minigrad.ops.numerics import SATURATION, locally_constant
+from minigrad.ops.sigmoid_family import Hardtanh
 from minigrad.tensor import Tensor
 
 # The constants of "Self-Normalizing Neural Networks" (Klambauer et al., 2017), as in PyTorch.
