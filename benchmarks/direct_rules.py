@@ -11,7 +11,7 @@ Benchmark-only: nothing in minigrad uses this file.
 from __future__ import annotations
 
 from minigrad import Tensor
-from minigrad.ops import arithmetic, numerics, regression, relu_family, sigmoid_family
+from minigrad.ops import arithmetic, losses, numerics, relu_family, sigmoid_family
 
 
 def _wrap(*arrays):
@@ -50,7 +50,7 @@ class ReLU(relu_family.ReLU):
         return _wrap(grad._data * (x._data > 0))
 
 
-class SquaredError(regression.SquaredError):
+class SquaredError(losses.SquaredError):
     @staticmethod
     def backward(ctx, grad):
         x, target = ctx.inputs

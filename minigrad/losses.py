@@ -1,6 +1,6 @@
 """Loss functions, as in ``torch.nn.functional``; re-exported by :mod:`minigrad.functional`.
 
-Each is composed of core ops (mse_loss is one op, :class:`~minigrad.ops.regression.SquaredError`),
+Each is composed of core ops (mse_loss is one op, :class:`~minigrad.ops.losses.SquaredError`),
 so its gradient (and second derivative) comes from their rules, in forms that stay finite for
 logits of any size. ``reduction`` is ``'mean'`` (default), ``'sum'`` or ``'none'`` (one loss per
 element, or per sample for the classification losses). A target of the wrong shape, or a class
@@ -22,8 +22,7 @@ import math
 import numpy as np
 
 from minigrad.ops.elementwise import Where
-from minigrad.ops.regression import SquaredError
-from minigrad.ops.softmax import NllLoss
+from minigrad.ops.losses import NllLoss, SquaredError
 from minigrad.tensor import Tensor, TensorLike
 
 
@@ -158,7 +157,7 @@ def nll_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> 
     """-input[n, target[n]]: the negative log-likelihood of the target classes.
 
     ``input`` holds log-probabilities of shape (N, C), ``target`` N integer class indices. One op,
-    :class:`~minigrad.ops.softmax.NllLoss`, reduction included.
+    :class:`~minigrad.ops.losses.NllLoss`, reduction included.
 
     Examples
     --------
@@ -180,7 +179,7 @@ def cross_entropy(
     With ``label_smoothing`` = eps the target is (1 - eps) one_hot + eps / C, so the loss is
     (1 - eps) nll + eps mean_c(-log softmax), as PyTorch. log_softmax subtracts the maximum
     first, so logits of any size give a finite loss. Two ops, as PyTorch: log_softmax, then
-    :class:`~minigrad.ops.softmax.NllLoss` (with the reduction).
+    :class:`~minigrad.ops.losses.NllLoss` (with the reduction).
 
     Examples
     --------

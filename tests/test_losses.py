@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 import minigrad.functional as F
 from minigrad import Tensor, gradcheck, gradgradcheck
-from minigrad.ops.regression import SquaredError
-from minigrad.ops.softmax import LogSoftmax, NllLoss
+from minigrad.ops.losses import NllLoss, SquaredError
+from minigrad.ops.softmax import LogSoftmax
 from minigrad.testing import check_gradients, tensors
 
 RNG = np.random.default_rng(0)

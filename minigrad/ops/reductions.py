@@ -23,27 +23,6 @@ def kept_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-def reduce_loss(losses: np.ndarray, reduction: str) -> np.ndarray:
-    """The loss ops' ``reduction``: the mean of ``losses``, their sum, or (``'none'``) themselves.
-
-    Examples
-    --------
-    >>> losses = np.array([1.0, 3.0])
-    >>> reduce_loss(losses, "mean"), reduce_loss(losses, "sum"), reduce_loss(losses, "none")
-    (np.float64(2.0), np.float64(4.0), array([1., 3.]))
-    >>> reduce_loss(losses, "avg")
-    Traceback (most recent call last):
-    ValueError: reduction must be 'mean', 'sum' or 'none', got 'avg'
-    """
-    if reduction == "mean":
-        return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    if reduction == "none":
-        return losses
-    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
 def expand(grad: Tensor, x: Tensor, axis: Axis, keepdims: bool) -> Tensor:
     """The gradient of a reduction of ``x`` over ``axis``, repeated back over the reduced axes.
 

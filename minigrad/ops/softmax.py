@@ -1,4 +1,4 @@
-"""softmax and log_softmax along one axis, and nll_loss, which cross_entropy applies to log_softmax.
+"""softmax and log_softmax along one axis.
 
 Both softmaxes subtract the maximum first, so e^x is taken only of numbers <= 0 and never
 overflows; a gap of 1e4 between entries gives exactly 0 and -1e4 rather than nan. Entries of +inf
@@ -12,7 +12,6 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from minigrad.autograd import Context, Function
-from minigrad.ops.reductions import reduce_loss
 from minigrad.tensor import Tensor
 
 
@@ -100,29 +99,3 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         return grad - ctx.output.exp() * grad.sum(axis=ctx.axis, keepdims=True)
-
-
-class NllLoss(Function):
-    """nll(x, t)_n = -x[n, t_n], then the mean or sum over n;  d nll_n / d x[n, c] = -1 if c = t_n, else 0
-
-    ``x`` holds log-probabilities of shape (N, C), ``t`` N class indices in [0, C) (checked by
-    :func:`minigrad.functional.nll_loss`); ``reduction`` is 'mean' (the gradient then / N), 'sum'
-    or 'none'. NOTE: the loss is linear in x, so its gradient is grad times a constant array, one
-    op (PyTorch's NllLossBackward), and its second derivative in x is 0.
-    """
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-        # NOTE: a copy, so that changing the caller's array later cannot misroute the gradient.
-        ctx.target, ctx.reduction = np.array(target), reduction
-        return reduce_loss(-x[np.arange(len(target)), target], reduction)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> Tensor:
-        (x,) = ctx.inputs
-        n = len(ctx.target)
-        weight = np.zeros(x.shape, x.dtype)
-        weight[np.arange(n), ctx.target] = -1 / max(n, 1) if ctx.reduction == "mean" else -1  # max: N = 0 sets nothing
-        if ctx.reduction == "none":  # one loss per row: row n's gradient scales row n
-            grad = grad.reshape(n, 1)
-        return grad * Tensor(weight)
