@@ -2,11 +2,14 @@
 elu, selu, celu.
 
 Each has a kink at 0 (and relu6 at 6); the derivative there is PyTorch's: the value of the
-branch that holds for x <= 0 (relu'(0) = 0, leaky_relu'(0) = negative_slope, prelu'(0) = weight,
-elu'(0) = alpha, selu'(0) = scale alpha, celu'(0) = 1, relu6'(0) = relu6'(6) = 0). Backward
-rules multiply by masks saved from the forward: masks are piecewise constant, so their derivative
-is 0 and second derivatives come out right. The exponential branches use expm1 on min(x, 0), so
-large positive x never overflows and small negative x keeps its digits.
+branch that holds for x <= 0 (relu'(0) = 0, leaky_relu'(0) = negative_slope, prelu'(0) = w,
+elu'(0) = alpha, selu'(0) = scale alpha, celu'(0) = 1, relu6'(0) = relu6'(6) = 0).
+
+Masks: backward computes each one from the saved input, as a comparison on ``x.data``, and makes
+it a Tensor with :func:`~minigrad.ops.numerics.locally_constant` (0 or 1 in x's dtype, derivative
+0), so second derivatives come out right; a derivative with two branches is
+``positive + (1 - positive) * other``. Forward saves only its parameters. The exponential branches
+use expm1 on min(x, 0), so large positive x never overflows and small negative x keeps its digits.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 
 class ReLU(Function):
-    """relu(x) = max(x, 0);  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)"""
+    """relu(x) = max(x, 0);  relu'(x) = 1 if x > 0 else 0 (0 at the kink)"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -38,28 +41,28 @@ class ReLU(Function):
 
 
 class LeakyReLU(Function):
-    """leaky_relu(x) = x if x > 0 else negative_slope x;  its derivative is 1 or negative_slope
+    """leaky_relu(x) = x if x > 0 else slope x;  leaky_relu'(x) = 1 if x > 0 else slope (slope at the kink)
 
-    At 0 the derivative is negative_slope, as in PyTorch.
+    ``slope`` is the ``negative_slope`` parameter.
     """
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
-        ctx.slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)
-        return x * ctx.slope
+        ctx.negative_slope = negative_slope
+        return np.where(x > 0, x, negative_slope * x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant(ctx.slope, x)
+        return grad * locally_constant(np.where(x.data > 0, 1.0, ctx.negative_slope), x)
 
 
 class PReLU(Function):
-    """prelu(x, w) = x if x > 0 else w x, one learnable w per channel;  d/dx = 1 or w, d/dw = min(x, 0)
+    """prelu(x, w) = x if x > 0 else w x;  prelu'(x) = 1 if x > 0 else w (w at the kink), d prelu / dw = min(x, 0)
 
-    ``weight`` has shape (num_parameters,): one parameter for the whole tensor, or one per
-    channel, the channels being axis 1 (an input of fewer than 2 dimensions has one channel).
-    At 0 the derivative is w, as in PyTorch.
+    ``w`` (``weight``) is learned and has shape (num_parameters,): one parameter for the whole
+    tensor, or one per channel, the channels being axis 1 (an input of fewer than 2 dimensions
+    has one channel).
     """
 
     @staticmethod
@@ -72,7 +75,6 @@ class PReLU(Function):
             )
         # NOTE: the weight is viewed as (1, C, 1, ...) so that it broadcasts along axis 1.
         ctx.weight_view = (1, weight.size) + (1,) * (x.ndim - 2) if x.ndim >= 2 else (1,) * x.ndim
-        ctx.positive = (x > 0).astype(x.dtype)
         return np.where(x > 0, x, weight.reshape(ctx.weight_view) * np.minimum(x, 0))
 
     @staticmethod
@@ -80,7 +82,7 @@ class PReLU(Function):
         x, weight = ctx.inputs
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            positive = locally_constant(ctx.positive, x)
+            positive = locally_constant(x.data > 0, x)
             grad_x = grad * (positive + (1 - positive) * weight.reshape(ctx.weight_view))
         if ctx.needs_input_grad[1]:
             # NOTE: min(x, 0) rather than x * mask, which is 0 * inf = nan at x = +inf.
@@ -89,9 +91,9 @@ class PReLU(Function):
 
 
 class ReLU6(Hardtanh):
-    """relu6(x) = min(max(x, 0), 6);  relu6'(x) = 1 on (0, 6), else 0
+    """relu6(x) = min(max(x, 0), 6);  relu6'(x) = 1 if 0 < x < 6 else 0 (0 at both kinks)
 
-    A Hardtanh from 0 to 6 (its backward is Hardtanh's): the derivative is 0 at both kinks.
+    A Hardtanh from 0 to 6 (its backward is Hardtanh's).
     """
 
     @staticmethod
@@ -100,29 +102,26 @@ class ReLU6(Hardtanh):
 
 
 class ELU(Function):
-    """elu(x) = x if x > 0 else alpha (e^x - 1);  elu'(x) = 1 if x > 0 else alpha e^x
-
-    At 0 the derivative is alpha (the x <= 0 branch), as in PyTorch.
-    """
+    """elu(x) = x if x > 0 else alpha (e^x - 1);  elu'(x) = 1 if x > 0 else alpha e^x (alpha at the kink)"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
         ctx.alpha = alpha
-        ctx.positive = (x > 0).astype(x.dtype)
         return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
+        positive = locally_constant(x.data > 0, x)
         # NOTE: alpha e^min(x, 0) rather than y + alpha, which rounds to 0 below x = -37.
         exp_negative = x.clip(max=0.0).exp()
-        return grad * (ctx.positive + (1 - ctx.positive) * ctx.alpha * exp_negative)
+        return grad * (positive + (1 - positive) * ctx.alpha * exp_negative)
 
 
 class SELU(Function):
-    """selu(x) = scale elu(x, alpha) with PyTorch's fixed scale and alpha;  selu'(x) = scale elu'(x)
+    """selu(x) = scale elu(x, alpha);  selu'(x) = scale elu'(x, alpha) (scale alpha at the kink)
 
-    At 0 the derivative is scale alpha (the x <= 0 branch), as in PyTorch.
+    ``scale`` and ``alpha`` are fixed: PyTorch's SELU_SCALE and SELU_ALPHA.
     """
 
     @staticmethod
@@ -137,9 +136,9 @@ class SELU(Function):
 
 
 class CELU(Function):
-    """celu(x) = x if x > 0 else alpha (e^(x/alpha) - 1);  celu'(x) = 1 if x > 0 else e^(x/alpha)
+    """celu(x) = x if x > 0 else alpha (e^(x/alpha) - 1);  celu'(x) = 1 if x > 0 else e^(x/alpha) (1 at 0: no kink)
 
-    Continuously differentiable for any alpha > 0: celu'(0) = 1.
+    Continuously differentiable for any alpha > 0.
     """
 
     @staticmethod
@@ -147,7 +146,6 @@ class CELU(Function):
         if not alpha > 0:
             raise ValueError(f"alpha must be positive, got {alpha}")
         ctx.alpha = alpha
-        ctx.positive = (x > 0).astype(x.dtype)
         # NOTE: clipped at -SATURATION alpha so that x / alpha cannot overflow for a small alpha.
         x_negative = np.clip(x, -SATURATION * alpha, 0)
         return np.where(x > 0, x, alpha * np.expm1(x_negative / alpha))
@@ -156,5 +154,6 @@ class CELU(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         alpha = ctx.alpha
+        positive = locally_constant(x.data > 0, x)
         exp_negative = (x.clip(-SATURATION * alpha, 0.0) / alpha).exp()
-        return grad * (ctx.positive + (1 - ctx.positive) * exp_negative)
+        return grad * (positive + (1 - positive) * exp_negative)

@@ -1,6 +1,9 @@
 """Bounded activations: sigmoid, tanh, softsign and the piecewise-linear hardtanh, hardsigmoid.
 
 Derivatives are written with Tensor ops, so each backward rule is itself differentiable.
+hardtanh and hardsigmoid multiply by the mask of the interval where they are not flat, computed
+in backward from ``x.data`` and made a Tensor with :func:`~minigrad.ops.numerics.locally_constant`,
+as the rectifiers do (see :mod:`minigrad.ops.relu_family`).
 
 Numerics: every forward is finite for finite input and never warns; NaN gives NaN; ±inf gives
 the limit. Derivatives keep relative precision in the tails: sigmoid'(x) is s(x) s(-x), not
@@ -19,7 +22,7 @@ from minigrad.tensor import Tensor
 
 
 class Sigmoid(Function):
-    """sigmoid(x) = 1 / (1 + e^-x);  sigmoid'(x) = s(x) s(-x)
+    """sigmoid(x) = 1 / (1 + e^-x);  sigmoid'(x) = sigmoid(x) sigmoid(-x)
 
     The derivative is one op, :class:`SigmoidDerivative`, which keeps its digits in the tails.
     """
@@ -35,7 +38,7 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
-    """tanh(x) = (e^x - e^-x) / (e^x + e^-x);  tanh'(x) = 1 - tanh^2(x) = sech^2(x)
+    """tanh(x) = (e^x - e^-x) / (e^x + e^-x);  tanh'(x) = 1 - tanh(x)^2 = sech^2(x)
 
     The derivative is one op, :class:`Sech2`, which keeps its digits in the tails.
     """
@@ -71,36 +74,32 @@ class Softsign(Function):
 
 
 class Hardtanh(Function):
-    """hardtanh(x) = min(max(x, min_val), max_val);  hardtanh'(x) = 1 on (min_val, max_val), else 0
+    """hardtanh(x) = min(max(x, lo), hi);  hardtanh'(x) = 1 if lo < x < hi else 0 (0 at both kinks)
 
-    At min_val and max_val the derivative is 0, as in PyTorch.
+    ``lo`` and ``hi`` are the ``min_val`` and ``max_val`` parameters.
     """
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, min_val: float = -1.0, max_val: float = 1.0) -> np.ndarray:
         if min_val > max_val:
             raise ValueError(f"min_val ({min_val}) must not exceed max_val ({max_val})")
-        ctx.inside = ((x > min_val) & (x < max_val)).astype(x.dtype)
+        ctx.min_val, ctx.max_val = min_val, max_val
         return np.clip(x, min_val, max_val)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant(ctx.inside, x)
+        return grad * locally_constant((x.data > ctx.min_val) & (x.data < ctx.max_val), x)
 
 
 class Hardsigmoid(Function):
-    """hardsigmoid(x) = relu6(x + 3) / 6;  hardsigmoid'(x) = 1/6 on (-3, 3), else 0
-
-    At ±3 the derivative is 0, as in PyTorch.
-    """
+    """hardsigmoid(x) = relu6(x + 3) / 6;  hardsigmoid'(x) = 1/6 if -3 < x < 3 else 0 (0 at both kinks)"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        ctx.inside = ((x > -3) & (x < 3)).astype(x.dtype)
         return np.clip(x + 3, 0, 6) / 6
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant(ctx.inside, x) / 6
+        return grad * locally_constant((x.data > -3) & (x.data < 3), x) / 6

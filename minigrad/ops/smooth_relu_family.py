@@ -17,6 +17,7 @@ import numpy as np
 from minigrad.autograd import Context, Function
 from minigrad.ops.numerics import (
     SATURATION,
+    locally_constant,
     normal_cdf_array,
     normal_pdf,
     saturate,
@@ -31,10 +32,11 @@ TANH_GELU_CUBIC = 0.044715
 
 
 class Softplus(Function):
-    """softplus(x) = log(1 + e^(beta x)) / beta, or x where beta x > threshold
-    softplus'(x) = s(beta x), or 1 where beta x > threshold
+    """softplus(x) = log(1 + e^(beta x)) / beta;  softplus'(x) = sigmoid(beta x)
 
-    The switch to the identity is PyTorch's; the two sides differ by less than e^-threshold.
+    Where beta x > threshold both switch to the identity's, x and 1, as in PyTorch: the two sides
+    differ by less than e^-threshold. The switch is a mask, computed in backward as the
+    rectifiers' are.
     """
 
     @staticmethod
@@ -42,24 +44,23 @@ class Softplus(Function):
         if not beta > 0:
             raise ValueError(f"beta must be positive, got {beta}")
         ctx.beta, ctx.threshold = beta, threshold
-        linear = x > threshold / beta
-        ctx.linear = linear.astype(x.dtype)
         # NOTE: clipped so that beta x can overflow neither way; the result past the clip is x or 0.
         z = beta * np.clip(x, -SATURATION / beta, threshold / beta)
-        return np.where(linear, x, softplus_array(z) / beta)
+        return np.where(x > threshold / beta, x, softplus_array(z) / beta)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        beta = ctx.beta
-        z = beta * x.clip(-SATURATION / beta, ctx.threshold / beta)
-        return grad * (ctx.linear + (1 - ctx.linear) * z.sigmoid())
+        beta, threshold = ctx.beta, ctx.threshold
+        linear = locally_constant(x.data > threshold / beta, x)
+        z = beta * x.clip(-SATURATION / beta, threshold / beta)
+        return grad * (linear + (1 - linear) * z.sigmoid())
 
 
 class SiLU(Function):
-    """silu(x) = x s(x);  silu'(x) = s(x) (1 + x s(-x))
+    """silu(x) = x sigmoid(x);  silu'(x) = sigmoid(x) (1 + x sigmoid(-x))
 
-    s(-x) rather than 1 - s(x), for the same reason as in Sigmoid.
+    sigmoid(-x) rather than 1 - sigmoid(x), for the same reason as in Sigmoid.
     """
 
     @staticmethod
@@ -92,9 +93,10 @@ class NormalCDF(Function):
 class GELU(Function):
     """gelu(x) = x Phi(x);  gelu'(x) = Phi(x) + x phi(x)
 
-    ``approximate='tanh'``: gelu(x) = x (1 + tanh u) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3),
-    computed as x s(2u), the same number without the cancellation in 1 + tanh u for x << 0;
-    its derivative is s(2u) + 2 x s(2u) s(-2u) u'(x).
+    Phi is the standard normal CDF, phi its density. ``approximate='tanh'``:
+    gelu(x) = x (1 + tanh u) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3), computed as
+    x sigmoid(2u), the same number without the cancellation in 1 + tanh u for x << 0; its
+    derivative is sigmoid(2u) + 2 x sigmoid(2u) sigmoid(-2u) u'(x).
     """
 
     @staticmethod
@@ -123,7 +125,7 @@ class GELU(Function):
 
 
 class Mish(Function):
-    """mish(x) = x tanh(softplus(x));  mish'(x) = tanh(sp) + x sech^2(sp) s(x), sp = softplus(x)"""
+    """mish(x) = x tanh(softplus(x));  mish'(x) = tanh(sp) + x sech^2(sp) sigmoid(x), sp = softplus(x)"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
