@@ -27,7 +27,6 @@ from minigrad.nn.layers import Linear
 from minigrad.nn.module import Module
 from minigrad.report import Table, number, percent
 from minigrad.tensor import Tensor
-from minigrad.viz import stats
 
 REMEDIES = {
     "vanishing": [
@@ -239,7 +238,8 @@ def _gradient_findings(flow: GradientFlow, units: dict[str, UnitStats], vanishin
     )
     bounded = [u for u in units.values() if u.family == "saturating"]
     if bounded:
-        kind, peak = bounded[0].kind, stats.SATURATING[bounded[0].kind.lower()]
+        kind, peak = bounded[0].kind, bounded[0].derivative_peak
+        assert peak is not None  # every op of the saturating family states its derivative's range
         numbers.update(
             derivative_max=max(u.max_derivative for u in bounded),
             derivative_peak=peak,

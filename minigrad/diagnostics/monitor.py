@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd import enable_grad, grad
+from minigrad.autograd import Function, enable_grad, grad
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor, _HookHandle
@@ -50,11 +50,17 @@ def local_derivative(module: Module, x: Tensor) -> np.ndarray:
     >>> local_derivative(nn.ReLU(), Tensor([-1.0, 2.0])), local_derivative(nn.Sigmoid(), Tensor([0.0]))
     (array([0., 1.]), array([0.25]))
     """
+    return _differentiate(module, x)[1]
+
+
+def _differentiate(module: Module, x: Tensor) -> tuple[type[Function], np.ndarray]:
+    """The op an activation module runs (the last node of its graph) and f'(x), on a copy of ``x``."""
     x = Tensor(x.data, requires_grad=True)
     with enable_grad():
         y = module.forward(x)
     (d,) = grad(y, x, grad_outputs=np.ones_like(y.data))
-    return d.data
+    assert y.grad_fn is not None  # y was made from x, which requires grad
+    return y.grad_fn.function, d.data
 
 
 @dataclass
@@ -62,7 +68,8 @@ class UnitStats:
     """One activation layer's units over the examples seen.
 
     ``active`` is per unit the fraction of examples where it was active; ``dead`` and
-    ``saturated`` are per-unit masks; the derivatives are of every entry seen.
+    ``saturated`` are per-unit masks; the derivatives are of every entry seen, and
+    ``derivative_peak`` is the largest the op's class states it can be (None if it states none).
 
     Examples
     --------
@@ -79,6 +86,7 @@ class UnitStats:
     name: str
     kind: str
     family: str | None
+    derivative_peak: float | None
     examples: int
     active: np.ndarray
     dead: np.ndarray
@@ -140,19 +148,24 @@ class _Tally:
     when it is dead (saturated) in each of them."""
 
     def __init__(self, kind: str) -> None:
-        self.kind, self.family = kind, stats.family(kind)
+        self.kind = kind
+        # NOTE: the op the layer runs is read from the graph of its first batch; until then the base
+        # class, which states no facts.
+        self.op: type[Function] = Function
         self.examples = 0
         # per unit: how often active, dead and saturated so far (0-d until a batch gives them a length)
         self.active, self.dead, self.saturated = np.asarray(0), np.asarray(True), np.asarray(True)
         self.max_derivative, self.derivative_sum, self.entries = 0.0, 0.0, 0
 
-    def add(self, x: np.ndarray, output: np.ndarray, local: np.ndarray) -> None:
+    def add(self, op: type[Function], x: np.ndarray, output: np.ndarray, local: np.ndarray) -> None:
+        self.op = op
         x, output, local = np.atleast_1d(x, output, local)
-        states = stats.unit_states(self.kind, output, local)
+        states = stats.unit_states(op, output, local)
         if states is None:  # outside both families (ELU, GELU...): never dead, never saturated
             states = np.zeros(output.shape[-1], dtype=np.int8)
-        if self.family == "saturating":
-            active = np.abs(local) >= stats.SATURATION_LEVEL * stats.SATURATING[self.kind.lower()]
+        peak = stats.derivative_peak(op)
+        if stats.family(op) == "saturating" and peak is not None:
+            active = np.abs(local) >= stats.SATURATION_LEVEL * peak
         else:
             active = x > 0
         self.examples += output.size // output.shape[-1]
@@ -168,7 +181,8 @@ class _Tally:
         return UnitStats(
             name,
             self.kind,
-            self.family,
+            stats.family(self.op),
+            stats.derivative_peak(self.op),
             self.examples,
             self.active / self.examples,
             self.dead,
@@ -226,7 +240,8 @@ class ActivationMonitor:
 
         def observe(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
             x = inputs[0]
-            self._tallies[name].add(x.data, output.data, local_derivative(module, x))
+            op, local = _differentiate(module, x)
+            self._tallies[name].add(op, x.data, output.data, local)
             if output.requires_grad:
                 output.register_hook(keep)
 

@@ -6,8 +6,9 @@ gradient at every value and each op's local derivative along every edge. So the 
 still be there: call why_zero before ``loss.backward()``, or after ``loss.backward(retain_graph=True)``.
 
 From the root, iteratively, along every path that leads to ``tensor``, the first op whose local
-derivative is zero or tiny (below 1 % of that op's largest derivative: 0.0025 for a sigmoid) is
-named with its input and the regime it was in, and the walk stops there. An op that blocks only
+derivative is zero or tiny (below 1 % of the largest derivative its class states: 0.0025 for a
+sigmoid; below 0.01 for an op that states none) is named with its input and the regime it was
+in, and the walk stops there. An op that blocks only
 some units (a ReLU layer with dead units) is named and the walk goes on through the others.
 When nothing blocks, the gradient may still fade as a product of many factors: the path that
 carries the most gradient is summarised op kind by op kind.
@@ -183,8 +184,8 @@ def _judge(op: Op, edge: Edge, level: float, recording: Recording | None) -> Cau
     where = _where(op, recording)
     if edge.local is None:  # a matmul or a reduction: only a zero gain blocks (a mean's 1/n is no fault)
         return Cause(where, "zero", "passes back none of the gradient it receives", True) if edge.gain == 0 else None
-    name, family = op.name.lower(), stats.family(op.name)
-    small = np.abs(edge.local) < level * stats.SATURATING.get(name, 1.0)
+    name, family, peak = op.name.lower(), stats.family(op.ctx.function), stats.derivative_peak(op.ctx.function)
+    small = np.abs(edge.local) < level * (1.0 if peak is None else peak)
     blocked = np.all(small, axis=tuple(range(small.ndim - 1))) if small.ndim else small
     if not np.any(blocked):
         return None
@@ -229,7 +230,7 @@ def _product(root: Value, target: Value, leads: set[Value]) -> list[Cause]:
             break
         edge = max(edges, key=_flow_rms)
         arriving = stats.rms(value.grad)
-        group = groups.setdefault(op.name, {"count": 0, "product": 1.0, "max_local": 0.0})
+        group = groups.setdefault(op.name, {"op": op.ctx.function, "count": 0, "product": 1.0, "max_local": 0.0})
         group["count"] += 1
         group["product"] *= _flow_rms(edge) / arriving if arriving else 0.0
         if edge.local is not None:
@@ -239,7 +240,7 @@ def _product(root: Value, target: Value, leads: set[Value]) -> list[Cause]:
     for name, g in sorted(groups.items(), key=lambda item: item[1]["product"]):
         if name.lower() not in ACTIVATION_OPS or g["product"] >= 1:
             continue
-        peak = stats.SATURATING.get(name.lower())
+        peak = stats.derivative_peak(g["op"])
         bound = f", each at most {number(peak)}" if peak is not None else ""
         message = (
             f"product of {g['count']} {name} derivatives{bound} (measured max {number(g['max_local'])}): "

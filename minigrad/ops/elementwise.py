@@ -30,6 +30,8 @@ class Cast(Function):
 class Exp(Function):
     """f(x) = e^x;  f'(x) = e^x = f(x)"""
 
+    derivative_never_zero = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.exp(x)
@@ -41,6 +43,8 @@ class Exp(Function):
 
 class Log(Function):
     """f(x) = ln x;  f'(x) = 1 / x"""
+
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -54,6 +58,8 @@ class Log(Function):
 
 class Sqrt(Function):
     """f(x) = sqrt(x);  f'(x) = 1 / (2 sqrt(x)) = 1 / (2 f(x))"""
+
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:

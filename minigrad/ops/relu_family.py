@@ -29,6 +29,10 @@ SELU_SCALE = 1.0507009873554804934193349852946
 class ReLU(Function):
     """relu(x) = max(x, 0);  relu'(x) = 1 if x > 0 else 0 (0 at the kink)"""
 
+    family = "relu"
+    derivative_range = (0.0, 1.0)
+    derivative_never_zero = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.maximum(x, 0)
@@ -45,6 +49,10 @@ class LeakyReLU(Function):
 
     ``slope`` is the ``negative_slope`` parameter.
     """
+
+    family = "relu"
+    derivative_range = (0.01, 1.0)  # at the default negative_slope
+    derivative_never_zero = False  # 0 by its rule when negative_slope = 0
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
@@ -64,6 +72,10 @@ class PReLU(Function):
     tensor, or one per channel, the channels being axis 1 (an input of fewer than 2 dimensions
     has one channel).
     """
+
+    family = None
+    derivative_range = None  # 1 and the learned w
+    derivative_never_zero = False
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -96,6 +108,10 @@ class ReLU6(Hardtanh):
     A Hardtanh from 0 to 6 (its backward is Hardtanh's).
     """
 
+    family = "relu"  # not Hardtanh's "saturating"
+    derivative_range = (0.0, 1.0)
+    derivative_never_zero = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:  # type: ignore[override]  # its bounds are fixed
         return Hardtanh.forward(ctx, x, min_val=0.0, max_val=6.0)
@@ -103,6 +119,10 @@ class ReLU6(Hardtanh):
 
 class ELU(Function):
     """elu(x) = x if x > 0 else alpha (e^x - 1);  elu'(x) = 1 if x > 0 else alpha e^x (alpha at the kink)"""
+
+    family = None
+    derivative_range = (0.0, 1.0)  # at the default alpha
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
@@ -124,6 +144,10 @@ class SELU(Function):
     ``scale`` and ``alpha`` are fixed: PyTorch's SELU_SCALE and SELU_ALPHA.
     """
 
+    family = None
+    derivative_range = (0.0, SELU_SCALE * SELU_ALPHA)  # 1.7581 at x = 0
+    derivative_never_zero = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         # NOTE: past the largest float / scale, selu(x) is beyond the float range: inf, quietly.
@@ -140,6 +164,10 @@ class CELU(Function):
 
     Continuously differentiable for any alpha > 0.
     """
+
+    family = None
+    derivative_range = (0.0, 1.0)
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:

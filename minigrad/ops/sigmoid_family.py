@@ -27,6 +27,10 @@ class Sigmoid(Function):
     The derivative is one op, :class:`SigmoidDerivative`, which keeps its digits in the tails.
     """
 
+    family = "saturating"
+    derivative_range = (0.0, 0.25)
+    derivative_never_zero = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return sigmoid_array(x)
@@ -42,6 +46,10 @@ class Tanh(Function):
 
     The derivative is one op, :class:`Sech2`, which keeps its digits in the tails.
     """
+
+    family = "saturating"
+    derivative_range = (0.0, 1.0)
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -59,6 +67,10 @@ class Softsign(Function):
     NOTE: inf / inf would be nan, so ±inf is first moved to the largest float, where the quotient
     already rounds to its limit ±1.
     """
+
+    family = "saturating"
+    derivative_range = (0.0, 1.0)
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -79,6 +91,10 @@ class Hardtanh(Function):
     ``lo`` and ``hi`` are the ``min_val`` and ``max_val`` parameters.
     """
 
+    family = "saturating"
+    derivative_range = (0.0, 1.0)
+    derivative_never_zero = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, min_val: float = -1.0, max_val: float = 1.0) -> np.ndarray:
         if min_val > max_val:
@@ -94,6 +110,10 @@ class Hardtanh(Function):
 
 class Hardsigmoid(Function):
     """hardsigmoid(x) = relu6(x + 3) / 6;  hardsigmoid'(x) = 1/6 if -3 < x < 3 else 0 (0 at both kinks)"""
+
+    family = "saturating"
+    derivative_range = (0.0, 1 / 6)
+    derivative_never_zero = False
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:

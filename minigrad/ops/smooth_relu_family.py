@@ -39,6 +39,10 @@ class Softplus(Function):
     rectifiers' are.
     """
 
+    family = None
+    derivative_range = (0.0, 1.0)
+    derivative_never_zero = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
         if not beta > 0:
@@ -62,6 +66,10 @@ class SiLU(Function):
 
     sigmoid(-x) rather than 1 - sigmoid(x), for the same reason as in Sigmoid.
     """
+
+    family = None
+    derivative_range = (-0.0998393201289, 1.0998393201289)  # at x = -2.3994, 2.3994
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -99,6 +107,10 @@ class GELU(Function):
     derivative is sigmoid(2u) + 2 x sigmoid(2u) sigmoid(-2u) u'(x).
     """
 
+    family = None
+    derivative_range = (-0.128904145185, 1.128904145185)  # at x = -sqrt 2, sqrt 2 (exact form)
+    derivative_never_zero = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, approximate: str = "none") -> np.ndarray:
         ctx.approximate = approximate
@@ -126,6 +138,10 @@ class GELU(Function):
 
 class Mish(Function):
     """mish(x) = x tanh(softplus(x));  mish'(x) = tanh(sp) + x sech^2(sp) sigmoid(x), sp = softplus(x)"""
+
+    family = None
+    derivative_range = (-0.112526122389, 1.08849816125)  # at x = -2.2564, 1.4906
+    derivative_never_zero = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:

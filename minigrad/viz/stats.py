@@ -12,51 +12,69 @@ A value's gradient ``g`` is judged against the root's (``scale``, the RMS of d r
 ``ok``         anything else.
 
 Units. The last axis of an activation's output holds its units; the other axes are the batch.
-A unit is *dead* when a ReLU-family op gives it zero output and zero derivative for every
-example, and *saturated* when a sigmoid/tanh-family op's derivative stays below 1 % of its
-largest value for every example.
+A unit is *dead* when an op of the ReLU family gives it zero output and zero derivative for every
+example, and *saturated* when an op of the saturating family (sigmoid, tanh...) has a derivative
+below 1 % of its peak for every example.
+
+What is known about an op's derivative (its family, the range of f', whether f' is ever 0) is
+stated by the op's class, as class attributes (see :mod:`minigrad.ops`); the functions below read
+them, and an op that states none has none.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-UNIT_STATES = ("alive", "saturated", "dead")
+if TYPE_CHECKING:
+    from minigrad.autograd import Function
 
-# NOTE: matched on the op's class name in lower case, so the activations need not import viz.
-RELU_FAMILY = frozenset({"relu", "leakyrelu", "relu6"})
-# The largest value of each saturating op's derivative (sigmoid' peaks at 0.25, at x = 0).
-SATURATING = {"sigmoid": 0.25, "tanh": 1.0, "hardtanh": 1.0, "hardsigmoid": 1 / 6, "softsign": 1.0}
-# Ops whose true derivative is 0 nowhere (or at isolated points only, as silu's and gelu's):
-# a computed 0 is rounding, as in their tails.
-NEVER_ZERO = frozenset(SATURATING) - {"hardtanh", "hardsigmoid"} | {
-    "exp",
-    "log",
-    "sqrt",
-    "softplus",
-    "logsigmoid",
-    "elu",
-    "selu",
-    "celu",
-    "silu",
-    "gelu",
-    "mish",
-}
+UNIT_STATES = ("alive", "saturated", "dead")
 SATURATION_LEVEL = 0.01
 
 
-def family(op_name: str) -> str | None:
-    """'relu' or 'saturating' for an activation op's class name, else None.
+def family(op: type[Function]) -> str | None:
+    """The op's ``family``: 'relu', 'saturating', or None (an op outside both, or stating none).
 
     Examples
     --------
-    >>> family("ReLU"), family("Sigmoid"), family("GELU")
+    >>> from minigrad.ops.relu_family import ReLU
+    >>> from minigrad.ops.sigmoid_family import Sigmoid
+    >>> from minigrad.ops.smooth_relu_family import GELU
+    >>> family(ReLU), family(Sigmoid), family(GELU)
     ('relu', 'saturating', None)
     """
-    key = op_name.lower()
-    if key in RELU_FAMILY:
-        return "relu"
-    return "saturating" if key in SATURATING else None
+    return getattr(op, "family", None)
+
+
+def derivative_peak(op: type[Function]) -> float | None:
+    """The largest |f'(x)| of the op, from its ``derivative_range``; None for an op that states none.
+
+    Examples
+    --------
+    >>> from minigrad.ops.elementwise import Exp
+    >>> from minigrad.ops.sigmoid_family import Sigmoid
+    >>> from minigrad.ops.smooth_relu_family import GELU
+    >>> derivative_peak(Sigmoid), round(derivative_peak(GELU), 4), derivative_peak(Exp)
+    (0.25, 1.1289, None)
+    """
+    bounds = getattr(op, "derivative_range", None)
+    return None if bounds is None else max(abs(bounds[0]), abs(bounds[1]))
+
+
+def derivative_never_zero(op: type[Function]) -> bool:
+    """Whether the op states that its derivative is 0 nowhere (or at isolated points only), so
+    that a computed 0 is rounding rather than its rule.
+
+    Examples
+    --------
+    >>> from minigrad.ops.relu_family import ReLU
+    >>> from minigrad.ops.sigmoid_family import Sigmoid
+    >>> derivative_never_zero(Sigmoid), derivative_never_zero(ReLU)
+    (True, False)
+    """
+    return bool(getattr(op, "derivative_never_zero", False))
 
 
 def rms(array: np.ndarray) -> float:
@@ -117,13 +135,13 @@ def state_of(grad: np.ndarray, underflowed: np.ndarray, scale: float, threshold:
     return "vanishing" if rms(grad) / scale < threshold else "ok"
 
 
-def unit_states(op_name: str, output: np.ndarray, local: np.ndarray) -> np.ndarray | None:
+def unit_states(op: type[Function], output: np.ndarray, local: np.ndarray) -> np.ndarray | None:
     """Each unit's state over the batch, as indices into :data:`UNIT_STATES`.
 
     Parameters
     ----------
-    op_name : str
-        The activation op's class name.
+    op : Function subclass
+        The activation op.
     output : ndarray
         Its output; the last axis holds the units.
     local : ndarray
@@ -133,12 +151,13 @@ def unit_states(op_name: str, output: np.ndarray, local: np.ndarray) -> np.ndarr
 
     Examples
     --------
+    >>> from minigrad.ops.relu_family import ReLU
     >>> output = np.array([[0.0, 1.0], [0.0, 2.0]])          # two examples, two units
-    >>> states = unit_states("ReLU", output, local=(output > 0).astype(float))
+    >>> states = unit_states(ReLU, output, local=(output > 0).astype(float))
     >>> [UNIT_STATES[i] for i in states]
     ['dead', 'alive']
     """
-    kind = family(op_name)
+    kind = family(op)
     if kind is None or output.ndim == 0:
         return None
     batch = tuple(range(output.ndim - 1))
@@ -147,7 +166,9 @@ def unit_states(op_name: str, output: np.ndarray, local: np.ndarray) -> np.ndarr
         dead = np.all((output == 0) & (local == 0), axis=batch)
         states[dead] = UNIT_STATES.index("dead")
     else:
-        limit = SATURATION_LEVEL * SATURATING[op_name.lower()]
+        peak = derivative_peak(op)
+        assert peak is not None  # every op of the saturating family states its derivative's range
+        limit = SATURATION_LEVEL * peak
         states[np.all(np.abs(local) < limit, axis=batch)] = UNIT_STATES.index("saturated")
     return states
 

@@ -222,7 +222,7 @@ def trace(
         op.module = recording.module_of(op.ctx) if recording is not None else None
         local = op.edges[0].local if len(op.edges) == 1 else None
         if local is not None:
-            op.output.units = stats.unit_states(op.name, op.output.tensor.data, local)
+            op.output.units = stats.unit_states(op.ctx.function, op.output.tensor.data, local)
     return Trace(values[0], values, ops, scale, threshold)
 
 
@@ -269,5 +269,5 @@ def _underflowed(op: Op, edge: Edge, upstream: np.ndarray) -> np.ndarray:
     inherited = op.output.underflowed | (small_up & (upstream != 0))
     if edge.local is None:
         return small_flow & bool(np.all(small_up) and np.any(inherited))
-    by_rule = (edge.local == 0) & (op.name.lower() not in stats.NEVER_ZERO)
+    by_rule = (edge.local == 0) & (not stats.derivative_never_zero(op.ctx.function))
     return small_flow & np.where(small_up, inherited, ~by_rule)
