@@ -1,6 +1,7 @@
 """Public functions, PyTorch's ``torch.nn.functional`` style: ``F.relu(x)``, ``F.softmax(x)``.
 
-Each is the same op as the Tensor method of the same name.
+Each runs its op (``F.relu`` is ``ReLU.apply``), the same op as the Tensor method of the same
+name; the nn modules call these.
 """
 
 from __future__ import annotations
@@ -9,15 +10,12 @@ from collections.abc import Sequence
 
 from numpy.typing import ArrayLike
 
-from minigrad.ops import arithmetic, elementwise
+from minigrad.ops import arithmetic, elementwise, reductions, relu_family, sigmoid_family, smooth_relu_family
 from minigrad.ops import shape as shape_ops
+from minigrad.ops import softmax as softmax_ops
 from minigrad.tensor import Axis, Tensor, TensorLike
 
 # --- math, reductions and shape ---------------------------------------------------------------
-
-
-def _tensor(x: TensorLike) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _pair(x: TensorLike, y: TensorLike) -> tuple[Tensor, Tensor]:
@@ -37,7 +35,6 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     >>> F.linear(Tensor([[1.0, 2.0]]), Tensor([[1.0, 1.0], [0.0, -1.0]]), Tensor([0.5, 0.0]))
     Tensor([[ 3.5 -2. ]])
     """
-    x = _tensor(x)
     return arithmetic.Linear.apply(x, weight) if bias is None else arithmetic.Linear.apply(x, weight, bias)
 
 
@@ -49,7 +46,7 @@ def exp(x: TensorLike) -> Tensor:
     >>> F.exp([0.0])
     Tensor([1.])
     """
-    return _tensor(x).exp()
+    return elementwise.Exp.apply(x)
 
 
 def log(x: TensorLike) -> Tensor:
@@ -60,7 +57,7 @@ def log(x: TensorLike) -> Tensor:
     >>> F.log([1.0])
     Tensor([0.])
     """
-    return _tensor(x).log()
+    return elementwise.Log.apply(x)
 
 
 def sqrt(x: TensorLike) -> Tensor:
@@ -71,7 +68,7 @@ def sqrt(x: TensorLike) -> Tensor:
     >>> F.sqrt([4.0, 0.25])
     Tensor([2.  0.5])
     """
-    return _tensor(x).sqrt()
+    return elementwise.Sqrt.apply(x)
 
 
 def abs(x: TensorLike) -> Tensor:
@@ -82,7 +79,7 @@ def abs(x: TensorLike) -> Tensor:
     >>> F.abs([-3.0, 3.0])
     Tensor([3. 3.])
     """
-    return _tensor(x).abs()
+    return elementwise.Abs.apply(x)
 
 
 def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
@@ -93,7 +90,7 @@ def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = No
     >>> F.clip([-5.0, 5.0], min=0.0)
     Tensor([0. 5.])
     """
-    return _tensor(x).clip(min, max)
+    return elementwise.Clip.apply(x, min=min, max=max)
 
 
 def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -104,7 +101,7 @@ def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     >>> F.mean([[1.0, 2.0], [3.0, 5.0]], axis=0)
     Tensor([2.  3.5])
     """
-    return _tensor(x).mean(axis, keepdims)
+    return reductions.Mean.apply(x, axis=axis, keepdims=keepdims)
 
 
 def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -115,7 +112,7 @@ def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     >>> F.max([[1.0, 2.0], [3.0, 5.0]], axis=1)
     Tensor([2. 5.])
     """
-    return _tensor(x).max(axis, keepdims)
+    return reductions.Max.apply(x, axis=axis, keepdims=keepdims)
 
 
 def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -126,7 +123,7 @@ def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     >>> F.min([[1.0, 2.0], [3.0, 5.0]])
     Tensor(1.)
     """
-    return _tensor(x).min(axis, keepdims)
+    return reductions.Min.apply(x, axis=axis, keepdims=keepdims)
 
 
 def where(condition: ArrayLike, x: TensorLike, y: TensorLike) -> Tensor:
@@ -200,7 +197,7 @@ def sigmoid(x: TensorLike) -> Tensor:
     >>> F.sigmoid([-1.0, 0.0, 3.0]).numpy().round(3)
     array([0.269, 0.5  , 0.953])
     """
-    return _tensor(x).sigmoid()
+    return sigmoid_family.Sigmoid.apply(x)
 
 
 def tanh(x: TensorLike) -> Tensor:
@@ -211,7 +208,7 @@ def tanh(x: TensorLike) -> Tensor:
     >>> F.tanh([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.762,  0.   ,  0.995])
     """
-    return _tensor(x).tanh()
+    return sigmoid_family.Tanh.apply(x)
 
 
 def softsign(x: TensorLike) -> Tensor:
@@ -222,7 +219,7 @@ def softsign(x: TensorLike) -> Tensor:
     >>> F.softsign([-1.0, 0.0, 3.0])
     Tensor([-0.5   0.    0.75])
     """
-    return _tensor(x).softsign()
+    return sigmoid_family.Softsign.apply(x)
 
 
 def hardtanh(x: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -233,7 +230,7 @@ def hardtanh(x: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tens
     >>> F.hardtanh([-1.0, 0.0, 3.0], 0.0, 2.0)
     Tensor([0. 0. 2.])
     """
-    return _tensor(x).hardtanh(min_val, max_val)
+    return sigmoid_family.Hardtanh.apply(x, min_val=min_val, max_val=max_val)
 
 
 def hardsigmoid(x: TensorLike) -> Tensor:
@@ -244,7 +241,7 @@ def hardsigmoid(x: TensorLike) -> Tensor:
     >>> F.hardsigmoid([-3.0, 0.0, 3.0])
     Tensor([0.  0.5 1. ])
     """
-    return _tensor(x).hardsigmoid()
+    return sigmoid_family.Hardsigmoid.apply(x)
 
 
 def relu(x: TensorLike) -> Tensor:
@@ -255,7 +252,7 @@ def relu(x: TensorLike) -> Tensor:
     >>> F.relu([-1.0, 0.0, 3.0])
     Tensor([0. 0. 3.])
     """
-    return _tensor(x).relu()
+    return relu_family.ReLU.apply(x)
 
 
 def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
@@ -266,7 +263,7 @@ def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
     >>> F.leaky_relu([-1.0, 0.0, 3.0])
     Tensor([-0.01  0.    3.  ])
     """
-    return _tensor(x).leaky_relu(negative_slope)
+    return relu_family.LeakyReLU.apply(x, negative_slope=negative_slope)
 
 
 def prelu(x: TensorLike, weight: TensorLike) -> Tensor:
@@ -277,7 +274,7 @@ def prelu(x: TensorLike, weight: TensorLike) -> Tensor:
     >>> F.prelu([-1.0, 2.0], Tensor([0.25]))
     Tensor([-0.25  2.  ])
     """
-    return _tensor(x).prelu(weight)
+    return relu_family.PReLU.apply(x, weight)
 
 
 def relu6(x: TensorLike) -> Tensor:
@@ -288,7 +285,7 @@ def relu6(x: TensorLike) -> Tensor:
     >>> F.relu6([-1.0, 0.0, 8.0])
     Tensor([0. 0. 6.])
     """
-    return _tensor(x).relu6()
+    return relu_family.ReLU6.apply(x)
 
 
 def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
@@ -299,7 +296,7 @@ def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     >>> F.elu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.632,  0.   ,  3.   ])
     """
-    return _tensor(x).elu(alpha)
+    return relu_family.ELU.apply(x, alpha=alpha)
 
 
 def selu(x: TensorLike) -> Tensor:
@@ -310,7 +307,7 @@ def selu(x: TensorLike) -> Tensor:
     >>> F.selu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-1.111,  0.   ,  3.152])
     """
-    return _tensor(x).selu()
+    return relu_family.SELU.apply(x)
 
 
 def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
@@ -321,7 +318,7 @@ def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     >>> F.celu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.632,  0.   ,  3.   ])
     """
-    return _tensor(x).celu(alpha)
+    return relu_family.CELU.apply(x, alpha=alpha)
 
 
 def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -332,7 +329,7 @@ def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     >>> F.softplus([-1.0, 0.0, 3.0]).numpy().round(3)
     array([0.313, 0.693, 3.049])
     """
-    return _tensor(x).softplus(beta, threshold)
+    return smooth_relu_family.Softplus.apply(x, beta=beta, threshold=threshold)
 
 
 def silu(x: TensorLike) -> Tensor:
@@ -343,7 +340,7 @@ def silu(x: TensorLike) -> Tensor:
     >>> F.silu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.269,  0.   ,  2.858])
     """
-    return _tensor(x).silu()
+    return smooth_relu_family.SiLU.apply(x)
 
 
 def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
@@ -354,7 +351,7 @@ def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
     >>> F.gelu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.159,  0.   ,  2.996])
     """
-    return _tensor(x).gelu(approximate)
+    return smooth_relu_family.GELU.apply(x, approximate=approximate)
 
 
 def mish(x: TensorLike) -> Tensor:
@@ -365,7 +362,7 @@ def mish(x: TensorLike) -> Tensor:
     >>> F.mish([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.303,  0.   ,  2.987])
     """
-    return _tensor(x).mish()
+    return smooth_relu_family.Mish.apply(x)
 
 
 def softmax(x: TensorLike, axis: int = -1) -> Tensor:
@@ -376,7 +373,7 @@ def softmax(x: TensorLike, axis: int = -1) -> Tensor:
     >>> F.softmax([-1.0, 0.0, 3.0]).numpy().round(3)
     array([0.017, 0.047, 0.936])
     """
-    return _tensor(x).softmax(axis)
+    return softmax_ops.Softmax.apply(x, axis=axis)
 
 
 def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
@@ -387,7 +384,7 @@ def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
     >>> F.log_softmax([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-4.066, -3.066, -0.066])
     """
-    return _tensor(x).log_softmax(axis)
+    return softmax_ops.LogSoftmax.apply(x, axis=axis)
 
 
 # --- losses (written in losses.py) ------------------------------------------------------------
