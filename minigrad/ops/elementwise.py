@@ -6,12 +6,16 @@ the value used there, which is PyTorch's.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from minigrad.autograd import Context, Function, unbroadcast
 from minigrad.ops.numerics import locally_constant
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 class Cast(Function):
@@ -98,7 +102,7 @@ class Clip(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        inside = ((ctx.low <= x.data) & (x.data <= ctx.high)).astype(x.dtype)
+        inside = (ctx.low <= x.data) & (x.data <= ctx.high)
         return unbroadcast(grad * locally_constant(inside, x), x.shape)
 
 
@@ -119,7 +123,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        zero = Tensor(0.0, dtype=grad.dtype)
+        zero = np.zeros((), grad.dtype)
         # NOTE: a where, not grad * mask: the side not chosen gets 0 even where grad is inf (0 * inf = nan).
         grad_x = grad_y = None
         if ctx.needs_input_grad[0]:

@@ -9,10 +9,14 @@ dtypes and class indices are in :mod:`minigrad.losses`; ``reduction`` is checked
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from minigrad.autograd import Context, Function
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 def reduce_loss(losses: np.ndarray, reduction: str) -> np.ndarray:
@@ -59,7 +63,7 @@ class NllLoss(Function):
         weight[np.arange(n), ctx.target] = -1 / max(n, 1) if ctx.reduction == "mean" else -1  # max: N = 0 sets nothing
         if ctx.reduction == "none":  # one loss per row: row n's gradient scales row n
             grad = grad.reshape(n, 1)
-        return grad * Tensor(weight)
+        return grad * weight
 
 
 class SquaredError(Function):

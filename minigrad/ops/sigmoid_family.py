@@ -14,11 +14,15 @@ derivatives are ops of their own, :class:`~minigrad.ops.numerics.SigmoidDerivati
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from minigrad.autograd import Context, Function
 from minigrad.ops.numerics import SigmoidDerivative, locally_constant, sech2, sigmoid_array
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 class Sigmoid(Function):

@@ -11,6 +11,7 @@ stay finite; beyond SATURATION the derivatives have reached their limits anyway.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,7 +26,9 @@ from minigrad.ops.numerics import (
     sigmoid_array,
     softplus_array,
 )
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 TANH_GELU_SCALE = math.sqrt(2.0 / math.pi)
 TANH_GELU_CUBIC = 0.044715

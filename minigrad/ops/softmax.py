@@ -8,11 +8,15 @@ a NaN makes its row NaN.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from minigrad.autograd import Context, Function
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 def shifted_by_max(x: np.ndarray, axis: int, top: np.ndarray | None = None) -> np.ndarray:
