@@ -14,12 +14,13 @@ from minigrad import Tensor, nn, no_grad, optim
 from minigrad.data import make_spirals
 from minigrad.diagnostics import ActivationMonitor, diagnose, gradient_flow, why_zero
 from minigrad.losses import cross_entropy
+from minigrad.ops.sigmoid_family import Sigmoid
 from minigrad.report import DemoRun, Table, number, percent
 from minigrad.viz import draw_graph, record
 
 NAME = "vanishing"
 WIDTH, LR = 32, 3e-3
-SIGMOID_PEAK = 0.25  # the largest value of sigmoid'(x) = s(x) s(-x), at x = 0
+SIGMOID_PEAK = Sigmoid.derivative_range[1]  # 0.25: the largest value of sigmoid'(x) = s(x) s(-x), at x = 0
 
 
 def gelu():
