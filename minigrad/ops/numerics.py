@@ -1,5 +1,10 @@
 """What the ops share: stable formulas on arrays, saturation, the two stable derivatives as ops,
-and the locally constant factors of the piecewise ops' derivatives.
+and the locally constant factors (masks) of the piecewise ops' derivatives.
+
+Masks: every piecewise op's backward computes its mask from the saved input, a comparison on
+``x.data`` (``x.data > 0``), and makes it a Tensor with :func:`locally_constant`: 0 or 1 in x's
+dtype, with derivative 0. Computed in backward rather than saved by forward, the mask sits next
+to the derivative it belongs to, and a forward that no gradient is needed for does no extra work.
 
 Numerics: the array formulas (``sigmoid_array``, ``softplus_array``, ``normal_cdf_array``) are
 finite for finite input and keep relative precision in the tails. The derivatives of sigmoid
@@ -164,9 +169,9 @@ class LocallyConstant(Function):
     """f(x, ...) = a value that depends on the inputs only through comparisons (relu's mask x > 0,
     sign(x), the winner of a max);  f' = 0 wherever it is defined
 
-    Backward rules multiply by such masks. Made through this op (by :func:`locally_constant`)
-    when the backward pass is itself recorded, the mask stays connected to x, so the second
-    derivative of relu is 0 (as in PyTorch) rather than undefined.
+    Backward rules multiply by such masks, made with :func:`locally_constant`: when the backward
+    pass is itself recorded, the mask is a node connected to x, so the second derivative of relu
+    is 0 (as in PyTorch) rather than undefined.
     """
 
     @staticmethod
