@@ -5,10 +5,14 @@ Each backward sums its gradient back to the input's shape with :func:`unbroadcas
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from minigrad.autograd import Context, Function, unbroadcast
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 class Add(Function):

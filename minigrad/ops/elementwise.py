@@ -6,11 +6,15 @@ the value used there, which is PyTorch's.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from minigrad.autograd import Context, Function, is_grad_enabled, unbroadcast
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 class LocallyConstant(Function):
@@ -47,7 +51,7 @@ def locally_constant(value: np.ndarray, *inputs: Tensor) -> Tensor:
     ...     locally_constant(x.data > 0, x)
     Tensor([False  True], dtype=bool)
     """
-    return LocallyConstant.apply(*inputs, value=value) if is_grad_enabled() else Tensor._make(value)
+    return LocallyConstant.apply(*inputs, value=value) if is_grad_enabled() else inputs[0]._make(value)
 
 
 class Cast(Function):
@@ -149,7 +153,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        zero = Tensor(0.0, dtype=grad.dtype)
+        zero = grad._make(np.zeros((), grad.dtype))
         # NOTE: a where, not grad * mask: the side not chosen gets 0 even where grad is inf (0 * inf = nan).
         grad_x = grad_y = None
         if ctx.needs_input_grad[0]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from minigrad.arrays import Axis
 from minigrad.autograd import Context, Function
 from minigrad.ops.elementwise import locally_constant
-from minigrad.tensor import Axis, Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 def kept_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:

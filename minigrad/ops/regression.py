@@ -6,11 +6,15 @@ same numbers, a third of the graph, and a backward of three small ops.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from minigrad.autograd import Context, Function
 from minigrad.ops.reductions import reduce_loss
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 class SquaredError(Function):

@@ -11,12 +11,16 @@ large positive x never overflows and small negative x keeps its digits.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from minigrad.autograd import Context, Function, unbroadcast
 from minigrad.ops.elementwise import locally_constant
 from minigrad.ops.sigmoid_family import SATURATION, Hardtanh
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 # The constants of "Self-Normalizing Neural Networks" (Klambauer et al., 2017), as in PyTorch.
 SELU_ALPHA = 1.6732632423543772848170429916717

@@ -4,13 +4,15 @@ concatenate and stack. Each backward moves the gradient back the same way."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from minigrad.autograd import Context, Function, unbroadcast
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 class Reshape(Function):

@@ -14,11 +14,15 @@ they can be differentiated again.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from minigrad.autograd import Context, Function
 from minigrad.ops.elementwise import locally_constant
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 # NOTE: past |x| = SATURATION every smooth activation's derivative equals its limit in float64
 # and float32 (e^-1e5 = 0), so derivative rules may clip x there to keep 2x, x^2, x^3 finite.

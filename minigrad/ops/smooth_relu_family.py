@@ -11,12 +11,15 @@ stay finite; beyond SATURATION the derivatives have reached their limits anyway.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from minigrad.autograd import Context, Function
 from minigrad.ops.sigmoid_family import SATURATION, saturate, sech2, sigmoid_array
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 SQRT_2 = math.sqrt(2.0)
 SQRT_2_PI = math.sqrt(2.0 * math.pi)

@@ -8,12 +8,16 @@ a NaN makes its row NaN.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from minigrad.autograd import Context, Function
 from minigrad.ops.reductions import reduce_loss
-from minigrad.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 
 def shifted_by_max(x: np.ndarray, axis: int, top: np.ndarray | None = None) -> np.ndarray:
@@ -125,4 +129,4 @@ class NllLoss(Function):
         weight[np.arange(n), ctx.target] = -1 / max(n, 1) if ctx.reduction == "mean" else -1  # max: N = 0 sets nothing
         if ctx.reduction == "none":  # one loss per row: row n's gradient scales row n
             grad = grad.reshape(n, 1)
-        return grad * Tensor(weight)
+        return grad * weight
