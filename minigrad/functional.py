@@ -18,6 +18,11 @@ from minigrad.tensor import Axis, Tensor, TensorLike
 # --- math, reductions and shape ---------------------------------------------------------------
 
 
+def _tensor(x: TensorLike) -> Tensor:
+    """``x`` as a Tensor: an op needs one among its inputs."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
 def _pair(x: TensorLike, y: TensorLike) -> tuple[Tensor, Tensor]:
     """Both operands as Tensors; a Python number takes the other's dtype (float32 stays float32)."""
     if isinstance(x, Tensor):
@@ -35,6 +40,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     >>> F.linear(Tensor([[1.0, 2.0]]), Tensor([[1.0, 1.0], [0.0, -1.0]]), Tensor([0.5, 0.0]))
     Tensor([[ 3.5 -2. ]])
     """
+    x = _tensor(x)
     return arithmetic.Linear.apply(x, weight) if bias is None else arithmetic.Linear.apply(x, weight, bias)
 
 
@@ -46,7 +52,7 @@ def exp(x: TensorLike) -> Tensor:
     >>> F.exp([0.0])
     Tensor([1.])
     """
-    return elementwise.Exp.apply(x)
+    return elementwise.Exp.apply(_tensor(x))
 
 
 def log(x: TensorLike) -> Tensor:
@@ -57,7 +63,7 @@ def log(x: TensorLike) -> Tensor:
     >>> F.log([1.0])
     Tensor([0.])
     """
-    return elementwise.Log.apply(x)
+    return elementwise.Log.apply(_tensor(x))
 
 
 def sqrt(x: TensorLike) -> Tensor:
@@ -68,7 +74,7 @@ def sqrt(x: TensorLike) -> Tensor:
     >>> F.sqrt([4.0, 0.25])
     Tensor([2.  0.5])
     """
-    return elementwise.Sqrt.apply(x)
+    return elementwise.Sqrt.apply(_tensor(x))
 
 
 def abs(x: TensorLike) -> Tensor:
@@ -79,7 +85,7 @@ def abs(x: TensorLike) -> Tensor:
     >>> F.abs([-3.0, 3.0])
     Tensor([3. 3.])
     """
-    return elementwise.Abs.apply(x)
+    return elementwise.Abs.apply(_tensor(x))
 
 
 def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
@@ -90,7 +96,7 @@ def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = No
     >>> F.clip([-5.0, 5.0], min=0.0)
     Tensor([0. 5.])
     """
-    return elementwise.Clip.apply(x, min=min, max=max)
+    return elementwise.Clip.apply(_tensor(x), min=min, max=max)
 
 
 def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -101,7 +107,7 @@ def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     >>> F.mean([[1.0, 2.0], [3.0, 5.0]], axis=0)
     Tensor([2.  3.5])
     """
-    return reductions.Mean.apply(x, axis=axis, keepdims=keepdims)
+    return reductions.Mean.apply(_tensor(x), axis=axis, keepdims=keepdims)
 
 
 def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -112,7 +118,7 @@ def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     >>> F.max([[1.0, 2.0], [3.0, 5.0]], axis=1)
     Tensor([2. 5.])
     """
-    return reductions.Max.apply(x, axis=axis, keepdims=keepdims)
+    return reductions.Max.apply(_tensor(x), axis=axis, keepdims=keepdims)
 
 
 def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -123,7 +129,7 @@ def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     >>> F.min([[1.0, 2.0], [3.0, 5.0]])
     Tensor(1.)
     """
-    return reductions.Min.apply(x, axis=axis, keepdims=keepdims)
+    return reductions.Min.apply(_tensor(x), axis=axis, keepdims=keepdims)
 
 
 def where(condition: ArrayLike, x: TensorLike, y: TensorLike) -> Tensor:
@@ -197,7 +203,7 @@ def sigmoid(x: TensorLike) -> Tensor:
     >>> F.sigmoid([-1.0, 0.0, 3.0]).numpy().round(3)
     array([0.269, 0.5  , 0.953])
     """
-    return sigmoid_family.Sigmoid.apply(x)
+    return sigmoid_family.Sigmoid.apply(_tensor(x))
 
 
 def tanh(x: TensorLike) -> Tensor:
@@ -208,7 +214,7 @@ def tanh(x: TensorLike) -> Tensor:
     >>> F.tanh([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.762,  0.   ,  0.995])
     """
-    return sigmoid_family.Tanh.apply(x)
+    return sigmoid_family.Tanh.apply(_tensor(x))
 
 
 def softsign(x: TensorLike) -> Tensor:
@@ -219,7 +225,7 @@ def softsign(x: TensorLike) -> Tensor:
     >>> F.softsign([-1.0, 0.0, 3.0])
     Tensor([-0.5   0.    0.75])
     """
-    return sigmoid_family.Softsign.apply(x)
+    return sigmoid_family.Softsign.apply(_tensor(x))
 
 
 def hardtanh(x: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -230,7 +236,7 @@ def hardtanh(x: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tens
     >>> F.hardtanh([-1.0, 0.0, 3.0], 0.0, 2.0)
     Tensor([0. 0. 2.])
     """
-    return sigmoid_family.Hardtanh.apply(x, min_val=min_val, max_val=max_val)
+    return sigmoid_family.Hardtanh.apply(_tensor(x), min_val=min_val, max_val=max_val)
 
 
 def hardsigmoid(x: TensorLike) -> Tensor:
@@ -241,7 +247,7 @@ def hardsigmoid(x: TensorLike) -> Tensor:
     >>> F.hardsigmoid([-3.0, 0.0, 3.0])
     Tensor([0.  0.5 1. ])
     """
-    return sigmoid_family.Hardsigmoid.apply(x)
+    return sigmoid_family.Hardsigmoid.apply(_tensor(x))
 
 
 def relu(x: TensorLike) -> Tensor:
@@ -252,7 +258,7 @@ def relu(x: TensorLike) -> Tensor:
     >>> F.relu([-1.0, 0.0, 3.0])
     Tensor([0. 0. 3.])
     """
-    return relu_family.ReLU.apply(x)
+    return relu_family.ReLU.apply(_tensor(x))
 
 
 def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
@@ -263,7 +269,7 @@ def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
     >>> F.leaky_relu([-1.0, 0.0, 3.0])
     Tensor([-0.01  0.    3.  ])
     """
-    return relu_family.LeakyReLU.apply(x, negative_slope=negative_slope)
+    return relu_family.LeakyReLU.apply(_tensor(x), negative_slope=negative_slope)
 
 
 def prelu(x: TensorLike, weight: TensorLike) -> Tensor:
@@ -274,7 +280,7 @@ def prelu(x: TensorLike, weight: TensorLike) -> Tensor:
     >>> F.prelu([-1.0, 2.0], Tensor([0.25]))
     Tensor([-0.25  2.  ])
     """
-    return relu_family.PReLU.apply(x, weight)
+    return relu_family.PReLU.apply(_tensor(x), weight)
 
 
 def relu6(x: TensorLike) -> Tensor:
@@ -285,7 +291,7 @@ def relu6(x: TensorLike) -> Tensor:
     >>> F.relu6([-1.0, 0.0, 8.0])
     Tensor([0. 0. 6.])
     """
-    return relu_family.ReLU6.apply(x)
+    return relu_family.ReLU6.apply(_tensor(x))
 
 
 def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
@@ -296,7 +302,7 @@ def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     >>> F.elu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.632,  0.   ,  3.   ])
     """
-    return relu_family.ELU.apply(x, alpha=alpha)
+    return relu_family.ELU.apply(_tensor(x), alpha=alpha)
 
 
 def selu(x: TensorLike) -> Tensor:
@@ -307,7 +313,7 @@ def selu(x: TensorLike) -> Tensor:
     >>> F.selu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-1.111,  0.   ,  3.152])
     """
-    return relu_family.SELU.apply(x)
+    return relu_family.SELU.apply(_tensor(x))
 
 
 def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
@@ -318,7 +324,7 @@ def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     >>> F.celu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.632,  0.   ,  3.   ])
     """
-    return relu_family.CELU.apply(x, alpha=alpha)
+    return relu_family.CELU.apply(_tensor(x), alpha=alpha)
 
 
 def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -329,7 +335,7 @@ def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     >>> F.softplus([-1.0, 0.0, 3.0]).numpy().round(3)
     array([0.313, 0.693, 3.049])
     """
-    return smooth_relu_family.Softplus.apply(x, beta=beta, threshold=threshold)
+    return smooth_relu_family.Softplus.apply(_tensor(x), beta=beta, threshold=threshold)
 
 
 def silu(x: TensorLike) -> Tensor:
@@ -340,7 +346,7 @@ def silu(x: TensorLike) -> Tensor:
     >>> F.silu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.269,  0.   ,  2.858])
     """
-    return smooth_relu_family.SiLU.apply(x)
+    return smooth_relu_family.SiLU.apply(_tensor(x))
 
 
 def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
@@ -351,7 +357,7 @@ def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
     >>> F.gelu([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.159,  0.   ,  2.996])
     """
-    return smooth_relu_family.GELU.apply(x, approximate=approximate)
+    return smooth_relu_family.GELU.apply(_tensor(x), approximate=approximate)
 
 
 def mish(x: TensorLike) -> Tensor:
@@ -362,7 +368,7 @@ def mish(x: TensorLike) -> Tensor:
     >>> F.mish([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-0.303,  0.   ,  2.987])
     """
-    return smooth_relu_family.Mish.apply(x)
+    return smooth_relu_family.Mish.apply(_tensor(x))
 
 
 def softmax(x: TensorLike, axis: int = -1) -> Tensor:
@@ -373,7 +379,7 @@ def softmax(x: TensorLike, axis: int = -1) -> Tensor:
     >>> F.softmax([-1.0, 0.0, 3.0]).numpy().round(3)
     array([0.017, 0.047, 0.936])
     """
-    return softmax_ops.Softmax.apply(x, axis=axis)
+    return softmax_ops.Softmax.apply(_tensor(x), axis=axis)
 
 
 def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
@@ -384,7 +390,7 @@ def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
     >>> F.log_softmax([-1.0, 0.0, 3.0]).numpy().round(3)
     array([-4.066, -3.066, -0.066])
     """
-    return softmax_ops.LogSoftmax.apply(x, axis=axis)
+    return softmax_ops.LogSoftmax.apply(_tensor(x), axis=axis)
 
 
 # --- losses (written in losses.py) ------------------------------------------------------------

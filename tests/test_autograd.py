@@ -318,3 +318,20 @@ def test_a_graph_is_freed_by_reference_counting_alone():
         assert alive() is None
     finally:
         gc.enable()
+
+
+def test_grad_of_a_root_given_twice_sums_both_seeds_into_every_input():
+    a, c = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    y = a + c
+    grad_a, grad_c = mg.grad([y, y], [a, c], grad_outputs=[Tensor([1.0, 1.0]), Tensor([2.0, 2.0])])
+    np.testing.assert_array_equal(grad_a.data, [3.0, 3.0])
+    np.testing.assert_array_equal(grad_c.data, [3.0, 3.0])
+
+
+def test_grad_of_two_roots_one_made_from_the_other_counts_each_use_once():
+    a, c = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    first = a + c
+    second = first - (-a)  # d second / d a = 2, d second / d c = 1
+    grad_a, grad_c = mg.grad([first, second], [a, c], grad_outputs=[Tensor([1.0, 1.0]), Tensor([2.0, 2.0])])
+    np.testing.assert_array_equal(grad_a.data, [5.0, 5.0])
+    np.testing.assert_array_equal(grad_c.data, [3.0, 3.0])

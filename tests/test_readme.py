@@ -42,3 +42,10 @@ def test_readme_speed_section_is_the_one_the_benchmarks_wrote():
     assert readme == replace_section(readme, "benchmarks", readme_section(results)), (
         "run .venv/bin/python -m benchmarks"
     )
+
+
+def test_readme_reading_table_gives_each_file_its_true_length():
+    rows = re.findall(r"^\| \d \| `(minigrad/[\w/]+\.py)` \| (\d+) \|", README.read_text(), flags=re.MULTILINE)
+    assert len(rows) == 5
+    for path, lines in rows:
+        assert len((ROOT / path).read_text().splitlines()) == int(lines), f"README: {path} has changed length"

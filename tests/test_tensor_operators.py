@@ -58,7 +58,16 @@ def test_a_tensor_made_from_a_tensor_has_its_values_and_no_graph():
     assert not y.requires_grad and y.grad_fn is None
 
 
-def test_an_op_applied_to_arrays_and_numbers_makes_tensors_of_them():
-    y = Add.apply(np.ones(2), 1.5)
+def test_an_op_makes_tensors_of_arrays_and_numbers_beside_a_tensor():
+    y = Add.apply(Tensor([1.0, 2.0]), 1.5)
     assert isinstance(y, Tensor) and not y.requires_grad
-    np.testing.assert_array_equal(y.data, [2.5, 2.5])
+    np.testing.assert_array_equal(y.data, [2.5, 3.5])
+    source = np.ones(2)
+    z = Add.apply(source, Tensor([1.0, 1.0], requires_grad=True))
+    source[:] = 5.0  # the graph holds a copy of the caller's array
+    np.testing.assert_array_equal(z.grad_fn.inputs[0].data, [1.0, 1.0])
+
+
+def test_an_op_with_no_tensor_among_its_inputs_says_so():
+    with pytest.raises(TypeError, match=r"Add.apply: at least one input must be a Tensor"):
+        Add.apply(np.ones(2), 1.5)

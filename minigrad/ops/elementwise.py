@@ -123,7 +123,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        zero = np.zeros((), grad.dtype)
+        zero = grad._make(np.zeros((), grad.dtype))
         # NOTE: a where, not grad * mask: the side not chosen gets 0 even where grad is inf (0 * inf = nan).
         grad_x = grad_y = None
         if ctx.needs_input_grad[0]:

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from minigrad.arrays import Axis
 from minigrad.autograd import Context, Function
 from minigrad.ops.numerics import locally_constant
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Axis, Tensor
+    from minigrad.tensor import Tensor
 
 
 def kept_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:

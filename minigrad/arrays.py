@@ -1,0 +1,82 @@
+"""The arrays a Tensor holds: float64 (the default) or float32, and the types the signatures use.
+
+The bottom of the package: it imports nothing of minigrad, so every layer above may use it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+
+FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+# TensorLike: a Tensor, or anything NumPy makes an array of (a number, a nested list, an ndarray).
+# Axis: which axes a reduction runs over, as in NumPy. Hook: what register_hook takes.
+TensorLike: TypeAlias = "Tensor | ArrayLike"
+Axis: TypeAlias = "int | tuple[int, ...] | None"
+Hook: TypeAlias = "Callable[[Tensor], Tensor | None]"
+
+
+def as_float_array(data: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
+    """``data`` as a float64 or float32 array, or a clear error saying why it cannot be one.
+
+    float32 arrays stay float32; everything else numeric becomes float64 unless ``dtype`` says.
+    An array already of a float dtype is returned as it is (not copied).
+
+    Examples
+    --------
+    >>> as_float_array([1, 2]), as_float_array(np.ones(2, np.float32)).dtype
+    (array([1., 2.]), dtype('float32'))
+    >>> as_float_array("one")
+    Traceback (most recent call last):
+    TypeError: Tensor: cannot make a tensor from str 'one'
+    """
+    if type(data) is np.ndarray and dtype is None and data.dtype in FLOAT_DTYPES:
+        return data  # already what a Tensor holds: the common case, checked first
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if dtype not in FLOAT_DTYPES:
+            raise TypeError(f"Tensor: dtype must be float64 or float32, got {dtype}")
+    if isinstance(data, (str, bytes)) or not (
+        isinstance(data, (np.ndarray, numbers.Real, list, tuple)) or np.isscalar(data)
+    ):
+        raise TypeError(f"Tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}")
+    try:
+        array = np.asarray(data)
+    except ValueError as error:
+        raise ValueError(f"Tensor: data must be a rectangular nested list of numbers ({error})") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"Tensor: data must be real numbers, got an array of dtype {array.dtype}")
+    if dtype is None:
+        dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
+    return array.astype(dtype, copy=False)
+
+
+def is_tensor(x: object) -> TypeGuard[Tensor]:
+    """Whether ``x`` is a Tensor. NOTE: the layers below the Tensor class (the engine, the ops and
+    the Tensor's method mixins) know one by what it has, since they cannot import its class.
+
+    Examples
+    --------
+    >>> is_tensor(Tensor([1.0])), is_tensor(np.ones(1))
+    (True, False)
+    """
+    return hasattr(x, "_make") and hasattr(x, "grad_fn")
+
+
+def array_of(value: TensorLike) -> Any:
+    """A Tensor's array; anything else as it is, for NumPy to take.
+
+    Examples
+    --------
+    >>> array_of(Tensor([1.0])), array_of(2.0)
+    (array([1.]), 2.0)
+    """
+    return value._data if is_tensor(value) else value

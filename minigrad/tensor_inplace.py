@@ -1,0 +1,102 @@
+"""Tensor's changes in place: outside the graph, for optimiser updates and initialisation.
+
+Each bumps the tensor's version counter, so a graph that saved the tensor refuses to
+backpropagate through it afterwards (its gradient would be wrong).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from minigrad.arrays import TensorLike, array_of
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+
+class TensorInPlace:
+    """The in-place methods of :class:`~minigrad.tensor.Tensor` (a mixin).
+
+    Examples
+    --------
+    >>> w = Tensor([1.0, 2.0])
+    >>> w.mul_(2).add_(Tensor([1.0, 1.0]))
+    Tensor([3. 5.])
+    """
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+
+        def _write(self, name: str, write: Callable[[np.ndarray], object]) -> Self: ...
+
+    def __setitem__(self, index: Any, value: TensorLike) -> None:
+        def assign(data: np.ndarray) -> None:
+            data[index] = array_of(value)
+
+        self._write("__setitem__", assign)
+
+    def zero_(self) -> Self:
+        """Set every element to 0, in place; returns the tensor.
+
+        Examples
+        --------
+        >>> Tensor([1.0, 2.0]).zero_()
+        Tensor([0. 0.])
+        """
+        return self.fill_(0.0)
+
+    def fill_(self, value: float) -> Self:
+        """Set every element to ``value``, in place; returns the tensor.
+
+        Examples
+        --------
+        >>> Tensor([1.0, 2.0]).fill_(7)
+        Tensor([7. 7.])
+        """
+        return self._write("fill_", lambda data: data.fill(value))
+
+    def copy_(self, source: TensorLike) -> Self:
+        """Copy ``source`` (broadcast to this shape) into this tensor, in place; returns it.
+
+        Examples
+        --------
+        >>> Tensor([1.0, 2.0]).copy_([5.0, 6.0])
+        Tensor([5. 6.])
+        """
+        return self._write("copy_", lambda data: np.copyto(data, array_of(source)))
+
+    def add_(self, other: TensorLike, alpha: float = 1.0) -> Self:
+        """self += alpha * other, in place; returns the tensor. Inside ``no_grad`` for a parameter.
+
+        Examples
+        --------
+        >>> w = Tensor([1.0, 2.0], requires_grad=True)
+        >>> with minigrad.no_grad():
+        ...     _ = w.add_(Tensor([1.0, 1.0]), alpha=0.5)
+        >>> w
+        Tensor([1.5 2.5], requires_grad=True)
+        """
+        return self._write("add_", lambda data: np.add(data, alpha * array_of(other), out=data))
+
+    def sub_(self, other: TensorLike, alpha: float = 1.0) -> Self:
+        """self -= alpha * other, in place (a gradient-descent step); returns the tensor.
+
+        Examples
+        --------
+        >>> Tensor([1.0, 2.0]).sub_(np.array([10.0, 10.0]), alpha=0.1)
+        Tensor([0. 1.])
+        """
+        return self.add_(other, -alpha)
+
+    def mul_(self, other: TensorLike) -> Self:
+        """self *= other, in place; returns the tensor.
+
+        Examples
+        --------
+        >>> Tensor([1.0, 2.0]).mul_(3)
+        Tensor([3. 6.])
+        """
+        return self._write("mul_", lambda data: np.multiply(data, array_of(other), out=data))
