@@ -12,12 +12,12 @@ from matplotlib.figure import Figure
 
 import minigrad as mg
 from minigrad import Tensor, nn, no_grad, optim
+from minigrad.analysis.trace import trace
 from minigrad.data import make_moons
 from minigrad.losses import hinge_loss
 from minigrad.report import DemoRun, Table
 from minigrad.viz import draw_graph
 from minigrad.viz.examples import neuron
-from minigrad.viz.trace import trace
 
 NAME = "micrograd"
 ALPHA = 1e-4  # weight of the L2 penalty, as micrograd's demo

@@ -5,9 +5,10 @@ import pytest
 
 import minigrad as mg
 from minigrad import Tensor, nn
-from minigrad.viz import draw_graph, stats
+from minigrad.analysis import stats
+from minigrad.analysis.trace import trace, walk
+from minigrad.viz import draw_graph
 from minigrad.viz.examples import neuron
-from minigrad.viz.trace import trace, walk
 
 
 def by_name(traced):

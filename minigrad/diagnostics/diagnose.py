@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.analysis import stats
 from minigrad.diagnostics.flow import GradientFlow, gradient_flow
 from minigrad.diagnostics.monitor import ActivationMonitor, UnitStats
 from minigrad.nn.layers import Linear
 from minigrad.nn.module import Module
 from minigrad.report import Table, number, percent
 from minigrad.tensor import Tensor
-from minigrad.viz import stats
 
 REMEDIES = {
     "vanishing": [

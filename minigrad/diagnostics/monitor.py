@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.analysis import stats
 from minigrad.autograd import enable_grad, grad
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor, _HookHandle
-from minigrad.viz import stats
 
 ACTIVATION_TYPES = tuple(ACTIVATIONS.values())
 DEAD, SATURATED = stats.UNIT_STATES.index("dead"), stats.UNIT_STATES.index("saturated")

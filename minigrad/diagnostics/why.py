@@ -26,13 +26,13 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.analysis import stats
+from minigrad.analysis.record import Recording
+from minigrad.analysis.trace import Edge, Op, Value, trace
 from minigrad.autograd import topological_order
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.report import number
 from minigrad.tensor import Tensor
-from minigrad.viz import stats
-from minigrad.viz.record import Recording
-from minigrad.viz.trace import Edge, Op, Value, trace
 
 ACTIVATION_OPS = frozenset(cls.__name__.lower() for cls in ACTIVATIONS.values())
 

@@ -38,8 +38,8 @@ legend), dot.py (the 'ops' picture), layers.py (the 'layers' picture), draw.py (
 render.py (files), examples.py (the pictures of the docs and of ``minigrad draw``).
 """
 
+from minigrad.analysis.record import Recording, record
 from minigrad.viz.draw import draw_graph
-from minigrad.viz.record import Recording, record
 from minigrad.viz.render import GraphvizNotFound, render_graph
 
 __all__ = ["draw_graph", "render_graph", "record", "Recording", "GraphvizNotFound"]

@@ -13,10 +13,11 @@ from __future__ import annotations
 import graphviz
 import numpy as np
 
-from minigrad.viz import stats, style
-from minigrad.viz.record import ModuleCall, Recording
+from minigrad.analysis import stats
+from minigrad.analysis.record import ModuleCall, Recording
+from minigrad.analysis.trace import Edge, Op, Trace, Value
+from minigrad.viz import style
 from minigrad.viz.style import text
-from minigrad.viz.trace import Edge, Op, Trace, Value
 
 SHAPES = {"param": "box3d", "input": "note", "const": "note", "root": "box", "value": "box"}
 MAX_STRIP = 64
@@ -146,7 +147,7 @@ def draw_ops(trace: Trace, recording: Recording | None, title: str, rankdir: str
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> graph = draw_ops(trace((x.relu() * 2).sum()), None, "relu", "LR", legend=False)
     >>> graph.source.count("->")                     # an edge into and out of each of the 3 ops, less 1
@@ -169,7 +170,7 @@ def consumers_of(trace: Trace) -> dict[Value, list[Op]]:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> consumers = consumers_of(trace((x * x).sum()))
     >>> [(value.key, [op.name for op in ops]) for value, ops in consumers.items()]
@@ -187,7 +188,7 @@ def op_node(op: Op) -> dict[str, str]:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> op = trace(Tensor([1.0], requires_grad=True).exp().sum()).ops[-1]
     >>> op_node(op)["label"], op_node(op)["shape"]
     ('Exp', 'ellipse')
@@ -209,7 +210,7 @@ def placement(value: Value, consumers: dict[Value, list[Op]]) -> ModuleCall | No
     Examples
     --------
     >>> from minigrad.viz import record
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
     >>> with record(model) as recording:
     ...     loss = model(Tensor([[1.0, 2.0]])).sum()
@@ -230,7 +231,7 @@ def title_of(value: Value, recording: Recording | None) -> str:
     Examples
     --------
     >>> from minigrad.viz import record
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
     >>> with record(model) as recording:
     ...     loss = model(Tensor([[1.0, 2.0]], name="x")).sum()
@@ -250,7 +251,7 @@ def value_node(value: Value, trace: Trace, recording: Recording | None) -> dict[
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> traced = trace(Tensor(2.0, requires_grad=True).tanh())
     >>> {key: value for key, value in value_node(traced.root, traced, None).items() if key != "label"}
     {'shape': 'box', 'fillcolor': '#f07818', 'fontcolor': 'black', 'style': 'filled,rounded'}
@@ -278,7 +279,7 @@ def scalar_label(value: Value, recording: Recording | None) -> str:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor(0.5, requires_grad=True, name="x")
     >>> scalar_label(trace(x * 3).values[1], None)
     '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD><B>input x</B></TD><TD> | </TD><TD>data 0.5000</TD><TD> | </TD><TD>grad 3.0000</TD></TR></TABLE>>'
@@ -299,7 +300,7 @@ def tensor_label(value: Value, trace: Trace, recording: Recording | None) -> str
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> traced = trace((x.relu() * 2).sum())
     >>> label = tensor_label(traced.values[3], traced, None)
@@ -377,7 +378,7 @@ def local_label(edge: Edge) -> str:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, 3.0], requires_grad=True)
     >>> traced = trace((x * 2).sum())                # Sum: a gain; Mul by 2: x2; the constant 2: none
     >>> [local_label(edge) for op in traced.ops for edge in op.edges]
@@ -402,7 +403,7 @@ def edge_label(edge: Edge) -> dict[str, str]:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor(3.0, requires_grad=True)
     >>> [edge_label(edge) for edge in trace(x * 2).ops[0].edges]
     [{'label': '×2'}, {}]

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+from minigrad.analysis import stats
+from minigrad.analysis.record import ModuleCall, Recording
 from minigrad.autograd import Context, call_backward, no_grad, topological_order
 from minigrad.autograd import grad as autograd_grad
 from minigrad.nn.module import Parameter
 from minigrad.tensor import Tensor
-from minigrad.viz import stats
-from minigrad.viz.record import ModuleCall, Recording
 
 
 @dataclass(eq=False)

@@ -1,0 +1,1 @@
+"""Analysis: measuring a graph and its gradients, apart from drawing them."""
