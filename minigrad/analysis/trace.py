@@ -188,7 +188,7 @@ def trace(
     threshold : float
         Relative RMS gradient below which a value counts as vanishing.
     recording : Recording, optional
-        Module calls recorded during the forward pass (see :func:`minigrad.viz.record`).
+        Module calls recorded during the forward pass (see :func:`minigrad.analysis.record`).
 
     Examples
     --------

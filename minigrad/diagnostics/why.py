@@ -1,16 +1,18 @@
 """why_zero(tensor, root): which ops stop the gradient on its way from ``root`` to ``tensor``.
 
-The walk uses :func:`minigrad.viz.trace.trace`, the drawing's own pass: one backward through the
-graph with :func:`minigrad.grad` (``retain_graph=True``, no ``.grad`` changed) that gives the
-gradient at every value and each op's local derivative along every edge. So the graph must
-still be there: call why_zero before ``loss.backward()``, or after ``loss.backward(retain_graph=True)``.
+It reads :func:`minigrad.analysis.trace.trace`, the drawing's own pass: one backward through
+the graph with :func:`minigrad.grad` (``retain_graph=True``, no ``.grad`` changed) that gives
+the gradient at every value and each op's local derivative along every edge. So the graph must
+still be there: call why_zero before ``loss.backward()``, or after
+``loss.backward(retain_graph=True)``.
 
-From the root, iteratively, along every path that leads to ``tensor``, the first op whose local
-derivative is zero or tiny (below 1 % of that op's largest derivative: 0.0025 for a sigmoid) is
-named with its input and the regime it was in, and the walk stops there. An op that blocks only
-some units (a ReLU layer with dead units) is named and the walk goes on through the others.
-When nothing blocks, the gradient may still fade as a product of many factors: the path that
-carries the most gradient is summarised op kind by op kind.
+From the root, along every path that leads to ``tensor`` (walked with
+:func:`~minigrad.analysis.graph.walk_graph`), the first op whose local derivative is zero or tiny
+(below 1 % of that op's largest derivative: 0.0025 for a sigmoid) is named with its input and the
+regime it was in, and the walk stops there. An op that blocks only some units (a ReLU layer with
+dead units) is named and the walk goes on through the others. When nothing blocks, the gradient
+may still fade as a product of many factors: the path that carries the most gradient is
+summarised op kind by op kind.
 
 >>> from minigrad import Tensor
 >>> x = Tensor([-2.0, -0.5], requires_grad=True)
@@ -111,7 +113,7 @@ def why_zero(
     root : Tensor
         Usually the loss; its graph must still be there (see the module docstring).
     recording : Recording, optional
-        From ``with minigrad.viz.record(model) as recording:`` around the forward pass: ops are
+        From ``with minigrad.analysis.record(model) as recording:`` around the forward pass: ops are
         then named by their module ('layers.4').
     level : float
         A derivative below ``level`` times the op's largest one counts as tiny.
@@ -125,7 +127,7 @@ def why_zero(
 
     Examples
     --------
-    >>> from minigrad.viz import record
+    >>> from minigrad.analysis import record
     >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Sigmoid(), nn.Linear(2, 1, rng=1))
     >>> with record(model) as recording:
     ...     loss = model(Tensor([[100.0, -100.0]])).sum()

@@ -18,6 +18,7 @@ from minigrad.analysis.record import ModuleCall, Recording
 from minigrad.analysis.trace import Edge, Op, Trace, Value
 from minigrad.nn.layers import Linear
 from minigrad.viz import dot, style
+from minigrad.viz.canvas import Canvas
 from minigrad.viz.style import text
 
 
@@ -60,7 +61,7 @@ def draw_layers(
     def key_of(value: Value) -> str:
         return keys[folded[value]] if value in folded else value.key
 
-    canvas = dot.Canvas(title, rankdir)
+    canvas = Canvas(title, rankdir)
     outputs = {v.tensor: v for v in trace.values}
     for call, ops in members.items():
         output = outputs.get(call.output)
@@ -102,7 +103,7 @@ def _rows(
 
 
 def _layer_edges(
-    canvas: dot.Canvas,
+    canvas: Canvas,
     call: ModuleCall,
     ops: list[Op],
     output: Value,
