@@ -134,17 +134,18 @@ def summary_table(results: dict[str, Any]) -> Table:
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    """Run the demo with the options in ``argv`` (None: the command line's) and return its numbers.
+    """Compute f, f' and f'' of every activation on [-8, 8], draw them, write the page, return the ranges.
+
+    ``argv`` holds the options (None: the command line's); ``--quick`` takes a coarser grid.
 
     Examples
     --------
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     results = main(["--quick", "--out", folder])
+    >>> with tempfile.TemporaryDirectory() as out_dir:
+    ...     measured = main(["--quick", "--out", out_dir])["activations"]
     <BLANKLINE>
     Activations: ...
-    wrote .../index.html (... s)
-    >>> results["activations"]["sigmoid"]["d1_max"], results["activations"]["relu"]["d1_values"]
+    >>> measured["sigmoid"]["d1_max"], measured["relu"]["d1_values"]
     (0.25, [0.0, 1.0])
     """
     demo = DemoRun(NAME, __doc__ or "", argv)

@@ -27,10 +27,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     results = main(["--quick", "--out", folder])
+    ...     results = main(["--quick", "--seed", "1", "--out", folder])
     <BLANKLINE>
     ...
-    wrote .../index.html (... s)
+    seed 1, quick mode
+    demo         wall time
+    ...
     >>> list(results)
     ['vanishing', 'dying-relu', 'activations', 'micrograd']
     """

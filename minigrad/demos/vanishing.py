@@ -199,18 +199,21 @@ def summary_table(depths: Depths) -> Table:
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    """Run the demo with the options in ``argv`` (None: the command line's) and return its numbers.
+    """Measure and train every variant at 10 and 30 hidden layers, write the page, return the numbers.
+
+    ``argv`` holds the options (None: the command line's). The numbers: under ``depths``, for
+    each depth and variant, the gradient norms layer by layer at initialisation and the training
+    curve; under ``compounding``, the sigmoid stack's fall against sigmoid' <= 0.25.
 
     Examples
     --------
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     results = main(["--quick", "--out", folder])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     at_30 = main(["--quick", "--out", out])["depths"][30]
     <BLANKLINE>
     Vanishing gradients: ...
-    wrote .../index.html (... s)
-    >>> list(results), list(results["depths"])
-    (['config', 'depths', 'compounding'], [10, 30])
+    >>> at_30["sigmoid"]["ratio"] < 1e-15 < 0.1 < at_30["relu, He init"]["ratio"]   # first layer / last
+    True
     """
     demo = DemoRun(NAME, __doc__ or "", argv)
     results, x, y = run(demo)
