@@ -9,9 +9,9 @@ the sections named in README_SECTIONS into the README between its ``demos:start`
 """
 
 import re
-import runpy
 from pathlib import Path
 
+from minigrad.demos import all as all_demos
 from minigrad.report import replace_section
 
 DOCS = Path(__file__).resolve().parent
@@ -33,7 +33,7 @@ def readme_section(demos_md: str) -> str:
 
 
 def main() -> None:
-    runpy.run_path(str(DOCS.parent / "demos" / "all.py"))["main"](["--out", str(OUTPUT)])
+    all_demos.main(["--out", str(OUTPUT)])
     text = (OUTPUT / "demos.md").read_text(encoding="utf-8").replace("](", f"]({OUTPUT.name}/")
     (DOCS / "demos.md").write_text(text, encoding="utf-8")
     readme = replace_section(README.read_text(encoding="utf-8"), "demos", readme_section(text))

@@ -1,10 +1,12 @@
 """minigrad: a reverse-mode autograd engine on NumPy, written to be read.
 
-Reading order: tensor.py (the Tensor), autograd.py (Function, the graph and its reverse walk),
-ops/ (each op's forward and backward), functional.py, gradcheck.py, testing.py.
+Reading order: tensor.py (the Tensor), autograd/function.py (Function and Context: an op and its
+node of the graph), ops/arithmetic.py (each op's forward and backward), autograd/walk.py (the
+reverse walk: the chain rule), tensor_math.py (the operators); then functional.py, gradcheck.py,
+testing.py. The README's "Reading the source" gives the whole order.
 """
 
-from minigrad.autograd import Function, enable_grad, grad, is_grad_enabled, no_grad
+from minigrad.autograd import Function, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.functional import concatenate, maximum, minimum, stack, where
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigrad.serialization import load, save
@@ -17,6 +19,7 @@ __all__ = [
     "no_grad",
     "enable_grad",
     "is_grad_enabled",
+    "set_grad_enabled",
     "where",
     "maximum",
     "minimum",

@@ -1,26 +1,25 @@
-"""The ``minigrad`` command: ``minigrad demo [NAME]`` runs a demo from the checkout's demos/ (all of
+"""The ``minigrad`` command: ``minigrad demo [NAME]`` runs a demo of :mod:`minigrad.demos` (all of
 them when no name is given; ``minigrad demo NAME --help`` lists its options);
 ``minigrad draw neuron|mlp -o FILE`` draws the gradients of a small example (see minigrad.viz)."""
 
 from __future__ import annotations
 
 import argparse
-import runpy
+import importlib
 import sys
-from pathlib import Path
 
-DEMOS = Path(__file__).resolve().parent.parent / "demos"
+from minigrad import demos
 
 
 def available_demos() -> list[str]:
-    """Command names of the demos: the file names, with '-' for '_' (dying_relu.py is 'dying-relu').
+    """Command names of the demos, and 'all'; a demo's module has '_' for '-' (dying_relu.py is 'dying-relu').
 
     Examples
     --------
-    >>> {"all", "dying-relu", "vanishing"} <= set(available_demos())
-    True
+    >>> available_demos()
+    ['activations', 'all', 'dying-relu', 'micrograd', 'vanishing']
     """
-    return sorted(p.stem.replace("_", "-") for p in DEMOS.glob("*.py") if not p.stem.startswith("_"))
+    return sorted([*demos.NAMES, "all"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(prog="minigrad", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run a demo from demos/")
+    demo = commands.add_parser("demo", help="run a demo (minigrad.demos)")
     demo.add_argument(
         "name", nargs="?", default="all", help="one of: " + ", ".join(available_demos()) + " (default: all)"
     )
@@ -48,11 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.command == "draw":
         return _draw(options)
-    path = DEMOS / f"{options.name.replace('-', '_')}.py"
-    if not path.is_file():
+    if options.name not in available_demos():
         parser.error(f"no demo named {options.name!r}; choose one of: {', '.join(available_demos())}")
-    sys.argv = [str(path), *options.args]
-    runpy.run_path(str(path), run_name="__main__")
+    importlib.import_module(f"minigrad.demos.{options.name.replace('-', '_')}").main(options.args)
     return 0
 
 

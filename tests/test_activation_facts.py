@@ -10,10 +10,10 @@ import pytest
 import minigrad as mg
 from minigrad import Tensor
 from minigrad import functional as F
+from minigrad.analysis import stats
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.ops import elementwise
 from minigrad.ops.arithmetic import Add
-from minigrad.viz import stats
 
 
 def op_of(name):

@@ -1,13 +1,14 @@
 """The demos in quick mode: each runs into a temporary folder, writes its page, and its claim holds
 on its own measured numbers."""
 
+import importlib
 import json
-import runpy
 
 import pytest
 
-from minigrad import cli
-from minigrad.cli import DEMOS
+from minigrad import cli, demos
+from minigrad.demos import all as all_demos
+from minigrad.demos import micrograd
 
 NAMES = ["vanishing", "dying-relu", "activations", "micrograd"]
 
@@ -16,7 +17,7 @@ NAMES = ["vanishing", "dying-relu", "activations", "micrograd"]
 def run_all(tmp_path_factory):
     """``minigrad demo all --quick`` once for the whole module: (output folder, results by demo)."""
     out = tmp_path_factory.mktemp("demos")
-    return out, runpy.run_path(str(DEMOS / "all.py"))["main"](["--quick", "--out", str(out)])
+    return out, all_demos.main(["--quick", "--out", str(out)])
 
 
 def test_every_demo_writes_its_page_with_every_picture_its_numbers_and_a_summary(run_all):
@@ -88,7 +89,7 @@ def test_the_micrograd_neuron_and_moons_classifier(run_all):
 
 
 def test_a_demo_gives_the_same_numbers_for_the_same_seed(tmp_path):
-    main = runpy.run_path(str(DEMOS / "micrograd.py"))["main"]
+    main = micrograd.main
     first = main(["--quick", "--seed", "3", "--out", str(tmp_path / "a")])
     assert main(["--quick", "--seed", "3", "--out", str(tmp_path / "b")]) == first
     assert main(["--quick", "--seed", "4", "--out", str(tmp_path / "c")]) != first
@@ -104,15 +105,19 @@ def test_the_command_runs_a_demo_by_name_and_shows_its_progress_and_where_it_wro
 def test_the_command_lists_demos_by_their_names_and_runs_all_by_default(monkeypatch):
     assert set(NAMES) | {"all"} == set(cli.available_demos())
     ran = []
-    monkeypatch.setattr(cli.runpy, "run_path", lambda path, run_name: ran.append((path, cli.sys.argv[1:])))
+    for module in ("all", "dying_relu"):
+        demo = importlib.import_module(f"minigrad.demos.{module}")
+        monkeypatch.setattr(demo, "main", lambda argv, module=module: ran.append((module, argv)))
     cli.main(["demo"])
     cli.main(["demo", "--quick"])
     cli.main(["demo", "dying-relu", "--seed", "2"])
-    assert [(p.rpartition("/")[2], a) for p, a in ran] == [
-        ("all.py", []),
-        ("all.py", ["--quick"]),
-        ("dying_relu.py", ["--seed", "2"]),
-    ]
+    assert ran == [("all", []), ("all", ["--quick"]), ("dying_relu", ["--seed", "2"])]
+
+
+def test_the_demos_are_modules_of_the_package_so_an_installed_minigrad_has_them():
+    for name in NAMES:
+        module = importlib.import_module(f"minigrad.demos.{name.replace('-', '_')}")
+        assert module.__file__.startswith(demos.__path__[0]) and callable(module.main)
 
 
 def test_the_command_names_the_demos_when_the_name_is_unknown(capsys):

@@ -3,10 +3,10 @@
 import numpy as np
 
 from minigrad import Tensor, nn, no_grad
+from minigrad.analysis.stats import grad_summary
+from minigrad.analysis.trace import Edge, Value
 from minigrad.viz import record
 from minigrad.viz.dot import local_label
-from minigrad.viz.stats import grad_summary
-from minigrad.viz.trace import Edge, Value
 
 
 def test_an_edge_whose_local_derivative_is_nan_everywhere_is_labelled_nan():

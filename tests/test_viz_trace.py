@@ -1,13 +1,14 @@
-"""minigrad.viz.trace and stats: the gradients, flows, local derivatives and states a picture shows."""
+"""minigrad.analysis.trace and stats: the gradients, flows, local derivatives and states a picture shows."""
 
 import numpy as np
 import pytest
 
 import minigrad as mg
 from minigrad import Tensor, nn
-from minigrad.viz import draw_graph, stats
+from minigrad.analysis import stats
+from minigrad.analysis.trace import trace, walk
+from minigrad.viz import draw_graph
 from minigrad.viz.examples import neuron
-from minigrad.viz.trace import trace, walk
 
 
 def by_name(traced):

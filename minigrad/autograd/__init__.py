@@ -9,7 +9,6 @@ from minigrad.autograd.api import backward, grad
 from minigrad.autograd.broadcast import unbroadcast
 from minigrad.autograd.function import Context, Function
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigrad.autograd.order import topological_order
 from minigrad.autograd.walk import call_backward, run_backward
 
 __all__ = [
@@ -20,7 +19,6 @@ __all__ = [
     "run_backward",
     "call_backward",
     "unbroadcast",
-    "topological_order",
     "no_grad",
     "enable_grad",
     "set_grad_enabled",

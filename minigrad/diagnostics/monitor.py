@@ -11,7 +11,7 @@ examples. Per unit, over every example seen since the last :meth:`ActivationMoni
 - **dead** (ReLU family): zero output and zero derivative on every example;
 - **saturated** (sigmoid/tanh family): derivative below 1 % of its peak on every example.
 
-The states are :func:`minigrad.viz.stats.unit_states`, the ones the graph pictures draw: a unit is
+The states are :func:`minigrad.analysis.stats.unit_states`, the ones the graph pictures draw: a unit is
 dead over an epoch exactly when it is dead in every batch of it. The monitor also keeps the
 gradient arriving at each activation's output during backward, for :func:`gradient_flow`.
 
@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.analysis import stats
 from minigrad.autograd import Function, enable_grad, grad
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor, _HookHandle
-from minigrad.viz import stats
 
 ACTIVATION_TYPES = tuple(ACTIVATIONS.values())
 DEAD, SATURATED = stats.UNIT_STATES.index("dead"), stats.UNIT_STATES.index("saturated")

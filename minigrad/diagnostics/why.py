@@ -1,17 +1,18 @@
 """why_zero(tensor, root): which ops stop the gradient on its way from ``root`` to ``tensor``.
 
-The walk uses :func:`minigrad.viz.trace.trace`, the drawing's own pass: one backward through the
-graph with :func:`minigrad.grad` (``retain_graph=True``, no ``.grad`` changed) that gives the
-gradient at every value and each op's local derivative along every edge. So the graph must
-still be there: call why_zero before ``loss.backward()``, or after ``loss.backward(retain_graph=True)``.
+It reads :func:`minigrad.analysis.trace.trace`, the drawing's own pass: one backward through
+the graph with :func:`minigrad.grad` (``retain_graph=True``, no ``.grad`` changed) that gives
+the gradient at every value and each op's local derivative along every edge. So the graph must
+still be there: call why_zero before ``loss.backward()``, or after
+``loss.backward(retain_graph=True)``.
 
-From the root, iteratively, along every path that leads to ``tensor``, the first op whose local
-derivative is zero or tiny (below 1 % of the largest derivative its class states: 0.0025 for a
-sigmoid; below 0.01 for an op that states none) is named with its input and the regime it was
-in, and the walk stops there. An op that blocks only
-some units (a ReLU layer with dead units) is named and the walk goes on through the others.
-When nothing blocks, the gradient may still fade as a product of many factors: the path that
-carries the most gradient is summarised op kind by op kind.
+From the root, along every path that leads to ``tensor`` (walked with
+:func:`~minigrad.analysis.graph.walk_graph`), the first op whose local derivative is zero or tiny
+(below 1 % of the largest derivative its class states: 0.0025 for a sigmoid; below 0.01 for an op
+that states none) is named with its input and the regime it was in, and the walk stops there. An
+op that blocks only some units (a ReLU layer with dead units) is named and the walk goes on
+through the others. When nothing blocks, the gradient may still fade as a product of many
+factors: the path that carries the most gradient is summarised op kind by op kind.
 
 >>> from minigrad import Tensor
 >>> x = Tensor([-2.0, -0.5], requires_grad=True)
@@ -27,13 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd import topological_order
+from minigrad.analysis import stats
+from minigrad.analysis.graph import op_inputs, walk_graph
+from minigrad.analysis.record import Recording
+from minigrad.analysis.trace import Edge, Op, Value, trace
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.report import number
 from minigrad.tensor import Tensor
-from minigrad.viz import stats
-from minigrad.viz.record import Recording
-from minigrad.viz.trace import Edge, Op, Value, trace
 
 ACTIVATION_OPS = frozenset(cls.__name__.lower() for cls in ACTIVATIONS.values())
 
@@ -112,7 +113,7 @@ def why_zero(
     root : Tensor
         Usually the loss; its graph must still be there (see the module docstring).
     recording : Recording, optional
-        From ``with minigrad.viz.record(model) as recording:`` around the forward pass: ops are
+        From ``with minigrad.analysis.record(model) as recording:`` around the forward pass: ops are
         then named by their module ('layers.4').
     level : float
         A derivative below ``level`` times the op's largest one counts as tiny.
@@ -126,7 +127,7 @@ def why_zero(
 
     Examples
     --------
-    >>> from minigrad.viz import record
+    >>> from minigrad.analysis import record
     >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Sigmoid(), nn.Linear(2, 1, rng=1))
     >>> with record(model) as recording:
     ...     loss = model(Tensor([[100.0, -100.0]])).sum()
@@ -134,8 +135,7 @@ def why_zero(
     gradient of the tensor: ok (rms 0.765 of the root's)
       - 1 (Sigmoid): sigmoid input 52.4: 1 of 2 units saturated
     """
-    order = topological_order([root])
-    if any(t.grad_fn is not None and t.grad_fn.released for t in order):
+    if any(t.grad_fn is not None and t.grad_fn.released for t in walk_graph([root], op_inputs)):
         raise RuntimeError(
             "why_zero: backward() already freed the graph; call why_zero before "
             "loss.backward(), or after loss.backward(retain_graph=True)"
@@ -145,28 +145,31 @@ def why_zero(
     if not tensor.requires_grad or tensor not in values:
         raise ValueError(f"why_zero: the tensor (shape {tensor.shape}) did not lead to the root, or needs no gradient")
     target = values[tensor]
-    leads = {target}
-    for t in order:
-        producer = values[t].producer
-        if producer is not None and any(e.source in leads for e in producer.edges):
-            leads.add(values[t])
+    leads = {target}  # the values on some path from the root to the target
+    for value in walk_graph([traced.root], Value.inputs, inputs_first=True):
+        if any(source in leads for source in value.inputs()):
+            leads.add(value)
     causes: list[Cause] = []
-    seen: set[Value] = set()
-    stack = [traced.root]
-    while stack:
-        value = stack.pop()
-        if value in seen or value is target or value.producer is None:
-            continue
-        seen.add(value)
-        op = value.producer
+
+    def inputs_to_follow(value: Value) -> list[Value]:
+        """Judge the op that made ``value`` on each edge towards the target; go on past the
+        edges it does not block entirely."""
+        if value is target or value.producer is None:
+            return []
+        op, following = value.producer, []
         for edge in op.edges:
-            if edge.source not in leads:
-                continue
-            cause = _judge(op, edge, level, recording)
-            if cause is not None:
-                causes.append(cause)
-            if cause is None or not cause.blocking:
-                stack.append(edge.source)
+            if edge.source in leads:
+                cause = _judge(op, edge, level, recording)
+                if cause is not None:
+                    causes.append(cause)
+                if cause is None or not cause.blocking:
+                    following.append(edge.source)
+        # NOTE: the last input first: in a residual block, x + f(x), the branch f is judged before
+        # the skip path x, so the causes read from the root back.
+        return following[::-1]
+
+    for _ in walk_graph([traced.root], inputs_to_follow):
+        pass  # NOTE: the walk judges each op as it reaches it; `causes` keeps what it found.
     state = target.state or "zero"
     if state != "ok" and not any(c.blocking for c in causes):
         causes += _product(traced.root, target, leads)
@@ -217,25 +220,38 @@ def _flow_rms(edge: Edge) -> float:
     return 0.0 if edge.flow is None else stats.rms(edge.flow)
 
 
+def _heaviest_edge(value: Value, target: Value, leads: set[Value]) -> Edge | None:
+    """The edge into the op that made ``value`` that carries the most gradient on towards
+    ``target``; None at the target, at a leaf, or where no gradient arrived."""
+    if value is target or value.producer is None or value.grad is None:
+        return None
+    edges = [e for e in value.producer.edges if e.source in leads and e.flow is not None]
+    return max(edges, key=_flow_rms, default=None)
+
+
 def _product(root: Value, target: Value, leads: set[Value]) -> list[Cause]:
     """Follow the edge carrying the most gradient from ``root`` to ``target`` and summarise, per
     activation kind, the factor it multiplies the gradient by (RMS gains, which telescope: their
     product over the path is the gradient at ``target`` over the root's)."""
+
+    def heaviest_input(value: Value) -> list[Value]:
+        edge = _heaviest_edge(value, target, leads)
+        return [] if edge is None else [edge.source]
+
     groups: dict[str, dict[str, Any]] = {}
-    value = root
-    while value is not target and value.producer is not None and value.grad is not None:
-        op = value.producer
-        edges = [e for e in op.edges if e.source in leads and e.flow is not None]
-        if not edges:
+    for value in walk_graph([root], heaviest_input):
+        edge = _heaviest_edge(value, target, leads)
+        if edge is None:  # the target, a leaf, or no gradient: the path ends here
             break
-        edge = max(edges, key=_flow_rms)
+        assert value.producer is not None and value.grad is not None  # as _heaviest_edge found an edge
         arriving = stats.rms(value.grad)
-        group = groups.setdefault(op.name, {"op": op.ctx.function, "count": 0, "product": 1.0, "max_local": 0.0})
+        group = groups.setdefault(
+            value.producer.name, {"op": value.producer.ctx.function, "count": 0, "product": 1.0, "max_local": 0.0}
+        )
         group["count"] += 1
         group["product"] *= _flow_rms(edge) / arriving if arriving else 0.0
         if edge.local is not None:
             group["max_local"] = max(group["max_local"], float(np.abs(edge.local).max(initial=0.0)))
-        value = edge.source
     causes: list[Cause] = []
     for name, g in sorted(groups.items(), key=lambda item: item[1]["product"]):
         if name.lower() not in ACTIVATION_OPS or g["product"] >= 1:

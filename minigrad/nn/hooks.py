@@ -9,15 +9,13 @@ each, and :class:`BackwardWatcher` hands them together to the module's hooks.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from minigrad.autograd import Context, Function
 from minigrad.tensor import Tensor
-
-if TYPE_CHECKING:
-    from minigrad.nn.module import Module
 
 
 class _Identity(Function):
@@ -36,6 +34,9 @@ class _Identity(Function):
 class BackwardWatcher:
     """Gathers one call's (grad_input, grad_output) and hands them to the full backward hooks.
 
+    ``hooks`` is the module's own list, read when the gradients arrive (so a hook removed
+    meanwhile does not run).
+
     NOTE: the backward walk reaches a module's output before its inputs, so grad_output arrives
     first and the hooks run when the last input's gradient arrives.
 
@@ -45,7 +46,7 @@ class BackwardWatcher:
 
     >>> layer = nn.Linear(2, 1, rng=0)
     >>> _ = layer.register_full_backward_hook(lambda m, gi, go: print(gi[0].shape, go[0].shape))
-    >>> watcher = BackwardWatcher(layer, (Tensor([[1.0, 2.0]], requires_grad=True),))
+    >>> watcher = BackwardWatcher(layer, layer._backward_hooks, (Tensor([[1.0, 2.0]], requires_grad=True),))
     >>> y = watcher.watch(layer.forward(*watcher.inputs))
     >>> y.sum().backward()
     (1, 2) (1, 1)
@@ -55,8 +56,8 @@ class BackwardWatcher:
     grad_input: list[Tensor | None]
     pending: set[int]  # the inputs whose gradient has yet to arrive
 
-    def __init__(self, module: Module, inputs: tuple[Any, ...]) -> None:
-        self.module = module
+    def __init__(self, module: object, hooks: Sequence[Callable[..., None]], inputs: tuple[Any, ...]) -> None:
+        self.module, self.hooks = module, hooks
         self.watched = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
         self.inputs = tuple(_Identity.apply(x) if i in self.watched else x for i, x in enumerate(inputs))
         for i in self.watched:
@@ -68,7 +69,7 @@ class BackwardWatcher:
         Examples
         --------
         >>> layer = nn.ReLU()
-        >>> watcher = BackwardWatcher(layer, (Tensor([1.0], requires_grad=True),))
+        >>> watcher = BackwardWatcher(layer, [], (Tensor([1.0], requires_grad=True),))
         >>> y = layer.forward(*watcher.inputs)
         >>> watcher.watch(y) is y, len(y._hooks)
         (True, 1)
@@ -91,6 +92,6 @@ class BackwardWatcher:
             self._run_hooks()
 
     def _run_hooks(self) -> None:
-        for hook in list(self.module._backward_hooks):
+        for hook in list(self.hooks):
             if hook(self.module, tuple(self.grad_input), self.grad_output) is not None:
                 raise RuntimeError("full backward hooks here may only observe: the hook must return None")

@@ -305,7 +305,9 @@ class Module:
     def __call__(self, *inputs: Any) -> Any:
         if not (self._forward_hooks or self._backward_hooks):
             return self.forward(*inputs)
-        watcher = BackwardWatcher(self, inputs) if self._backward_hooks and is_grad_enabled() else None
+        watcher = (
+            BackwardWatcher(self, self._backward_hooks, inputs) if self._backward_hooks and is_grad_enabled() else None
+        )
         inputs = watcher.inputs if watcher else inputs
         output = self.forward(*inputs)
         for hook in list(self._forward_hooks):

@@ -1,7 +1,7 @@
 """The ops, one Function subclass each, grouped by kind: arithmetic, elementwise math,
 reductions, shape, the activations, softmax, and the losses; numerics.py holds what they share.
 
-Each activation's class also states what the diagnostics (:mod:`minigrad.viz.stats`) know about
+Each activation's class also states what the diagnostics (:mod:`minigrad.analysis.stats`) know about
 its derivative, as class attributes next to its formula:
 
 ``family``

@@ -32,14 +32,17 @@ Modules. For one cluster per module and ``mode='layers'``, record the forward pa
 
 which puts a forward hook on every module for the duration of the block.
 
-Reading order: stats.py (summaries, the four flagged states, unit states), trace.py (the walk
-and the gradients along every edge), record.py (module calls), style.py (colours, borders,
-legend), dot.py (the 'ops' picture), layers.py (the 'layers' picture), draw.py (draw_graph),
-render.py (files), examples.py (the pictures of the docs and of ``minigrad draw``).
+What is drawn is measured by :mod:`minigrad.analysis`: its trace (the walk, and the gradients
+along every edge), its stats (the four flagged states, unit states) and its record (module
+calls; ``minigrad.viz.record`` is the same function).
+
+Reading order: style.py (colours, borders, legend), canvas.py (module clusters), dot.py (the
+'ops' picture), layers.py (the 'layers' picture), draw.py (draw_graph), render.py (files),
+examples.py (the pictures of the docs and of ``minigrad draw``).
 """
 
+from minigrad.analysis.record import Recording, record
 from minigrad.viz.draw import draw_graph
-from minigrad.viz.record import Recording, record
 from minigrad.viz.render import GraphvizNotFound, render_graph
 
 __all__ = ["draw_graph", "render_graph", "record", "Recording", "GraphvizNotFound"]

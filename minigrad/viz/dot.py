@@ -1,11 +1,11 @@
-"""From a :class:`~minigrad.viz.trace.Trace` to a ``graphviz.Digraph``: the 'ops' picture.
+"""From a :class:`~minigrad.analysis.trace.Trace` to a ``graphviz.Digraph``: the 'ops' picture.
 
 Value nodes are boxes (parameters drawn as 3-D boxes, inputs and constants as notes) holding
 their values and gradients; op nodes are grey ellipses. Arrows point forward, input -> op ->
 output; the gradient flows against them, and each input edge is labelled with the op's local
 derivative in that input, so the chain rule reads along a path: the gradient at a node times the
-edge's factor is what reaches the node behind it. :class:`Canvas` holds what both modes share:
-node placement into nested module clusters, and the legend.
+edge's factor is what reaches the node behind it. The nodes, labels and edge attributes here
+serve the 'layers' picture too; :class:`~minigrad.viz.canvas.Canvas` places them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from __future__ import annotations
 import graphviz
 import numpy as np
 
-from minigrad.viz import stats, style
-from minigrad.viz.record import ModuleCall, Recording
+from minigrad.analysis import stats
+from minigrad.analysis.record import ModuleCall, Recording
+from minigrad.analysis.trace import Edge, Op, Trace, Value
+from minigrad.viz import style
+from minigrad.viz.canvas import Canvas
 from minigrad.viz.style import text
-from minigrad.viz.trace import Edge, Op, Trace, Value
 
 SHAPES = {"param": "box3d", "input": "note", "const": "note", "root": "box", "value": "box"}
 MAX_STRIP = 64
@@ -24,129 +26,12 @@ STRIP_WIDTH = 160
 METER_WIDTH = 100
 
 
-class Canvas:
-    """A Digraph being drawn, with one cluster per module call (nested as the calls were).
-
-    Examples
-    --------
-    >>> canvas = Canvas("a title", "LR")
-    >>> canvas.node("v0", None, label="loss")
-    >>> canvas.node("v1", None, label="x")
-    >>> canvas.edge("v1", "v0")
-    >>> print(canvas.finish(1e-6, legend=False, root="v0").source)
-    digraph minigrad {
-        graph [fontname=Helvetica fontsize=16 label="a title" labelloc=t nodesep=0.25 rankdir=LR ranksep=0.35]
-        node [fontname=Helvetica fontsize=11 margin="0.12,0.05"]
-        edge [arrowsize=0.6 fontname=Helvetica fontsize=10]
-        v0 [label=loss]
-        v1 [label=x]
-        v1 -> v0
-    }
-    <BLANKLINE>
-    """
-
-    def __init__(self, title: str, rankdir: str) -> None:
-        self.graph = graphviz.Digraph(
-            "minigrad",
-            graph_attr={
-                "rankdir": rankdir,
-                "label": title,
-                "labelloc": "t",
-                "fontname": style.FONT,
-                "fontsize": "16",
-                "nodesep": "0.25",
-                "ranksep": "0.35",
-            },
-        )
-        self.graph.attr("node", fontname=style.FONT, fontsize="11", margin="0.12,0.05")
-        self.graph.attr("edge", fontname=style.FONT, fontsize="10", arrowsize="0.6")
-        self._clusters: dict[ModuleCall, graphviz.Digraph] = {}
-
-    def node(self, key: str, call: ModuleCall | None, **attrs: str) -> None:
-        """Add a node inside the cluster of module call ``call`` (None: outside every module).
-
-        Examples
-        --------
-        >>> from minigrad.viz import record
-        >>> layer = nn.Linear(2, 1, rng=0)
-        >>> with record(layer) as recording:
-        ...     _ = layer(Tensor([[1.0, 2.0]]))
-        >>> canvas = Canvas("one layer", "LR")
-        >>> canvas.node("f0", recording.calls[0], label="Linear")
-        >>> "subgraph cluster_0" in canvas.finish(1e-6, legend=False, root="f0").source
-        True
-        """
-        (self.graph if call is None else self._cluster(call)).node(key, **attrs)
-
-    def edge(self, tail: str, head: str, **attrs: str) -> None:
-        """Add an arrow from node ``tail`` to node ``head`` (edges are never inside a cluster).
-
-        Examples
-        --------
-        >>> canvas = Canvas("", "LR")
-        >>> canvas.edge("v1", "f0", label="×2")
-        >>> canvas.graph.body[-1].strip()
-        'v1 -> f0 [label="×2"]'
-        """
-        self.graph.edge(tail, head, **attrs)
-
-    def same_rank(self, keys: list[str], call: ModuleCall | None) -> None:
-        """Lay the nodes ``keys`` (all in the cluster of ``call``) out side by side.
-
-        Examples
-        --------
-        >>> canvas = Canvas("", "TB")
-        >>> canvas.same_rank(["L0", "L1"], None)
-        >>> "rank=same" in canvas.graph.source
-        True
-        """
-        with (self.graph if call is None else self._cluster(call)).subgraph() as row:
-            row.attr(rank="same")
-            for key in keys:
-                row.node(key)
-
-    def _cluster(self, call: ModuleCall) -> graphviz.Digraph:
-        missing: ModuleCall | None = call
-        while missing is not None and missing not in self._clusters:
-            kind = type(missing.module).__name__
-            label = f"{missing.label} · {kind}" if missing.name else missing.label
-            cluster = graphviz.Digraph(name=f"cluster_{len(self._clusters)}")
-            cluster.attr(
-                label=label, style="rounded", color="#9a9a9a", fontcolor="#555555", labeljust="l", fontsize="11"
-            )
-            self._clusters[missing] = cluster
-            missing = missing.parent
-        return self._clusters[call]
-
-    def finish(self, threshold: float, legend: bool, root: str) -> graphviz.Digraph:
-        """Put each cluster into its parent's, innermost first, add the legend, return the graph.
-
-        Examples
-        --------
-        >>> canvas = Canvas("", "LR")
-        >>> canvas.node("v0", None, label="loss")
-        >>> "legend" in canvas.finish(1e-6, legend=True, root="v0").source
-        True
-        """
-        depth: dict[ModuleCall, int] = {}
-        for call in self._clusters:
-            depth[call], parent = 0, call.parent
-            while parent is not None:
-                depth[call], parent = depth[call] + 1, parent.parent
-        for call in sorted(self._clusters, key=lambda c: -depth[c]):
-            outer = self.graph if call.parent is None else self._clusters[call.parent]
-            outer.subgraph(self._clusters[call])
-        if legend:
-            style.add_legend(self.graph, threshold, after=root)
-        return self.graph
-
-
 def draw_ops(trace: Trace, recording: Recording | None, title: str, rankdir: str, legend: bool) -> graphviz.Digraph:
     """One node per value and per op of the trace.
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> graph = draw_ops(trace((x.relu() * 2).sum()), None, "relu", "LR", legend=False)
     >>> graph.source.count("->")                     # an edge into and out of each of the 3 ops, less 1
@@ -169,7 +54,7 @@ def consumers_of(trace: Trace) -> dict[Value, list[Op]]:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> consumers = consumers_of(trace((x * x).sum()))
     >>> [(value.key, [op.name for op in ops]) for value, ops in consumers.items()]
@@ -187,7 +72,7 @@ def op_node(op: Op) -> dict[str, str]:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> op = trace(Tensor([1.0], requires_grad=True).exp().sum()).ops[-1]
     >>> op_node(op)["label"], op_node(op)["shape"]
     ('Exp', 'ellipse')
@@ -209,7 +94,7 @@ def placement(value: Value, consumers: dict[Value, list[Op]]) -> ModuleCall | No
     Examples
     --------
     >>> from minigrad.viz import record
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
     >>> with record(model) as recording:
     ...     loss = model(Tensor([[1.0, 2.0]])).sum()
@@ -230,7 +115,7 @@ def title_of(value: Value, recording: Recording | None) -> str:
     Examples
     --------
     >>> from minigrad.viz import record
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.ReLU())
     >>> with record(model) as recording:
     ...     loss = model(Tensor([[1.0, 2.0]], name="x")).sum()
@@ -250,7 +135,7 @@ def value_node(value: Value, trace: Trace, recording: Recording | None) -> dict[
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> traced = trace(Tensor(2.0, requires_grad=True).tanh())
     >>> {key: value for key, value in value_node(traced.root, traced, None).items() if key != "label"}
     {'shape': 'box', 'fillcolor': '#f07818', 'fontcolor': 'black', 'style': 'filled,rounded'}
@@ -278,7 +163,7 @@ def scalar_label(value: Value, recording: Recording | None) -> str:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor(0.5, requires_grad=True, name="x")
     >>> scalar_label(trace(x * 3).values[1], None)
     '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD><B>input x</B></TD><TD> | </TD><TD>data 0.5000</TD><TD> | </TD><TD>grad 3.0000</TD></TR></TABLE>>'
@@ -299,7 +184,7 @@ def tensor_label(value: Value, trace: Trace, recording: Recording | None) -> str
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> traced = trace((x.relu() * 2).sum())
     >>> label = tensor_label(traced.values[3], traced, None)
@@ -377,7 +262,7 @@ def local_label(edge: Edge) -> str:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor([1.0, 3.0], requires_grad=True)
     >>> traced = trace((x * 2).sum())                # Sum: a gain; Mul by 2: x2; the constant 2: none
     >>> [local_label(edge) for op in traced.ops for edge in op.edges]
@@ -402,7 +287,7 @@ def edge_label(edge: Edge) -> dict[str, str]:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> x = Tensor(3.0, requires_grad=True)
     >>> [edge_label(edge) for edge in trace(x * 2).ops[0].edges]
     [{'label': '×2'}, {}]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import graphviz
 from numpy.typing import ArrayLike
 
+from minigrad.analysis.record import Recording
+from minigrad.analysis.trace import Trace, trace, walk
 from minigrad.tensor import Tensor
 from minigrad.viz import dot, layers
-from minigrad.viz.record import Recording
-from minigrad.viz.trace import Trace, trace, walk
 
 MODES = ("auto", "ops", "layers")
 

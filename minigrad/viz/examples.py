@@ -11,9 +11,9 @@ from typing import NamedTuple
 import numpy as np
 
 from minigrad import nn
+from minigrad.analysis.record import Recording, record
 from minigrad.autograd import no_grad
 from minigrad.tensor import Tensor
-from minigrad.viz.record import Recording, record
 
 
 class Example(NamedTuple):
@@ -39,7 +39,7 @@ def neuron() -> Example:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> traced = trace(neuron().root)
     >>> {v.tensor.name: round(float(v.grad), 4) for v in traced.values if v.role == "param"}
     {'w1': 1.0, 'w2': 0.0, 'b': 0.5}
@@ -116,7 +116,7 @@ def flags() -> Example:
 
     Examples
     --------
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> traced = trace(flags().root)
     >>> {v.tensor.name: v.state for v in traced.values if v.role == "input"}
     {'a': 'zero', 'b': 'underflow', 'c': 'vanishing', 'd': 'nonfinite'}

@@ -13,11 +13,13 @@ from collections.abc import Callable
 
 import graphviz
 
+from minigrad.analysis import stats
+from minigrad.analysis.record import ModuleCall, Recording
+from minigrad.analysis.trace import Edge, Op, Trace, Value
 from minigrad.nn.layers import Linear
-from minigrad.viz import dot, stats, style
-from minigrad.viz.record import ModuleCall, Recording
+from minigrad.viz import dot, style
+from minigrad.viz.canvas import Canvas
 from minigrad.viz.style import text
-from minigrad.viz.trace import Edge, Op, Trace, Value
 
 
 def draw_layers(
@@ -28,7 +30,7 @@ def draw_layers(
     Examples
     --------
     >>> from minigrad.viz import record
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
     >>> with record(model) as recording:
     ...     loss = model(Tensor(np.ones((4, 2)))).sum()
@@ -59,7 +61,7 @@ def draw_layers(
     def key_of(value: Value) -> str:
         return keys[folded[value]] if value in folded else value.key
 
-    canvas = dot.Canvas(title, rankdir)
+    canvas = Canvas(title, rankdir)
     outputs = {v.tensor: v for v in trace.values}
     for call, ops in members.items():
         output = outputs.get(call.output)
@@ -101,7 +103,7 @@ def _rows(
 
 
 def _layer_edges(
-    canvas: dot.Canvas,
+    canvas: Canvas,
     call: ModuleCall,
     ops: list[Op],
     output: Value,
@@ -135,7 +137,7 @@ def layer_node(
     Examples
     --------
     >>> from minigrad.viz import record
-    >>> from minigrad.viz.trace import trace
+    >>> from minigrad.analysis.trace import trace
     >>> layer = nn.Linear(2, 3, rng=0)
     >>> with record(layer) as recording:
     ...     loss = layer(Tensor(np.ones((4, 2)))).sum()

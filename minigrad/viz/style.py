@@ -2,7 +2,7 @@
 
 Colour. A value is filled by log10(RMS of its gradient / RMS of the root's), from pale yellow
 (1e-8 and below) to deep orange (100 and above), white for exactly zero: a fading gradient fades
-in the picture. The four states of :mod:`minigrad.viz.stats` are also drawn so that they survive
+in the picture. The four states of :mod:`minigrad.analysis.stats` are also drawn so that they survive
 greyscale: a border style and a mark in the text.
 
 Edges. Width and colour follow the same log scale applied to the gradient sent back along the

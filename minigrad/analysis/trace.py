@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from minigrad.autograd import Context, call_backward, no_grad, topological_order
+from minigrad.analysis import stats
+from minigrad.analysis.graph import op_inputs, walk_graph
+from minigrad.analysis.record import ModuleCall, Recording
+from minigrad.autograd import Context, call_backward, no_grad
 from minigrad.autograd import grad as autograd_grad
 from minigrad.nn.module import Parameter
 from minigrad.tensor import Tensor
-from minigrad.viz import stats
-from minigrad.viz.record import ModuleCall, Recording
 
 
 @dataclass(eq=False)
@@ -47,6 +48,18 @@ class Value:
     underflowed: np.ndarray | None = None
     state: str | None = None
     units: np.ndarray | None = None
+
+    def inputs(self) -> list[Value]:
+        """The values its op took, in order (none for a leaf): the trace's graph, for
+        :func:`~minigrad.analysis.graph.walk_graph`.
+
+        Examples
+        --------
+        >>> x = Tensor([1.0, -1.0], requires_grad=True)
+        >>> [v.key for v in trace((x.relu() * 2).sum()).values[1].inputs()]
+        ['v2', 'v4']
+        """
+        return [] if self.producer is None else [edge.source for edge in self.producer.edges]
 
 
 @dataclass(eq=False)
@@ -117,8 +130,8 @@ class Trace:
 def walk(root: Tensor) -> tuple[list[Value], list[Op]]:
     """Values and ops that led to ``root``, named v0, v1, ... and f0, f1, ... as first reached.
 
-    Iterative depth-first search taking each op's inputs in order, so the names depend only on
-    the computation. Raises a RuntimeError when backward already freed part of the graph.
+    The order of :func:`~minigrad.analysis.graph.walk_graph`, so the names depend only on the
+    computation. Raises a RuntimeError when backward already freed part of the graph.
 
     Examples
     --------
@@ -131,14 +144,9 @@ def walk(root: Tensor) -> tuple[list[Value], list[Op]]:
         raise RuntimeError("draw_graph: the root does not require grad, so no graph led to it")
     values: list[Value] = []
     ops: list[Op] = []
-    seen: dict[Tensor, Value] = {}
-    stack = [root]
-    while stack:
-        tensor = stack.pop()
-        if tensor in seen:
-            continue
-        value = Value(f"v{len(values)}", tensor, _role(tensor, tensor is root))
-        seen[tensor] = value
+    value_of: dict[Tensor, Value] = {}
+    for tensor in walk_graph([root], op_inputs):
+        value = value_of[tensor] = Value(f"v{len(values)}", tensor, _role(tensor, tensor is root))
         values.append(value)
         ctx = tensor.grad_fn
         if ctx is None:
@@ -151,9 +159,8 @@ def walk(root: Tensor) -> tuple[list[Value], list[Op]]:
             )
         value.producer = Op(f"f{len(ops)}", ctx, value)
         ops.append(value.producer)
-        stack.extend(reversed([x for x in ctx.inputs if x not in seen]))
     for op in ops:
-        op.edges = [Edge(seen[x]) for x in op.ctx.inputs]
+        op.edges = [Edge(value_of[x]) for x in op.ctx.inputs]
     return values, ops
 
 
@@ -181,7 +188,7 @@ def trace(
     threshold : float
         Relative RMS gradient below which a value counts as vanishing.
     recording : Recording, optional
-        Module calls recorded during the forward pass (see :func:`minigrad.viz.record`).
+        Module calls recorded during the forward pass (see :func:`minigrad.analysis.record`).
 
     Examples
     --------
@@ -208,11 +215,9 @@ def trace(
     assert values[0].grad is not None  # the root's own: ones, or the gradient given
     scale = stats.rms(values[0].grad)
     scale = scale if 0 < scale < np.inf else 1.0
-    by_tensor = {v.tensor: v for v in values}
     probe_rng = np.random.default_rng(0)
     # Reverse topological order: every consumer of a value is done before the op that made it.
-    for tensor in reversed(topological_order([root])):
-        value = by_tensor[tensor]
+    for value in reversed(list(walk_graph([values[0]], Value.inputs, inputs_first=True))):
         if value.grad is not None:
             if value.producer is not None:
                 _fill_edges(value.producer, probe_rng)

@@ -7,37 +7,48 @@ regularisation 1e-4 and a learning rate falling from 1 to 0.1, as micrograd's de
     minigrad demo micrograd [--quick] [--seed N] [--out DIR]
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import graphviz
 import numpy as np
 from matplotlib.figure import Figure
 
 import minigrad as mg
 from minigrad import Tensor, nn, no_grad, optim
+from minigrad.analysis import trace
 from minigrad.data import make_moons
+from minigrad.demos.harness import DemoRun
 from minigrad.losses import hinge_loss
-from minigrad.report import DemoRun, Table
+from minigrad.report import ProgressBar, Table
 from minigrad.viz import draw_graph
 from minigrad.viz.examples import neuron
-from minigrad.viz.trace import trace
+
+__all__ = ["main"]
 
 NAME = "micrograd"
 ALPHA = 1e-4  # weight of the L2 penalty, as micrograd's demo
 
 
-def walkthrough() -> tuple:
+def walkthrough() -> tuple[list[dict[str, Any]], graphviz.Digraph, bool]:
     """The neuron: every named value's data and gradient, the picture, and gradcheck's verdict."""
     example = neuron()
     graph = draw_graph(example.root, title=example.title)
     nodes = [
         {"name": v.tensor.name, "data": v.tensor.item(), "grad": v.grad.item()}
         for v in trace(example.root).values
-        if v.tensor.name
+        if v.tensor.name and v.grad is not None
     ]
     leaves = [Tensor(n["data"], requires_grad=True) for n in nodes if n["name"] in ("x1", "x2", "w1", "w2", "b")]
     checked = mg.gradcheck(lambda x1, x2, w1, w2, b: (x1 * w1 + x2 * w2 + b).tanh(), leaves)
     return nodes, graph, checked
 
 
-def train_moons(seed: int, steps: int, bar) -> tuple:
+def train_moons(
+    seed: int, steps: int, bar: ProgressBar
+) -> tuple[nn.MLP, np.ndarray, np.ndarray, list[dict[str, float]]]:
     """micrograd's moons classifier: scores > 0 mean class +1."""
     X, labels = make_moons(100, noise=0.1, rng=seed)
     x, y = Tensor(X), Tensor(2.0 * labels[:, None] - 1.0)
@@ -56,7 +67,7 @@ def train_moons(seed: int, steps: int, bar) -> tuple:
     return model, X, labels, history
 
 
-def plot_boundary(model, X, labels) -> Figure:
+def plot_boundary(model: nn.MLP, X: np.ndarray, labels: np.ndarray) -> Figure:
     xs, ys = np.meshgrid(np.linspace(-1.6, 2.6, 120), np.linspace(-1.1, 1.6, 80))
     with no_grad():
         scores = model(Tensor(np.stack([xs.ravel(), ys.ravel()], axis=1))).data.reshape(xs.shape)
@@ -69,7 +80,7 @@ def plot_boundary(model, X, labels) -> Figure:
     return fig
 
 
-def plot_history(history: list) -> Figure:
+def plot_history(history: list[dict[str, float]]) -> Figure:
     fig = Figure(figsize=(6.5, 3.2), layout="constrained")
     ax = fig.subplots()
     ax.plot([h["loss"] for h in history], label="hinge loss + L2")
@@ -80,8 +91,23 @@ def plot_history(history: list) -> Figure:
     return fig
 
 
-def main(argv=None) -> dict:
-    demo = DemoRun(NAME, __doc__, argv)
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Draw micrograd's neuron, train the moons classifier, write the page, return the numbers.
+
+    ``argv`` holds the options (None: the command line's). The numbers: every named value of
+    the neuron with its data and gradient, gradcheck's verdict on it, and the training history.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     neuron = main(["--quick", "--out", folder])["neuron"]
+    <BLANKLINE>
+    micrograd, in minigrad: ...
+    >>> {node["name"]: round(node["grad"], 4) for node in neuron if node["name"] in ("n", "x2", "w2")}
+    {'n': 0.5, 'x2': 0.5, 'w2': 0.0}
+    """
+    demo = DemoRun(NAME, __doc__ or "", argv)
     steps = 20 if demo.quick else 100
     nodes, graph, checked = walkthrough()
     bar = demo.progress(steps, "training the moons classifier")
@@ -117,7 +143,3 @@ def main(argv=None) -> dict:
     )
     demo.table(summary)
     return demo.finish(results, summary)
-
-
-if __name__ == "__main__":
-    main()

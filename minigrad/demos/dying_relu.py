@@ -9,42 +9,54 @@ zero gradient on every example.
     minigrad demo dying-relu [--quick] [--seed N] [--out DIR]
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from minigrad import Tensor, nn, no_grad, optim
+from minigrad.analysis import record
 from minigrad.data import DataLoader, make_spirals
+from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, why_zero
 from minigrad.losses import cross_entropy
-from minigrad.report import DemoRun, Table, percent
-from minigrad.viz import draw_graph, record
+from minigrad.report import ProgressBar, Table, percent
+from minigrad.viz import draw_graph
+
+__all__ = ["main"]
 
 NAME = "dying-relu"
 SIZES = [2, 32, 32, 32, 3]
 LR, HIGH_LR, HIGH_EPOCHS, BAD_BIAS = 0.01, 0.3, 2, -1.0
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, str | Callable[[], nn.Module]] = {
     "relu": "relu",
     "leaky relu": "leaky_relu",
     "prelu": "prelu",
     "elu": "elu",
     "gelu": lambda: nn.GELU(approximate="tanh"),
 }
-CONDITIONS = {
+CONDITIONS: dict[str, dict[str, Any]] = {
     "healthy": {"bias": 0.0, "high_epochs": 0},
     f"lr {HIGH_LR} for {HIGH_EPOCHS} epochs": {"bias": 0.0, "high_epochs": HIGH_EPOCHS},
     f"biases at {BAD_BIAS:g}": {"bias": BAD_BIAS, "high_epochs": 0},
 }
+# condition -> activation -> what was measured
+Runs: TypeAlias = dict[str, dict[str, dict[str, Any]]]
 
 
 def build(activation: str, condition: str, seed: int) -> nn.MLP:
     model = nn.MLP(SIZES, activation=ACTIVATIONS[activation], init="kaiming_normal", rng=seed)
     with no_grad():
         for layer in [m for m in model.modules() if isinstance(m, nn.Linear)][:-1]:
+            assert layer.bias is not None  # an MLP's layers have biases
             layer.bias.fill_(CONDITIONS[condition]["bias"])
     return model
 
 
-def census(model, x, y) -> dict:
+def census(model: nn.MLP, x: Tensor, y: np.ndarray) -> dict[str, Any]:
     """Every layer's dead and never-active share over the whole data set, and the accuracy."""
     with ActivationMonitor(model) as monitor, no_grad():
         accuracy = float(np.mean(model(x).data.argmax(axis=1) == y))
@@ -56,7 +68,9 @@ def census(model, x, y) -> dict:
     }
 
 
-def train(model, condition: str, X, y, epochs: int, seed: int, bar) -> dict:
+def train(
+    model: nn.MLP, condition: str, X: np.ndarray, y: np.ndarray, epochs: int, seed: int, bar: ProgressBar
+) -> dict[str, Any]:
     """Adam over mini-batches; a census before training and after every epoch."""
     optimizer = optim.Adam(model.parameters(), lr=LR)
     loader = DataLoader(X, y, batch_size=30, rng=seed)
@@ -75,7 +89,7 @@ def train(model, condition: str, X, y, epochs: int, seed: int, bar) -> dict:
     return {"history": history, "final": history[-1], "prelu_slopes": slopes}
 
 
-def run(demo: DemoRun) -> tuple:
+def run(demo: DemoRun) -> tuple[dict[str, Any], dict[tuple[str, str], nn.MLP], Tensor, np.ndarray]:
     """Train every activation under every condition: the numbers, the trained models, the data."""
     samples, epochs = (150, 6) if demo.quick else (300, 40)
     X, y = make_spirals(samples, 3, rng=demo.seed)
@@ -91,7 +105,7 @@ def run(demo: DemoRun) -> tuple:
     return results, models, Tensor(X), y
 
 
-def plot_dead(runs: dict) -> Figure:
+def plot_dead(runs: Runs) -> Figure:
     fig = Figure(figsize=(14, 8), layout="constrained")
     axes = fig.subplots(len(runs), len(ACTIVATIONS), sharex=True, sharey=True)
     for row, (condition, by_activation) in zip(axes, runs.items()):
@@ -112,7 +126,7 @@ def plot_dead(runs: dict) -> Figure:
     return fig
 
 
-def plot_accuracy(runs: dict) -> Figure:
+def plot_accuracy(runs: Runs) -> Figure:
     fig = Figure(figsize=(14, 3.8), layout="constrained")
     for ax, (condition, by_activation) in zip(fig.subplots(1, len(runs), sharey=True), runs.items()):
         for activation, r in by_activation.items():
@@ -123,7 +137,7 @@ def plot_accuracy(runs: dict) -> Figure:
     return fig
 
 
-def summary_table(runs: dict) -> Table:
+def summary_table(runs: Runs) -> Table:
     rows = []
     for condition, by_activation in runs.items():
         for activation, r in by_activation.items():
@@ -143,8 +157,24 @@ def summary_table(runs: dict) -> Table:
     return Table(["condition", "activation", *layers, "off on every example", "accuracy", "prelu slopes"], rows)
 
 
-def main(argv=None) -> dict:
-    demo = DemoRun(NAME, __doc__, argv)
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Train every activation under the three conditions, write the page, return the numbers.
+
+    ``argv`` holds the options (None: the command line's). Under ``runs``, for each condition
+    and activation: the share of dead units per layer and the accuracy after every epoch, and
+    PReLU's learned slopes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     too_high = main(["--quick", "--out", folder])["runs"]["lr 0.3 for 2 epochs"]
+    <BLANKLINE>
+    Dying ReLUs: ...
+    >>> too_high["relu"]["final"]["dead"][-1] > 0.5, too_high["leaky relu"]["final"]["dead"]
+    (True, [0.0, 0.0, 0.0])
+    """
+    demo = DemoRun(NAME, __doc__ or "", argv)
     results, models, x, y = run(demo)
     runs = results["runs"]
     high = list(CONDITIONS)[1]
@@ -171,7 +201,7 @@ def main(argv=None) -> dict:
     return demo.finish(results, summary)
 
 
-def explain(demo: DemoRun, model, x, y, condition: str) -> None:
+def explain(demo: DemoRun, model: nn.MLP, x: Tensor, y: np.ndarray, condition: str) -> None:
     """diagnose(), why_zero() and the graph of the trained ReLU net."""
     demo.section(
         f"diagnose() on the ReLU net after {condition}", "The same measurements in one call, with remedies.", key=False
@@ -191,7 +221,3 @@ def explain(demo: DemoRun, model, x, y, condition: str) -> None:
     demo.graph(
         draw_graph(loss, recording=recording, mode="layers", title=f"ReLU MLP after {condition}"), "graph_relu_dead.svg"
     )
-
-
-if __name__ == "__main__":
-    main()

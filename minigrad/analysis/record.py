@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from minigrad.analysis.graph import op_inputs, walk_graph
 from minigrad.autograd import Context
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor, _HookHandle
@@ -116,15 +117,13 @@ class Recording:
                     child.parent = call
             self.calls.append(call)
             stop = {x for x in inputs if isinstance(x, Tensor)}
-            stack: list[Tensor] = [output]
-            seen: set[Tensor] = set()
-            while stack:
-                tensor = stack.pop()
-                if tensor in stop or tensor in seen or tensor.grad_fn is None:
-                    continue
-                seen.add(tensor)
-                self._made_by.setdefault(tensor.grad_fn, call)
-                stack.extend(tensor.grad_fn.inputs)
+
+            def inside_the_call(tensor: Tensor) -> list[Tensor]:
+                return [x for x in op_inputs(tensor) if x not in stop]
+
+            for tensor in walk_graph([] if output in stop else [output], inside_the_call):
+                if tensor.grad_fn is not None:
+                    self._made_by.setdefault(tensor.grad_fn, call)
 
         return claim_ops
 

@@ -8,20 +8,30 @@ rectifier's flat side).
     minigrad demo activations [--quick] [--seed N] [--out DIR]
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeAlias
+
 import numpy as np
 from matplotlib.figure import Figure
 
 import minigrad as mg
 from minigrad import Tensor
+from minigrad.demos.harness import DemoRun
 from minigrad.nn.activations import ACTIVATIONS
-from minigrad.report import DemoRun, Table, percent
+from minigrad.report import Table, percent
+
+__all__ = ["main"]
 
 NAME = "activations"
 LOW, HIGH = -8.0, 8.0
 FLAT = 0.01  # |f'| below this share of its peak counts as flat: the level ActivationMonitor uses
+# f, f' and f'' on the grid
+Curves: TypeAlias = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def derivatives(name: str, x_values: np.ndarray) -> tuple:
+def derivatives(name: str, x_values: np.ndarray) -> Curves:
     """f, f', f'' of activation ``name`` at ``x_values``, each by minigrad's own autograd."""
     x = Tensor(x_values, requires_grad=True)
     y = ACTIVATIONS[name]()(x)
@@ -32,7 +42,7 @@ def derivatives(name: str, x_values: np.ndarray) -> tuple:
     return y.data, d1.data, np.zeros_like(x_values) if d2 is None else d2.data
 
 
-def measure(x: np.ndarray, f: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> dict:
+def measure(x: np.ndarray, f: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> dict[str, Any]:
     """The ranges of f, f' and f'' on the grid, where f' peaks, and the share where it is flat."""
     values = np.unique(d1)
     peak = np.abs(d1).max()
@@ -49,27 +59,28 @@ def measure(x: np.ndarray, f: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> dic
     }
 
 
-def run(demo: DemoRun) -> tuple:
+def run(demo: DemoRun) -> tuple[dict[str, Any], np.ndarray, dict[str, Curves]]:
     """The measured numbers of every activation, and its curves (name -> (f, f', f'')) to plot."""
     points = 401 if demo.quick else 1601  # odd, so that x = 0 is a grid point
     x = np.linspace(LOW, HIGH, points)
     bar = demo.progress(len(ACTIVATIONS), "f, f' and f'' of every activation")
-    results, curves = {"points": points, "activations": {}}, {}
+    measured: dict[str, dict[str, Any]] = {}
+    curves: dict[str, Curves] = {}
     for name in ACTIVATIONS:
         curves[name] = derivatives(name, x)
-        results["activations"][name] = measure(x, *curves[name])
+        measured[name] = measure(x, *curves[name])
         bar.update()
     bar.close()
-    return results, x, curves
+    return {"points": points, "activations": measured}, x, curves
 
 
-def flat_spans(x: np.ndarray, flat: np.ndarray) -> list:
+def flat_spans(x: np.ndarray, flat: np.ndarray) -> list[tuple[float, float]]:
     """(start, end) of each run of grid points where ``flat`` holds."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], flat.astype(int), [0]])))
     return [(x[start], x[end - 1]) for start, end in zip(edges[::2], edges[1::2])]
 
 
-def plot(x: np.ndarray, curves: dict) -> Figure:
+def plot(x: np.ndarray, curves: dict[str, Curves]) -> Figure:
     names, cols = list(curves), 4
     rows = -(-len(names) // cols)
     fig = Figure(figsize=(15, 3.1 * rows), layout="constrained")
@@ -89,7 +100,7 @@ def plot(x: np.ndarray, curves: dict) -> Figure:
     return fig
 
 
-def summary_table(results: dict) -> Table:
+def summary_table(results: dict[str, Any]) -> Table:
     rows = []
     for name, r in results["activations"].items():
         values = "{" + ", ".join(f"{v:g}" for v in r["d1_values"]) + "}" if r["d1_values"] else "continuous"
@@ -122,8 +133,22 @@ def summary_table(results: dict) -> Table:
     return Table(columns, rows)
 
 
-def main(argv=None) -> dict:
-    demo = DemoRun(NAME, __doc__, argv)
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Compute f, f' and f'' of every activation on [-8, 8], draw them, write the page, return the ranges.
+
+    ``argv`` holds the options (None: the command line's); ``--quick`` takes a coarser grid.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out_dir:
+    ...     measured = main(["--quick", "--out", out_dir])["activations"]
+    <BLANKLINE>
+    Activations: ...
+    >>> measured["sigmoid"]["d1_max"], measured["relu"]["d1_values"]
+    (0.25, [0.0, 1.0])
+    """
+    demo = DemoRun(NAME, __doc__ or "", argv)
     results, x, curves = run(demo)
     acts = results["activations"]
     demo.section(
@@ -144,7 +169,3 @@ def main(argv=None) -> dict:
     )
     demo.table(summary)
     return demo.finish(results, summary)
-
-
-if __name__ == "__main__":
-    main()
