@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from minigrad.arrays import Axis, TensorLike, array_of, as_float_array
-from minigrad.ops import arithmetic, elementwise, reductions
+from minigrad.ops import arithmetic, elementwise, reductions, scalar
 from minigrad.ops import shape as shape_ops
 
 if TYPE_CHECKING:
@@ -43,43 +43,58 @@ class TensorMath:
     # --- arithmetic ------------------------------------------------------------------------------
 
     def _lift(self, other: TensorLike) -> Tensor:
-        """A Python number takes this tensor's dtype (so float32 stays float32); arrays keep theirs."""
+        """``other`` as a Tensor: a Python number takes this tensor's dtype (float32 stays float32)."""
         if isinstance(other, TensorMath):  # NOTE: every Tensor is one (a mixin knows no subclass)
             return other
-        # NOTE: float and int checked first: isinstance against the numbers.Real ABC is slow.
-        if (
-            type(other) is float
-            or type(other) is int
-            or (isinstance(other, numbers.Real) and not isinstance(other, np.ndarray))
-        ):
+        if _is_number(other):
             return self._make(np.array(other, dtype=self._data.dtype))
         return self._make(np.array(as_float_array(other)))  # NOTE: a copy, as Tensor(array)
 
+    # NOTE: with a Python number the ops of ops/scalar.py run: the number is no Tensor of the graph.
+
     def __add__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.AddScalar.apply(self, c=float(other))
         return arithmetic.Add.apply(self, self._lift(other))
 
     def __radd__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.AddScalar.apply(self, c=float(other))
         return arithmetic.Add.apply(self._lift(other), self)
 
     def __sub__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.AddScalar.apply(self, c=-float(other))
         return arithmetic.Sub.apply(self, self._lift(other))
 
     def __rsub__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.RSubScalar.apply(self, c=float(other))
         return arithmetic.Sub.apply(self._lift(other), self)
 
     def __mul__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.MulScalar.apply(self, c=float(other))
         return arithmetic.Mul.apply(self, self._lift(other))
 
     def __rmul__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.MulScalar.apply(self, c=float(other))
         return arithmetic.Mul.apply(self._lift(other), self)
 
     def __truediv__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.DivScalar.apply(self, c=float(other))
         return arithmetic.Div.apply(self, self._lift(other))
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
+        if _is_number(other):
+            return scalar.RDivScalar.apply(self, c=float(other))
         return arithmetic.Div.apply(self._lift(other), self)
 
     def __pow__(self, exponent: TensorLike) -> Tensor:
+        if _is_number(exponent):
+            return scalar.PowScalar.apply(self, c=float(exponent))
         return arithmetic.Pow.apply(self, self._lift(exponent))
 
     def __rpow__(self, base: TensorLike) -> Tensor:
@@ -274,3 +289,10 @@ class TensorMath:
                 [1. 2.]])
         """
         return shape_ops.BroadcastTo.apply(self, shape=tuple(shape))
+
+
+def _is_number(x: object) -> TypeGuard[float]:
+    """A Python or NumPy real number (not an array).
+
+    NOTE: float and int checked first: isinstance against the numbers.Real ABC is slow."""
+    return type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, np.ndarray))

@@ -38,14 +38,15 @@ def test_the_same_computation_is_walked_in_the_same_order():
 @pytest.mark.parametrize("inputs_first", [False, True])
 def test_a_chain_of_100_000_ops_walks_without_recursion(inputs_first):
     h = x = Tensor(1.0, requires_grad=True)
+    one = Tensor(1.0)
     for _ in range(100_000):
-        h = h * 1.0
+        h = h * one
     order = list(walk_graph([h], op_inputs, inputs_first=inputs_first))
-    assert len(order) == 2 * 100_000 + 1  # every product, every constant 1.0, and x
+    assert len(order) == 100_000 + 2  # every product, the constant 1.0 (shared), and x
     if inputs_first:
         assert order[0] is x and order[-1] is h
-    else:  # down the chain of products first, then the constants on the way back
-        assert order[0] is h and order[100_000] is x
+    else:  # down the chain of products first, then the constant on the way back
+        assert order[0] is h and order[100_000] is x and order[-1] is one
 
 
 def test_several_roots_share_the_nodes_they_have_in_common():

@@ -38,6 +38,20 @@ UNARY = {
     "clip_min": (lambda x: x.clip(min=0.5), lambda a: np.where(a < 0.5, 0.5, a), OFF_GRID),
     "clip_max": (lambda x: x.clip(max=0.5), lambda a: np.where(a > 0.5, 0.5, a), OFF_GRID),
     "neg": (operator.neg, lambda a: 0 - a, floats(-2, 2)),
+    # a Tensor and a Python (or NumPy) number: the ops of ops/scalar.py
+    "add_scalar": (lambda x: x + 1.5, lambda a: a - -1.5, floats(-2, 2)),
+    "radd_scalar": (lambda x: 2 + x, lambda a: a - -2.0, floats(-2, 2)),
+    "sub_scalar": (lambda x: x - 0.75, lambda a: a + -0.75, floats(-2, 2)),
+    "rsub_scalar": (lambda x: 1 - x, lambda a: 1.0 + -a, floats(-2, 2)),
+    "mul_scalar": (lambda x: x * -2.5, lambda a: a / -0.4, floats(-2, 2)),
+    "rmul_numpy_scalar": (lambda x: np.float64(3.0) * x, lambda a: a + a + a, floats(-2, 2)),
+    "div_scalar": (lambda x: x / 3, lambda a: a * 3.0**-1.0, floats(-2, 2)),
+    "rdiv_scalar": (lambda x: 2 / x, lambda a: 2.0 * a**-1.0, away_from_zero(0.5)),
+    "pow_scalar": (lambda x: x**3, lambda a: a * a * a, floats(-2, 2)),
+    "pow_scalar_fraction": (lambda x: x**1.5, lambda a: np.exp(1.5 * np.log(a)), floats(0.1, 5)),
+    "pow_scalar_negative": (lambda x: x**-2, lambda a: 1.0 / (a * a), away_from_zero(0.5)),
+    "pow_scalar_one": (lambda x: x**1, lambda a: a + 0.0, floats(-2, 2)),
+    "pow_scalar_zero": (lambda x: x**0, np.ones_like, floats(-2, 2)),
 }
 
 BINARY = {

@@ -184,7 +184,7 @@ def test_a_chain_of_thousands_of_ops_walks_without_recursion():
 def test_parameters_inputs_and_constants_are_told_apart():
     w = nn.Parameter(np.ones(2))
     x = Tensor(np.ones(2), name="x")
-    traced = trace((w * x * 2.0).sum())
+    traced = trace((w * x * Tensor(2.0)).sum())  # a Python number would be a parameter of the op
     roles = {v.tensor: v.role for v in traced.values}
     assert roles[w] == "param" and roles[x] == "input"
     assert sorted(roles.values()) == ["const", "input", "param", "root", "value", "value"]

@@ -34,7 +34,7 @@ def op_inputs(tensor: Tensor) -> tuple[Tensor, ...]:
     Examples
     --------
     >>> x = Tensor(2.0, requires_grad=True)
-    >>> y = x * 3
+    >>> y = x * Tensor(3.0)
     >>> [t.item() for t in op_inputs(y)], op_inputs(x)
     ([2.0, 3.0], ())
     """

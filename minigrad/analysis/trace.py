@@ -37,7 +37,7 @@ class Value:
     --------
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> [(v.key, v.role, v.state, v.grad) for v in trace((x.relu() * 2).sum()).values]
-    [('v0', 'root', 'ok', array(1.)), ('v1', 'value', 'ok', array([1., 1.])), ('v2', 'value', 'ok', array([2., 2.])), ('v3', 'input', 'ok', array([2., 0.])), ('v4', 'const', None, None)]
+    [('v0', 'root', 'ok', array(1.)), ('v1', 'value', 'ok', array([1., 1.])), ('v2', 'value', 'ok', array([2., 2.])), ('v3', 'input', 'ok', array([2., 0.]))]
     """
 
     key: str
@@ -57,7 +57,7 @@ class Value:
         --------
         >>> x = Tensor([1.0, -1.0], requires_grad=True)
         >>> [v.key for v in trace((x.relu() * 2).sum()).values[1].inputs()]
-        ['v2', 'v4']
+        ['v2']
         """
         return [] if self.producer is None else [edge.source for edge in self.producer.edges]
 
@@ -91,7 +91,7 @@ class Op:
     --------
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> [(op.key, op.name, op.output.key, [e.source.key for e in op.edges]) for op in trace((x.relu() * 2).sum()).ops]
-    [('f0', 'Sum', 'v0', ['v1']), ('f1', 'Mul', 'v1', ['v2', 'v4']), ('f2', 'ReLU', 'v2', ['v3'])]
+    [('f0', 'Sum', 'v0', ['v1']), ('f1', 'MulScalar', 'v1', ['v2']), ('f2', 'ReLU', 'v2', ['v3'])]
     """
 
     key: str
@@ -117,7 +117,7 @@ class Trace:
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> traced = trace((x.relu() * 2).sum())
     >>> traced.root.key, len(traced.values), len(traced.ops), traced.scale, traced.threshold
-    ('v0', 5, 3, 1.0, 1e-06)
+    ('v0', 4, 3, 1.0, 1e-06)
     """
 
     root: Value
@@ -138,7 +138,7 @@ def walk(root: Tensor) -> tuple[list[Value], list[Op]]:
     >>> x = Tensor([1.0, -1.0], requires_grad=True)
     >>> values, ops = walk((x.relu() * 2).sum())
     >>> [(v.key, v.role) for v in values], [(op.key, op.name) for op in ops]
-    ([('v0', 'root'), ('v1', 'value'), ('v2', 'value'), ('v3', 'input'), ('v4', 'const')], [('f0', 'Sum'), ('f1', 'Mul'), ('f2', 'ReLU')])
+    ([('v0', 'root'), ('v1', 'value'), ('v2', 'value'), ('v3', 'input')], [('f0', 'Sum'), ('f1', 'MulScalar'), ('f2', 'ReLU')])
     """
     if not isinstance(root, Tensor) or not root.requires_grad:
         raise RuntimeError("draw_graph: the root does not require grad, so no graph led to it")

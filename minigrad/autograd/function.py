@@ -48,15 +48,15 @@ class Context:
     Examples
     --------
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
-    >>> y = x * 3
+    >>> y = x * Tensor(3.0)
     >>> y.grad_fn, y.grad_fn.inputs[0] is x, y.grad_fn.needs_input_grad
     (<Mul>, True, (True, False))
     """
 
     # NOTE: "__dict__" holds what each op's forward saves for its backward (an axis, a mask).
-    __slots__ = ("function", "inputs", "needs_input_grad", "versions", "output", "released", "__dict__")
+    __slots__ = ("function", "_inputs", "needs_input_grad", "versions", "output", "released", "__dict__")
     function: type[Function]
-    inputs: tuple[Tensor, ...]
+    _inputs: Tensor | tuple[Tensor, ...]
     needs_input_grad: tuple[bool, ...]
     versions: tuple[int, ...]
     output: Tensor  # NOTE: set only while this node's backward runs (None otherwise)
@@ -70,9 +70,21 @@ class Context:
 
     def __init__(self, function: type[Function], inputs: tuple[Tensor, ...]) -> None:
         self.function = function
-        self.inputs = inputs
+        # NOTE (memory): a single input is kept as itself, not in a tuple, so that a node of a
+        # unary op is two objects (its Tensor and this Context) for Python's garbage collector.
+        self._inputs = inputs[0] if len(inputs) == 1 else inputs
         self.output = None  # type: ignore[assignment]
         self.released = False
+
+    @property
+    def inputs(self) -> tuple[Tensor, ...]:
+        """The input Tensors, in the order the op took them."""
+        inputs = self._inputs
+        return inputs if type(inputs) is tuple else (inputs,)  # type: ignore[return-value]
+
+    @inputs.setter
+    def inputs(self, inputs: tuple[Tensor, ...]) -> None:
+        self._inputs = inputs[0] if len(inputs) == 1 else inputs
 
     @property
     def name(self) -> str:

@@ -66,7 +66,7 @@ def draw_graph(
     >>> loss = (x.relu() * 2).sum()
     >>> graph = draw_graph(loss)                 # before loss.backward(), which frees the graph
     >>> graph.graph_attr["label"]
-    'gradient of root: ops view of 8 values and ops (threshold 1e-06)'
+    'gradient of root: ops view of 7 values and ops (threshold 1e-06)'
     >>> "ZERO by the op" in graph.source         # relu(-1) passes back nothing, by its rule
     True
     """
