@@ -117,7 +117,6 @@ MUTANTS = [
         (
             FLOAT64 + "test_linear_layer_gradients_are_its_formulas",
             FLOAT64 + "test_layer_gradients_match_central_differences_at_float64_tolerances[Linear]",
-            FLOAT64 + "test_layer_gradients_match_central_differences_at_float64_tolerances[MLP tanh]",
         ),
     ),
     Mutant(
