@@ -350,3 +350,65 @@ def test_checks_leave_the_grad_of_tensors_captured_by_fn_alone():
     w = leaf([2.0, -1.0])
     assert gradcheck(lambda x: x * w, leaf([1.0, 3.0])) and gradgradcheck(lambda x: x * x * w, leaf([1.0, 3.0]))
     assert w.grad is None and np.array_equal(w.data, [2.0, -1.0])
+
+
+# --- the documented tolerance, pinned: atol 1e-5 + rtol 1e-3 |numeric| ------------------------
+
+
+def cube_off_by(relative=0.0, absolute=0.0):
+    """x^3 whose backward is off: 3 x^2 (1 + relative) + absolute."""
+
+    class OffCube(Cube):
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.inputs
+            return grad * (3 * (1 + relative) * x**2 + absolute)
+
+    return OffCube
+
+
+def test_gradcheck_rejects_a_derivative_one_percent_off_and_accepts_the_correct_one():
+    x = Tensor([0.5, -1.5, 10.0], requires_grad=True, dtype=np.float64)
+    assert gradcheck(cube_off_by().apply, x)
+    assert not gradcheck(cube_off_by(relative=0.01).apply, x, raise_exception=False)
+    assert not gradcheck(cube_off_by(relative=-0.01).apply, x, raise_exception=False)
+    with pytest.raises(GradcheckError, match="input 0"):
+        gradcheck(cube_off_by(relative=0.01).apply, x)
+
+
+def test_the_default_rtol_is_1e_3_of_the_numeric_derivative():
+    x = Tensor([10.0], requires_grad=True)  # 3 x^2 = 300: atol's 1e-5 is negligible beside 1e-3 of it
+    assert gradcheck(cube_off_by(relative=0.9e-3).apply, x)
+    assert not gradcheck(cube_off_by(relative=1.1e-3).apply, x, raise_exception=False)
+    assert gradcheck(cube_off_by(relative=1.1e-3).apply, x, rtol=1.2e-3)
+
+
+def test_the_default_atol_is_1e_5_where_the_derivative_is_zero():
+    x = Tensor([0.0], requires_grad=True)  # 3 x^2 = 0 and so is its central difference
+    assert gradcheck(cube_off_by(absolute=0.9e-5).apply, x)
+    assert not gradcheck(cube_off_by(absolute=1.1e-5).apply, x, raise_exception=False)
+    assert gradcheck(cube_off_by(absolute=1.1e-5).apply, x, atol=1.2e-5)
+
+
+def test_gradcheck_report_keeps_the_tolerances_it_used_and_names_them_in_its_message():
+    report = gradcheck_report(cube_off_by(relative=0.01).apply, Tensor([10.0], requires_grad=True))
+    assert (report.eps, report.atol, report.rtol) == (1e-6, 1e-5, 1e-3)
+    (entry,) = report.failures
+    assert entry.analytic == pytest.approx(303.0, rel=1e-12) and entry.numeric == pytest.approx(300.0, rel=1e-8)
+    assert "error 3 > tolerance 0.30001" in report.message()
+
+
+def test_gradgradcheck_rejects_a_second_derivative_one_percent_off():
+    class OffSecond(Cube):
+        """The right value 3 x^2, but a graph whose derivative is 6x + 0.01 * 6x: x - x.detach() is 0
+        with derivative 1."""
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.inputs
+            return grad * (3 * x**2 + 0.06 * x * (x - x.detach()))
+
+    x = Tensor([2.0], requires_grad=True)
+    assert gradcheck(OffSecond.apply, x)
+    assert not gradgradcheck(OffSecond.apply, x, raise_exception=False)
+    assert gradgradcheck(Cube.apply, x)
