@@ -10,10 +10,11 @@ from minigrad.autograd import Function, enable_grad, grad, is_grad_enabled, no_g
 from minigrad.functional import concatenate, maximum, minimum, stack, where
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigrad.serialization import load, save
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
     "Tensor",
+    "from_numpy",
     "Function",
     "grad",
     "no_grad",

@@ -24,11 +24,12 @@ Axis: TypeAlias = "int | tuple[int, ...] | None"
 Hook: TypeAlias = "Callable[[Tensor], Tensor | None]"
 
 
-def as_float_array(data: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
+def as_float_array(data: ArrayLike, dtype: DTypeLike | None = None, copy: bool = False) -> np.ndarray:
     """``data`` as a float64 or float32 array, or a clear error saying why it cannot be one.
 
     float32 arrays stay float32; everything else numeric becomes float64 unless ``dtype`` says.
-    An array already of a float dtype is returned as it is (not copied).
+    With ``copy``, the result never shares memory with ``data``; without, an array already of a
+    float dtype is returned as it is.
 
     Examples
     --------
@@ -39,7 +40,7 @@ def as_float_array(data: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarra
     TypeError: Tensor: cannot make a tensor from str 'one'
     """
     if type(data) is np.ndarray and dtype is None and data.dtype in FLOAT_DTYPES:
-        return data  # already what a Tensor holds: the common case, checked first
+        return data.copy() if copy else data  # already what a Tensor holds: the common case, checked first
     if dtype is not None:
         dtype = np.dtype(dtype)
         if dtype not in FLOAT_DTYPES:
@@ -56,7 +57,8 @@ def as_float_array(data: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarra
         raise TypeError(f"Tensor: data must be real numbers, got an array of dtype {array.dtype}")
     if dtype is None:
         dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
-    return array.astype(dtype, copy=False)
+    # NOTE: np.asarray made a new array of anything but an ndarray: only an ndarray needs copying.
+    return array.astype(dtype, copy=copy and isinstance(data, np.ndarray))
 
 
 def is_tensor(x: object) -> TypeGuard[Tensor]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from minigrad.tensor_activations import TensorActivations
 from minigrad.tensor_inplace import TensorInPlace
 from minigrad.tensor_math import TensorMath
 
-__all__ = ["Tensor", "TensorLike", "Axis", "FLOAT_DTYPES", "as_float_array"]
+__all__ = ["Tensor", "from_numpy", "TensorLike", "Axis", "FLOAT_DTYPES", "as_float_array"]
 
 
 class Tensor(TensorMath, TensorActivations, TensorInPlace):
@@ -28,7 +29,8 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
     Parameters
     ----------
     data : array_like or Tensor
-        Real numbers; float32 stays float32, anything else becomes float64.
+        Real numbers, copied (:func:`from_numpy` shares an array's memory instead); float32 stays
+        float32, anything else becomes float64.
     requires_grad : bool
         Whether ``backward`` should compute this tensor's gradient into ``.grad``.
     dtype : {None, float64, float32}
@@ -50,9 +52,10 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
     __slots__ = (
         "_data",
         "grad",
-        "requires_grad",
+        "_requires_grad",
         "grad_fn",
         "_version",
+        "_version_sharers",
         "_hooks",
         "_retains_grad",
         "name",
@@ -63,9 +66,12 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
 
     _data: np.ndarray
     grad: Tensor | None
-    requires_grad: bool
+    _requires_grad: bool  # NOTE: read as the slot where every op reads it; set through the property
     grad_fn: Context | None  # the op that made this tensor; None for a leaf
     _version: int
+    # NOTE: unset (so that making a tensor costs nothing more) until detach() shares the data: then
+    # every tensor holding that data, whose counters change together (see _count_change).
+    _version_sharers: weakref.WeakSet[Tensor]
     _hooks: list[Hook] | None
     _retains_grad: bool
     name: str | None
@@ -73,10 +79,10 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
     def __init__(
         self, data: TensorLike, requires_grad: bool = False, dtype: DTypeLike | None = None, name: str | None = None
     ) -> None:
-        self._data = as_float_array(data._data if isinstance(data, Tensor) else data, dtype)
+        self._data = as_float_array(data._data if isinstance(data, Tensor) else data, dtype, copy=True)
         self.grad = None
-        self.requires_grad = bool(requires_grad)
         self.grad_fn = None
+        self.requires_grad = requires_grad  # NOTE: after grad_fn, which the setter reads
         self._version = 0
         self._hooks = None
         self._retains_grad = False
@@ -89,7 +95,7 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
         # NOTE: NumPy gives a scalar, not a 0-d array, for a full reduction or a ufunc on 0-d arrays.
         tensor._data = data if type(data) is np.ndarray else np.asarray(data)
         tensor.grad = None
-        tensor.requires_grad = requires_grad
+        tensor._requires_grad = requires_grad
         tensor.grad_fn = grad_fn
         tensor._version = 0
         tensor._hooks = None
@@ -109,7 +115,7 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
     @data.setter
     def data(self, value: ArrayLike) -> None:
         self._data = as_float_array(value, self.dtype)
-        self._version += 1
+        self._count_change()
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -130,6 +136,26 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
     def dtype(self) -> np.dtype:
         """float64 or float32, a ``numpy.dtype``."""
         return self._data.dtype
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether ops record a graph from this tensor, so that backward gives it a gradient.
+
+        Set it on a leaf only, and only to a bool (as PyTorch): on a tensor an op made, it is what
+        the graph says.
+        """
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if type(value) is not bool:
+            raise TypeError(f"requires_grad must be a bool, got {type(value).__name__} {value!r:.40}")
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                f"requires_grad: can be set only on a leaf, and this tensor was made by {self.grad_fn.name} "
+                f"(setting it to {value}); use detach() for a tensor without the graph"
+            )
+        self._requires_grad = value
 
     @property
     def is_leaf(self) -> bool:
@@ -159,7 +185,10 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
         return self._data
 
     def detach(self) -> Tensor:
-        """A new leaf sharing this tensor's data, cut from the graph.
+        """A new leaf sharing this tensor's data and its version counter, cut from the graph.
+
+        A change in place through either one counts as a change of both, so a graph that saved
+        this tensor refuses to backpropagate after the detached one was changed (as PyTorch).
 
         Examples
         --------
@@ -167,7 +196,24 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
         >>> y.detach().requires_grad, y.detach().is_leaf
         (False, True)
         """
-        return Tensor._make(self._data)
+        detached = Tensor._make(self._data)
+        sharers = getattr(self, "_version_sharers", None)
+        if sharers is None:
+            sharers = self._version_sharers = weakref.WeakSet([self])
+        sharers.add(detached)
+        detached._version_sharers = sharers
+        detached._version = self._version
+        return detached
+
+    def _count_change(self) -> None:
+        """Count one change in place: in this tensor's version, and in that of every tensor that
+        shares its data through :meth:`detach` (their counters move together, as one)."""
+        sharers = getattr(self, "_version_sharers", None)
+        if sharers is None:
+            self._version += 1
+        else:
+            for tensor in sharers:
+                tensor._version += 1
 
     def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
@@ -278,7 +324,7 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
                 "being recorded; wrap the update in `with minigrad.no_grad():`"
             )
         write(self._data)
-        self._version += 1
+        self._count_change()
         return self
 
     # --- conversion ------------------------------------------------------------------------------
@@ -318,6 +364,36 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
         Tensor([1.])
         """
         return self.to(np.float64)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A leaf tensor that shares ``array``'s memory, as ``torch.from_numpy``: a change to either
+    shows in the other. ``Tensor(array)`` makes a copy instead.
+
+    Only float64 and float32 arrays can be shared (a tensor holds nothing else); any other dtype
+    is refused (convert it with ``Tensor(array)``). NOTE: writes through the array bypass the
+    version check, as in PyTorch: after an op has used the tensor, changing the array makes that
+    op's gradient wrong without an error.
+
+    Examples
+    --------
+    >>> a = np.array([1.0, 2.0])
+    >>> x = minigrad.from_numpy(a)
+    >>> a[0] = 10.0
+    >>> x
+    Tensor([10.  2.])
+    >>> minigrad.from_numpy(np.arange(3))
+    Traceback (most recent call last):
+    TypeError: from_numpy: cannot share an array of dtype int64; a tensor holds float64 or float32 (Tensor(array) converts a copy)
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    if array.dtype not in FLOAT_DTYPES:
+        raise TypeError(
+            f"from_numpy: cannot share an array of dtype {array.dtype}; a tensor holds float64 or "
+            "float32 (Tensor(array) converts a copy)"
+        )
+    return Tensor._make(np.asarray(array))  # NOTE: asarray: a subclass (np.matrix) as a plain view
 
 
 class _HookHandle:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from minigrad.arrays import as_float_array, is_tensor
-from minigrad.autograd.grad_mode import grad_mode
+from minigrad.autograd.grad_mode import grad_enabled
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -158,8 +158,8 @@ class Function:
         # NOTE: the engine sits below the Tensor class (whose methods call the ops), so it makes the
         # output through an input: Tensor._make wraps an array an op made.
         make = tensors[0]._make
-        if grad_mode.enabled:
-            needs = tuple([x.requires_grad for x in tensors])
+        if grad_enabled():
+            needs = tuple([x._requires_grad for x in tensors])
             if True in needs:
                 versions = tuple([x._version for x in tensors])
                 ctx.needs_input_grad = _SHARED_NEEDS.get(needs, needs)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from minigrad.arrays import is_tensor
 from minigrad.autograd.function import Context
 from minigrad.autograd.grad_mode import set_grad_enabled
 
@@ -69,7 +70,7 @@ def run_backward(
                         ready.append(x)
             if grad is not None and not retain_graph:
                 release(node)
-    return delivery.results()
+    return delivery.finish()
 
 
 def consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
@@ -91,7 +92,7 @@ def consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
         if node is None:
             continue
         for x in node.inputs:
-            if x.requires_grad:
+            if x._requires_grad:
                 counts[x] = counts.get(x, 0) + 1
                 if x not in seen:
                     seen.add(x)
@@ -215,13 +216,19 @@ class GradientSums:
 class Delivery:
     """Where finished gradients go (the API): a tensor's hooks see its gradient first (and may
     replace it); then it goes to :func:`grad`'s results if the tensor is one of ``inputs``, else
-    (for :meth:`Tensor.backward`) into ``.grad`` of leaves and of tensors that ``retain_grad()``."""
+    (for :meth:`Tensor.backward`) into ``.grad`` of leaves and of tensors that ``retain_grad()``.
 
-    __slots__ = ("_inputs", "_results", "_stored", "_create_graph")
+    NOTE: ``.grad`` is written only by :meth:`finish`, once the whole walk has succeeded, so that
+    an error on the way (a hook's result refused, a tensor changed in place) leaves every ``.grad``
+    as it was.
+    """
+
+    __slots__ = ("_inputs", "_results", "_finished", "_stored", "_create_graph")
 
     def __init__(self, inputs: Sequence[Tensor] | None, root_grads: Sequence[Tensor], create_graph: bool) -> None:
         self._inputs = inputs
         self._results: dict[Tensor, Tensor | None] = {} if inputs is None else dict.fromkeys(inputs)
+        self._finished: list[tuple[Tensor, Tensor]] = []  # (tensor, gradient) for .grad, at the end
         self._stored = {id(g._data) for g in root_grads}  # arrays held elsewhere: .grad gets a copy
         self._create_graph = create_graph
 
@@ -229,18 +236,19 @@ class Delivery:
         """Hand ``tensor``'s complete gradient to its hooks and its destination; returns the
         gradient that flows on (a hook's replacement, if any)."""
         if tensor._hooks:
-            for hook in tensor._hooks:
-                replaced = hook(grad)
-                grad = grad if replaced is None else replaced
+            grad = run_hooks(tensor, grad)
         if tensor in self._results:
             self._results[tensor] = grad
         elif self._inputs is None and (tensor.grad_fn is None or tensor._retains_grad):
-            self._store_grad(tensor, grad)
+            self._finished.append((tensor, grad))
         return grad
 
-    def results(self) -> tuple[Tensor | None, ...]:
-        """:func:`grad`'s results: one per input as given (a repeated input in each place)."""
-        return () if self._inputs is None else tuple(self._results[x] for x in self._inputs)
+    def finish(self) -> tuple[Tensor | None, ...]:
+        """Store the ``.grad`` of the tensors that get one; return :func:`grad`'s results, one per
+        input as given (a repeated input in each place)."""
+        for tensor, grad in self._finished:
+            self._store_grad(tensor, grad)
+        return () if self._inputs is None else tuple([self._results[x] for x in self._inputs])
 
     def _store_grad(self, tensor: Tensor, grad: Tensor) -> None:
         """Accumulate into ``tensor.grad``; never let two tensors share one gradient array."""
@@ -253,6 +261,29 @@ class Delivery:
         else:  # an array no other tensor holds: keep the Tensor itself, unless it belongs to a graph
             tensor.grad = grad._make(grad._data) if grad.requires_grad else grad
         self._stored.add(id(tensor.grad._data))
+
+
+def run_hooks(tensor: Tensor, grad: Tensor) -> Tensor:
+    """Call each of ``tensor``'s hooks on its gradient; a hook returns None (keep it) or a Tensor of
+    the gradient's shape and dtype (which replaces it), else the walk stops with an error naming it."""
+    for hook in tensor._hooks or ():
+        replaced = hook(grad)
+        if replaced is None:
+            continue
+        name = f"'{hook.__name__}'" if hasattr(hook, "__name__") else f"{hook!r:.80}"
+        if not is_tensor(replaced):
+            raise TypeError(
+                f"hook {name} of a tensor of shape {tensor.shape} returned {type(replaced).__name__}: "
+                "a hook returns None or a Tensor of the gradient's shape and dtype"
+            )
+        if replaced.shape != grad.shape or replaced.dtype != grad.dtype:
+            raise RuntimeError(
+                f"hook {name} of a tensor of shape {tensor.shape} got a gradient of shape {grad.shape} "
+                f"({grad.dtype}) and returned one of shape {replaced.shape} ({replaced.dtype}): a hook "
+                "may change the gradient's values only"
+            )
+        grad = replaced
+    return grad
 
 
 def release(node: Context) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from minigrad.autograd import Context, Function, unbroadcast
+from minigrad.ops.elementwise import Where
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -91,8 +92,10 @@ class Div(Function):
 class Pow(Function):
     """f(x, y) = x^y;  df/dx = y x^(y-1), df/dy = x^y log(x)
 
-    The derivative with respect to the exponent is computed only when the exponent requires
-    grad (it needs x > 0).
+    As PyTorch: df/dx = 0 where y = 0 (x^0 = 1 is flat, at x = 0 too), and df/dy = 0 where x = 0
+    and y >= 0 (its limit as x -> 0 for y > 0). The derivative with respect to the exponent is
+    computed only when the exponent requires grad (it needs x > 0 elsewhere). NOTE: at y = 0 and
+    x != 0 the mixed second derivative is the true 1/x; PyTorch's is 0 there.
     """
 
     @staticmethod
@@ -102,9 +105,31 @@ class Pow(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        grad_x = unbroadcast(grad * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        grad_y = unbroadcast(grad * ctx.output * x.log(), y.shape) if ctx.needs_input_grad[1] else None
+        grad_x = unbroadcast(_grad_base(grad, x, y), x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = unbroadcast(_grad_exponent(grad, x, y, ctx.output), y.shape) if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
+
+
+def _grad_base(grad: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    """grad y x^(y-1), and 0 where y = 0 (the formula's own value, except at x = 0: 0 * 0^-1)."""
+    # NOTE: .all() first: in the common case (x^2, no zero base) one quick pass decides.
+    stuck = None if y.data.all() or x.data.all() else (x.data == 0) & (y.data == 0)
+    if stuck is None or not stuck.any():
+        return grad * y * x ** (y - 1)
+    # NOTE: y - 1 taken as 0 where x = y = 0, so that the term set aside there is 0^0, not 0^-1 = inf
+    # (a warning). Only there: elsewhere the formula's second derivatives are the true ones.
+    safe_y = Where.apply(np.array(1.0, y.dtype), y, condition=stuck)
+    return Where.apply(np.array(0.0, grad.dtype), grad * y * x ** (safe_y - 1), condition=stuck)
+
+
+def _grad_exponent(grad: Tensor, x: Tensor, y: Tensor, output: Tensor) -> Tensor:
+    """grad x^y log(x), and 0 where x = 0 and y >= 0."""
+    flat = (x.data == 0) & (y.data >= 0)
+    if not flat.any():
+        return grad * output * x.log()
+    # NOTE: log(x) taken as log(1) = 0 where x = 0 and y >= 0: no log(0) = -inf (a warning), and x^y is finite there.
+    safe_x = Where.apply(np.array(1.0, x.dtype), x, condition=flat)
+    return Where.apply(np.array(0.0, grad.dtype), grad * output * safe_x.log(), condition=flat)
 
 
 class MatMul(Function):

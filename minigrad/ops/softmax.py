@@ -3,7 +3,8 @@
 Both softmaxes subtract the maximum first, so e^x is taken only of numbers <= 0 and never
 overflows; a gap of 1e4 between entries gives exactly 0 and -1e4 rather than nan. Entries of +inf
 share all the mass (the limit), a row of only -inf has no limit and gives nan (as in PyTorch), and
-a NaN makes its row NaN.
+a NaN makes its row NaN. A 0-d tensor is a row of one entry, and an empty tensor gives an empty
+result (as in PyTorch).
 """
 
 from __future__ import annotations
@@ -64,6 +65,21 @@ def along_axis(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
     )
 
 
+def shifted_single_or_empty(x: np.ndarray, axis: int) -> np.ndarray:
+    """x - max(x) for the shapes NumPy's reductions refuse, as PyTorch: a 0-d x is one entry along
+    its only axis (so 0, or nan for nan and -inf), an empty x gives an empty array.
+
+    Examples
+    --------
+    >>> shifted_single_or_empty(np.array(3.0), axis=-1), shifted_single_or_empty(np.zeros((2, 0)), axis=1).shape
+    (array(0.), (2, 0))
+    """
+    n = max(x.ndim, 1)
+    if not -n <= axis < n:
+        raise ValueError(f"axis {axis} is out of range [{-n}, {n - 1}] for shape {x.shape}")
+    return np.empty_like(x) if x.size == 0 else shifted_by_max(x.reshape(1), 0).reshape(())
+
+
 class Softmax(Function):
     """softmax(x)_i = e^x_i / sum_j e^x_j;  d softmax_i / dx_j = y_i (delta_ij - y_j)
 
@@ -73,6 +89,8 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         ctx.axis = axis
+        if x.ndim == 0 or x.size == 0:
+            return np.exp(shifted_single_or_empty(x, axis))  # 1, nan or nothing
         e = np.exp(shifted_by_max(x, axis))
         return e / e.sum(axis=axis, keepdims=True)
 
@@ -91,6 +109,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         ctx.axis = axis
+        if x.ndim == 0 or x.size == 0:
+            return shifted_single_or_empty(x, axis)  # 0, nan or nothing
         # NOTE: the maximum read where argmax points (NaN included) is np.max's value, and quicker along a short axis.
         first = along_axis(np.argmax(x, axis=axis, keepdims=True), axis)
         shifted = shifted_by_max(x, axis, top=x[first])
