@@ -2,7 +2,7 @@
 
 Reading order: tensor.py (the Tensor), autograd/function.py (Function and Context: an op and its
 node of the graph), ops/arithmetic.py (each op's forward and backward), autograd/walk.py (the
-reverse walk: the chain rule), tensor_math.py (the operators); then functional.py, gradcheck.py,
+reverse walk: the chain rule), tensor_math.py (the operators); then functional/, gradcheck/,
 testing.py. The README's "Reading the source" gives the whole order.
 """
 

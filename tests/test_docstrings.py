@@ -88,7 +88,7 @@ def test_the_walk_finds_the_public_api_and_nothing_private():
     names = {name for name, _, _ in API}
     assert {
         "minigrad.tensor_activations.TensorActivations.relu",
-        "minigrad.functional.relu",
+        "minigrad.functional.activations.relu",
         "minigrad.nn.layers.Linear",
     } <= names
     assert "minigrad.ops.relu_family.ReLU" in names

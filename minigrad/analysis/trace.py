@@ -25,7 +25,7 @@ from minigrad.analysis.graph import op_inputs, walk_graph
 from minigrad.analysis.record import ModuleCall, Recording
 from minigrad.autograd import Context, call_backward, no_grad
 from minigrad.autograd import grad as autograd_grad
-from minigrad.nn.module import Parameter
+from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
 
 

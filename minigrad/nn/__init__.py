@@ -1,8 +1,8 @@
 """Neural-network building blocks, PyTorch's ``torch.nn``: ``import minigrad.nn as nn``.
 
-Reading order: module.py (Module, Parameter, hooks, state_dict), layers.py (Linear, Dropout,
-Sequential, Residual), norm.py, activations.py, init.py, mlp.py (the MLP builder), utils.py
-(gradient clipping).
+Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (saving and loading a
+Module's state), layers.py (Linear, Dropout, Sequential, Residual), norm.py, activations.py,
+init.py, mlp.py (the MLP builder), utils.py (gradient clipping).
 """
 
 from minigrad.nn import init, utils
@@ -28,8 +28,9 @@ from minigrad.nn.activations import (
 )
 from minigrad.nn.layers import Dropout, Linear, Residual, Sequential
 from minigrad.nn.mlp import MLP
-from minigrad.nn.module import Module, Parameter
+from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, LayerNorm
+from minigrad.nn.parameter import Parameter
 
 __all__ = [
     "Module",

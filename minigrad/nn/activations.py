@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import functional as F
-from minigrad.nn.module import Module, Parameter
+from minigrad.nn.module import Module
+from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
 
 

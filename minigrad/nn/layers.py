@@ -9,7 +9,8 @@ import numpy as np
 
 from minigrad import functional as F
 from minigrad.nn import init
-from minigrad.nn.module import Module, Parameter
+from minigrad.nn.module import Module
+from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
 
 

@@ -1,22 +1,25 @@
-"""Module and Parameter: the base of every layer.
+"""Module: the base of every layer.
 
-A Module finds its learnable :class:`Parameter` s, its buffers (saved state that is not learned,
-such as BatchNorm's running mean) and its submodules from the attributes you set, in the order you
-set them, so names and orders are deterministic. Walks over the tree are iterative.
+A Module finds its learnable :class:`~minigrad.nn.parameter.Parameter` s, its buffers (saved
+state that is not learned, such as BatchNorm's running mean) and its submodules from the
+attributes you set, in the order you set them, so names and orders are deterministic. Walks over
+the tree are iterative. Saving and loading (``state_dict``, ``load_state_dict``) are in
+state_dict.py.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple, TypeAlias
+from collections.abc import Callable, Iterator
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from minigrad.autograd import is_grad_enabled, no_grad
+from minigrad.autograd import is_grad_enabled
 from minigrad.nn.hooks import BackwardWatcher
-from minigrad.tensor import Tensor, TensorLike, _HookHandle
+from minigrad.nn.parameter import Parameter
+from minigrad.nn.state_dict import ModuleState
+from minigrad.tensor import Tensor, _HookHandle
 
 # hook(module, inputs, output): may return a replacement output.
 ForwardHook: TypeAlias = "Callable[[Module, tuple[Any, ...], Any], Any]"
@@ -24,39 +27,7 @@ ForwardHook: TypeAlias = "Callable[[Module, tuple[Any, ...], Any], Any]"
 BackwardHook: TypeAlias = "Callable[[Module, tuple[Tensor | None, ...], tuple[Tensor, ...]], None]"
 
 
-class Parameter(Tensor):
-    """A Tensor that a module learns: it requires grad, and ``Module.parameters()`` finds it.
-
-    Examples
-    --------
-    >>> p = Parameter(np.zeros(3))
-    >>> p.requires_grad
-    True
-    """
-
-    __slots__ = ()
-
-    def __init__(self, data: TensorLike, requires_grad: bool = True) -> None:
-        super().__init__(data, requires_grad=requires_grad)
-
-    def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
-
-
-class IncompatibleKeys(NamedTuple):
-    """What :meth:`Module.load_state_dict` returns: the names missing from the state, and extra ones.
-
-    Examples
-    --------
-    >>> nn.Linear(2, 1).load_state_dict({"weight": np.zeros((1, 2))}, strict=False)
-    IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
-    """
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
-class Module:
+class Module(ModuleState):
     """Base class of layers and models: set layers and parameters in ``__init__``, write ``forward``.
 
     Calling the module runs ``forward`` (and its hooks, if any).
@@ -350,65 +321,6 @@ class Module:
         """
         self._backward_hooks.append(hook)
         return _HookHandle(self._backward_hooks, hook)
-
-    # --- saving and loading ------------------------------------------------------------------------
-
-    def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """An OrderedDict of dotted name -> a copy of every parameter's and buffer's array.
-
-        Examples
-        --------
-        >>> state = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).state_dict()
-        >>> list(state)
-        ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
-        """
-        return OrderedDict(
-            (name, np.array(value.data if kind == "_parameters" else value, copy=True))
-            for name, _, kind, value in self._named_state()
-        )
-
-    def load_state_dict(self, state: Mapping[str, ArrayLike], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays from ``state`` (as :meth:`state_dict` makes them) into parameters and buffers.
-
-        Everything is checked first: a missing or unexpected name (when ``strict``) or a wrong
-        shape raises a RuntimeError naming each one, and then nothing has been changed. Returns
-        ``(missing_keys, unexpected_keys)``.
-
-        Examples
-        --------
-        >>> source, target = nn.Linear(2, 1, rng=0), nn.Linear(2, 1, rng=1)
-        >>> target.load_state_dict(source.state_dict())
-        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
-        >>> target.load_state_dict({"weight": np.zeros((2, 2))})
-        Traceback (most recent call last):
-        RuntimeError: load_state_dict for Linear: missing key 'bias'; 'weight' has shape (2, 2) in the state but (1, 2) in the model; nothing was loaded
-        """
-        own = {name: (module, kind, value) for name, module, kind, value in self._named_state()}
-        missing = [name for name in own if name not in state]
-        unexpected = [name for name in state if name not in own]
-        errors = [f"missing key {name!r}" for name in missing] + [f"unexpected key {name!r}" for name in unexpected]
-        errors = errors if strict else []
-        arrays = {}
-        for name, (_, _, target) in own.items():
-            if name not in state:
-                continue
-            array = np.asarray(state[name])
-            if array.dtype.kind not in "biuf":
-                errors.append(f"{name!r} holds {array.dtype} values, not numbers")
-            elif array.shape != target.shape:
-                errors.append(f"{name!r} has shape {array.shape} in the state but {target.shape} in the model")
-            arrays[name] = array
-        if errors:
-            problems = "; ".join(errors)
-            raise RuntimeError(f"load_state_dict for {type(self).__name__}: {problems}; nothing was loaded")
-        with no_grad():
-            for name, array in arrays.items():
-                module, kind, target = own[name]
-                if kind == "_parameters":
-                    target.copy_(array)
-                else:
-                    module._buffers[name.rpartition(".")[2]] = array.astype(target.dtype)
-        return IncompatibleKeys(missing, unexpected)
 
     # --- printing ----------------------------------------------------------------------------------
 

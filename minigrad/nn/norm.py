@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from minigrad.nn.module import Module, Parameter
+from minigrad.nn.module import Module
+from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Axis, Tensor
 
 

@@ -1,0 +1,175 @@
+"""The functions of math, reductions and shape: ``F.exp(x)``, ``F.mean(x, axis=0)``, ``F.stack(xs)``.
+
+Each is one line that runs its op (in minigrad/ops/), the op behind the Tensor method of the same name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from numpy.typing import ArrayLike
+
+from minigrad.functional.operands import tensor_operand, tensor_operands
+from minigrad.ops import arithmetic, elementwise, reductions
+from minigrad.ops import shape as shape_ops
+from minigrad.tensor import Axis, Tensor, TensorLike
+
+
+def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) -> Tensor:
+    """x W^T + b, the affine map of :class:`minigrad.nn.Linear` (W of shape (out, in)), as one op.
+
+    Examples
+    --------
+    >>> F.linear(Tensor([[1.0, 2.0]]), Tensor([[1.0, 1.0], [0.0, -1.0]]), Tensor([0.5, 0.0]))
+    Tensor([[ 3.5 -2. ]])
+    """
+    x = tensor_operand(x)
+    return arithmetic.Linear.apply(x, weight) if bias is None else arithmetic.Linear.apply(x, weight, bias)
+
+
+def exp(x: TensorLike) -> Tensor:
+    """e^x, elementwise (:meth:`Tensor.exp`).
+
+    Examples
+    --------
+    >>> F.exp([0.0])
+    Tensor([1.])
+    """
+    return elementwise.Exp.apply(tensor_operand(x))
+
+
+def log(x: TensorLike) -> Tensor:
+    """The natural logarithm, elementwise (:meth:`Tensor.log`).
+
+    Examples
+    --------
+    >>> F.log([1.0])
+    Tensor([0.])
+    """
+    return elementwise.Log.apply(tensor_operand(x))
+
+
+def sqrt(x: TensorLike) -> Tensor:
+    """The square root, elementwise (:meth:`Tensor.sqrt`).
+
+    Examples
+    --------
+    >>> F.sqrt([4.0, 0.25])
+    Tensor([2.  0.5])
+    """
+    return elementwise.Sqrt.apply(tensor_operand(x))
+
+
+def abs(x: TensorLike) -> Tensor:
+    """|x|, elementwise (:meth:`Tensor.abs`).
+
+    Examples
+    --------
+    >>> F.abs([-3.0, 3.0])
+    Tensor([3. 3.])
+    """
+    return elementwise.Abs.apply(tensor_operand(x))
+
+
+def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+    """x limited to [min, max], either bound None for none (:meth:`Tensor.clip`).
+
+    Examples
+    --------
+    >>> F.clip([-5.0, 5.0], min=0.0)
+    Tensor([0. 5.])
+    """
+    return elementwise.Clip.apply(tensor_operand(x), min=min, max=max)
+
+
+def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The mean over ``axis`` (:meth:`Tensor.mean`).
+
+    Examples
+    --------
+    >>> F.mean([[1.0, 2.0], [3.0, 5.0]], axis=0)
+    Tensor([2.  3.5])
+    """
+    return reductions.Mean.apply(tensor_operand(x), axis=axis, keepdims=keepdims)
+
+
+def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The largest value over ``axis`` (:meth:`Tensor.max`).
+
+    Examples
+    --------
+    >>> F.max([[1.0, 2.0], [3.0, 5.0]], axis=1)
+    Tensor([2. 5.])
+    """
+    return reductions.Max.apply(tensor_operand(x), axis=axis, keepdims=keepdims)
+
+
+def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The smallest value over ``axis`` (:meth:`Tensor.min`).
+
+    Examples
+    --------
+    >>> F.min([[1.0, 2.0], [3.0, 5.0]])
+    Tensor(1.)
+    """
+    return reductions.Min.apply(tensor_operand(x), axis=axis, keepdims=keepdims)
+
+
+def where(condition: ArrayLike, x: TensorLike, y: TensorLike) -> Tensor:
+    """``x`` where the boolean array ``condition`` holds (e.g. ``a > 0``), else ``y``; all three broadcast.
+
+    Examples
+    --------
+    >>> a = Tensor([-1.0, 2.0])
+    >>> F.where(a > 0, a, 0.0)
+    Tensor([0. 2.])
+    """
+    x, y = tensor_operands(x, y)
+    return elementwise.Where.apply(x, y, condition=condition)
+
+
+def maximum(x: TensorLike, y: TensorLike) -> Tensor:
+    """Elementwise max(x, y); at a tie each side gets half the gradient, as ``torch.maximum``.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> F.maximum(x, 2.0).sum().backward()
+    >>> x.grad                                   # 0 where 2.0 won, 1/2 at the tie
+    Tensor([0.  0.5])
+    """
+    return elementwise.Maximum.apply(*tensor_operands(x, y))
+
+
+def minimum(x: TensorLike, y: TensorLike) -> Tensor:
+    """Elementwise min(x, y); at a tie each side gets half the gradient, as ``torch.minimum``.
+
+    Examples
+    --------
+    >>> F.minimum([1.0, 5.0], [3.0, 3.0])
+    Tensor([1. 3.])
+    """
+    return elementwise.Minimum.apply(*tensor_operands(x, y))
+
+
+def concatenate(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    """The tensors joined along an existing ``axis``, as ``numpy.concatenate``.
+
+    Examples
+    --------
+    >>> F.concatenate([Tensor([1.0]), Tensor([2.0, 3.0])])
+    Tensor([1. 2. 3.])
+    """
+    return shape_ops.Concatenate.apply(*tensors, axis=axis)
+
+
+def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    """The tensors (all of one shape) stacked along a new ``axis``, as ``numpy.stack``.
+
+    Examples
+    --------
+    >>> F.stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])], axis=1)
+    Tensor([[1. 3.]
+            [2. 4.]])
+    """
+    return shape_ops.Stack.apply(*tensors, axis=axis)

@@ -1,0 +1,160 @@
+"""The Jacobians of a function both ways, analytic and by finite differences, and the rules comparing them.
+
+The Jacobian of ``fn`` is built twice, in float64: analytically, one row per output element
+(:func:`~minigrad.grad` with a one-hot ``grad_outputs``), and numerically, one column per input
+element. With tol(v) = atol + rtol * |v|, an entry passes when
+
+    |analytic - central| <= tol(central)                    central = (f(x+eps) - f(x-eps)) / 2eps
+
+Kinks (relu or abs at 0, hardtanh at its bounds): where left = (f(x) - f(x-eps)) / eps and
+right = (f(x+eps) - f(x)) / eps differ by more than tol(max(|left|, |right|)), the central
+difference is only their average. Such an entry also passes when lo - tol(lo) <= analytic <=
+hi + tol(hi), lo and hi being the smaller and larger of left and right: the op may choose
+either one-sided derivative or anything between. NOTE: a smooth function with eps * |f''|
+above the tolerance looks like a kink too; the check then loosens only by that much.
+
+Jumps (relu's or abs's gradient at 0, which gradgradcheck meets): where f itself jumps, no
+derivative exists and the differences grow like 1 / eps. A kink or failing entry whose central
+difference is above atol / eps and grows more than fivefold when eps shrinks tenfold is a jump,
+and passes whatever the analytic value. :func:`gradcheck_report` lists kinks and jumps with the
+one-sided derivatives and the value the op chose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+
+from minigrad.autograd import enable_grad, grad
+from minigrad.gradcheck.report import Entry, GradcheckReport
+from minigrad.tensor import Tensor
+
+# What is checked: a function of Tensors (and other values) that returns a Tensor or a tuple of them.
+TensorFunction: TypeAlias = Callable[..., "Tensor | tuple[Tensor, ...]"]
+
+
+def _as_tuple(xs: Any) -> tuple[Any, ...]:
+    return tuple(xs) if isinstance(xs, (tuple, list)) else (xs,)
+
+
+def _outputs(fn: TensorFunction, inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
+    outputs = _as_tuple(fn(*inputs))
+    for k, y in enumerate(outputs):
+        if not isinstance(y, Tensor):
+            raise TypeError(
+                f"gradcheck: fn must return a Tensor or a tuple of Tensors; output {k} is {type(y).__name__}"
+            )
+    return outputs
+
+
+def _flat(outputs: Sequence[Tensor]) -> np.ndarray:
+    return np.concatenate([y._data.astype(np.float64).ravel() for y in outputs])
+
+
+def _analytic_jacobians(outputs: Sequence[Tensor], wrt: list[Tensor]) -> list[np.ndarray]:
+    """Per input, the (output elements, input elements) Jacobian: row r is the VJP with one-hot r."""
+    rows = [(y, k) for y in outputs for k in range(y.size)]
+    jacobians = [np.zeros((len(rows), x.size)) for x in wrt]
+    for row, (y, k) in enumerate(rows):
+        if y.requires_grad:  # NOTE: an output that does not require grad is constant: a zero row
+            one_hot = Tensor(np.eye(1, y.size, k).reshape(y.shape))
+            grads = grad(y, wrt, grad_outputs=one_hot, retain_graph=True, allow_unused=True)
+            for jacobian, g in zip(jacobians, grads):
+                if g is not None:
+                    jacobian[row] = g._data.ravel()
+    return jacobians
+
+
+def _moved(fn: TensorFunction, inputs: tuple[Any, ...], i: int, index: tuple[int, ...], step: float) -> np.ndarray:
+    """fn's outputs, flattened, with element ``index`` of input ``i`` moved by ``step``."""
+    data = inputs[i]._data.copy()
+    data[index] += step
+    return _flat(_outputs(fn, inputs[:i] + (Tensor(data, requires_grad=True),) + inputs[i + 1 :]))
+
+
+def _numeric_jacobians(
+    fn: TensorFunction, inputs: tuple[Any, ...], i: int, eps: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The central, left and right difference Jacobians of input ``i`` (outputs, input elements)."""
+    here = _flat(_outputs(fn, inputs))[:, None]
+    indices = list(np.ndindex(inputs[i].shape))
+    plus, minus = (
+        np.array([_moved(fn, inputs, i, index, step) for index in indices]).reshape(-1, here.size).T
+        for step in (eps, -eps)
+    )
+    return (plus - minus) / (2 * eps), (here - minus) / eps, (plus - here) / eps
+
+
+def _judge(
+    fn: TensorFunction, inputs: tuple[Any, ...], i: int, a: np.ndarray, eps: float, atol: float, rtol: float
+) -> tuple[np.ndarray, ...]:
+    """Compare input ``i``'s analytic Jacobian ``a`` with finite differences, by the rules above."""
+
+    def tolerance(v: np.ndarray) -> np.ndarray:
+        return atol + rtol * np.abs(v)
+
+    c, left, right = _numeric_jacobians(fn, inputs, i, eps)
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    kink = np.abs(right - left) > tolerance(np.maximum(np.abs(left), np.abs(right)))
+    passed = (np.abs(a - c) <= tolerance(c)) | (kink & (a >= lo - tolerance(lo)) & (a <= hi + tolerance(hi)))
+    suspect, jump, indices = kink | ~passed, np.zeros_like(kink), list(np.ndindex(inputs[i].shape))
+    for col in np.unique(np.nonzero(suspect)[1]):
+        index = indices[col]
+        small = (_moved(fn, inputs, i, index, eps / 10) - _moved(fn, inputs, i, index, -eps / 10)) / (eps / 5)
+        steep = (np.abs(c[:, col]) > atol / eps) & (np.abs(small) > 5 * np.abs(c[:, col]))
+        jump[:, col] = suspect[:, col] & steep
+    return c, left, right, kink & ~jump, jump, ~passed & ~jump  # NOTE: NaN never passes
+
+
+def _check(
+    fn: TensorFunction,
+    inputs: tuple[Any, ...],
+    eps: float,
+    atol: float,
+    rtol: float,
+    caller: str,
+    input_names: list[str],
+    output_names: list[str] | None = None,
+) -> GradcheckReport:
+    wrt_positions = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not wrt_positions:
+        raise ValueError(f"{caller}: no input requires grad, so there is nothing to check")
+    with enable_grad():
+        outputs = _outputs(fn, inputs)
+        analytic = _analytic_jacobians(outputs, [inputs[i] for i in wrt_positions])
+    labels = [(k, index) for k, y in enumerate(outputs) for index in np.ndindex(y.shape)]
+    if output_names is None:
+        output_names = ["the output"] if len(outputs) == 1 else [f"output {k}" for k in range(len(outputs))]
+    report = GradcheckReport(
+        caller=caller, input_names=input_names, output_names=output_names, eps=eps, atol=atol, rtol=rtol
+    )
+    scored: list[tuple[float, int, Entry]] = []
+    for i, a in zip(wrt_positions, analytic):
+        with enable_grad():
+            c, left, right, kink, jump, failed = _judge(fn, inputs, i, a, eps, atol, rtol)
+        error = np.nan_to_num(np.abs(a - c) - (atol + rtol * np.abs(c)), nan=np.inf)
+        indices = list(np.ndindex(inputs[i].shape))
+        for r, col in zip(*np.nonzero(kink | jump | failed)):
+            output, output_index = labels[r]
+            at_a, at_c, at_left, at_right = (float(m[r, col]) for m in (a, c, left, right))
+            entry = Entry(
+                i,
+                indices[col],
+                output,
+                output_index,
+                at_a,
+                at_c,
+                at_left,
+                at_right,
+                bool(kink[r, col]),
+                bool(jump[r, col]),
+            )
+            if entry.kink or entry.jump:
+                report.kinks.append(entry)
+            if failed[r, col]:
+                scored.append((-error[r, col], len(scored), entry))
+        report.checked += a.size
+    report.failures = [entry for *_, entry in sorted(scored)]
+    return report
