@@ -29,10 +29,11 @@ def header(argv: list, before, after, workers: list, machine: list) -> list:
         "# minigrad before and after, side by side",
         "",
         f"`python -m benchmarks {' '.join(argv)}`, {datetime.datetime.now():%Y-%m-%d %H:%M}. Medians. "
-        "Each tree's minigrad runs in processes of its own, the two interleaved round by round; "
-        '"× NumPy" is the ratio to the network written by hand in NumPy, measured in the same tree\'s '
-        'processes of this run; "change" is after / before - 1 (negative: after is faster). '
-        "NumPy's own change shows how far two measurements of the same code land apart.",
+        "Each tree's minigrad runs in processes of its own, the two interleaved round by round. "
+        '"× NumPy" is the ratio to the network written by hand in NumPy in this run: for W1 and W3 '
+        "measured in the same tree's worker (so the baselines' own changes show how far two measurements "
+        "of the same code land apart), for W2 in processes shared by both trees. "
+        '"change" is after / before - 1 (negative: after is faster).',
         "",
     ]
     for tree in (before, after):

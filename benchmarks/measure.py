@@ -1,4 +1,5 @@
-"""Timing, memory and thread control shared by the benchmark runner and its worker processes."""
+"""Timing, memory and thread control shared by the benchmark runner and its worker processes, and
+the description of the machine a run is on."""
 
 from __future__ import annotations
 

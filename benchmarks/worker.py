@@ -78,11 +78,12 @@ class Server:
 
     def __init__(self, names: list, minigrad_from: str | None) -> None:
         self.engines = {name: engines.ENGINES[name] for name in names}
-        self.minigrad = [_import_engine(e, minigrad_from) for e in self.engines.values()]
+        imported = [_import_engine(e, minigrad_from) for e in self.engines.values()]
+        self.minigrad = next((file for file in imported if file), None)  # the file minigrad came from
         self.steps: dict = {}
 
     def hello(self) -> dict:
-        return {"engines": list(self.engines), "minigrad": next(filter(None, self.minigrad), None)}
+        return {"engines": list(self.engines), "minigrad": self.minigrad}
 
     def build(self, workload: str) -> dict:
         """Each engine's SGD step of W1 or W3 (the ones it can build), replacing the previous ones."""
