@@ -1,12 +1,20 @@
-"""Timing, memory and thread control shared by the benchmark runner and its worker processes."""
+"""Timing, memory and thread control shared by the benchmark runner and its worker processes, and
+the description of the machine a run is on."""
 
 from __future__ import annotations
 
+import functools
 import gc
+import importlib.metadata
 import os
+import platform
 import statistics
 import sys
 import time
+
+import numpy as np
+
+from benchmarks import engines
 
 # NOTE: these two pick OpenBLAS kernels at load time; set on some machines, they slow a current
 # NumPy. The runner drops them from its own environment only (never from tests or CI).
@@ -56,28 +64,46 @@ def time_interleaved(
     candidate in turn (starting one further along each round), so slow drifts of the machine hit
     all of them alike. Each measurement times enough calls to last about ``block`` seconds.
     ``self_timed``: each call returns the seconds of the part it measured itself."""
-    counts = {}
-    for name, fn in candidates.items():
-        for _ in range(warmup):
-            fn()
-        start = time.perf_counter()
+    counts = {name: calls_per_block(fn, block, warmup) for name, fn in candidates.items()}
+    samplers = {name: functools.partial(time_block, fn, counts[name], self_timed) for name, fn in candidates.items()}
+    return interleaved_medians(samplers, repeats)
+
+
+def calls_per_block(fn, block: float, warmup: int) -> int:
+    """How many calls of ``fn`` last about ``block`` seconds (after ``warmup`` calls)."""
+    for _ in range(warmup):
         fn()
-        once = max(time.perf_counter() - start, 1e-7)
-        counts[name] = max(1, int(block / once))
-    samples = {name: [] for name in candidates}
-    names = list(candidates)
+    start = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - start, 1e-7)
+    return max(1, int(block / once))
+
+
+def time_block(fn, calls: int, self_timed: bool = False) -> float:
+    """One measurement: seconds per call over ``calls`` calls of ``fn``, after a garbage collection."""
+    gc.collect()
+    if self_timed:
+        return sum(fn() for _ in range(calls)) / calls
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls
+
+
+def interleaved_medians(samplers: dict, repeats: int) -> dict:
+    """Median of ``repeats`` samples of each zero-argument function returning one number, taken in
+    rounds that call every sampler in turn, starting one further along each round."""
+    samples = {name: [] for name in samplers}
     for round_ in range(repeats):
-        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-            fn, n = candidates[name], counts[name]
-            gc.collect()
-            if self_timed:
-                samples[name].append(sum(fn() for _ in range(n)) / n)
-                continue
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            samples[name].append((time.perf_counter() - start) / n)
+        for name in rotated(list(samplers), round_):
+            samples[name].append(samplers[name]())
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def rotated(items: list, round_: int) -> list:
+    """``items`` in the order of round ``round_``: starting ``round_`` places along, wrapping around."""
+    k = round_ % len(items) if items else 0
+    return items[k:] + items[:k]
 
 
 def rss_bytes() -> int:
@@ -102,3 +128,38 @@ def peak_rss_bytes() -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def machine_lines(threads_line: str, names=None) -> list:
+    """The run's conditions for the report: CPU, Python, NumPy's BLAS, the engines (all installed, or
+    those named), ``threads_line``, the load and the environment variables dropped."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    lines = [
+        f"- Machine: {cpu}, {os.cpu_count()} logical cores; {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, NumPy {np.__version__}; BLAS: {blas_description()}",
+    ]
+    versions = []
+    for engine in engines.available(names):
+        if engine.module not in ("numpy", "minigrad"):
+            versions.append(f"{engine.name} {importlib.metadata.version(engine.module)}")
+    wanted = [e for name, e in engines.ENGINES.items() if names is None or name in names]
+    missing = [e.name for e in wanted if not engines.installed(e.module)]
+    lines.append(
+        "- Engines: "
+        + ", ".join(versions or ["no optional engine installed"])
+        + (f"; not installed (skipped): {', '.join(missing)}" if missing else "")
+    )
+    lines.append(threads_line)
+    lines.append(
+        f"- Load average (1 min) at the start: {os.getloadavg()[0]:.2f} (another busy process on the machine skews every number)"
+    )
+    dropped = os.environ.get("MINIGRAD_BENCH_DROPPED")
+    lines.append(
+        f"- Unset for this run only: {dropped}" if dropped else "- OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: not set"
+    )
+    return lines

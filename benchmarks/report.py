@@ -7,6 +7,17 @@ from benchmarks.workloads import CHAIN_LENGTHS, NUMPY
 MG, TORCH = "minigrad", "pytorch"
 MIB = 2**20
 
+# The heading of each workload's section in results.md (and in a comparison's report).
+TITLES = {
+    "W1": "W1 moons: MLP 2-16-16-1, batch 100, tanh, MSE, one SGD step",
+    "W3": "W3 deep-narrow: 20 hidden layers of width 32, batch 32, sigmoid, MSE, one SGD step",
+    "W2": "W2 medium: MLP 784-512-256-10, batch 128, ReLU, cross-entropy, one SGD step (a process per engine)",
+    "W4": "W4 scalar chain: N scalar ops (alternately y * c and y + d), then backward",
+    "W5": "W5 one elementwise op: forward, and forward + backward (gradient given)",
+    "W6": "W6 steady state: 2,000 SGD steps of W1 in a fresh process",
+    "walk": "The backward walk: Tensor-op backward rules vs rules calling NumPy directly (minigrad engine)",
+}
+
 
 def duration(seconds) -> str:
     if seconds is None:
@@ -22,7 +33,7 @@ def ratio(a, b) -> str:
     return "-" if a is None or not b else f"{a / b:.2f}x"
 
 
-def _table(header: list, rows: list) -> list:
+def markdown_table(header: list, rows: list) -> list:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
 
@@ -37,7 +48,7 @@ def training_table(rows) -> list:
         [r["engine"], duration(r.get("seconds")), ratio(r.get("seconds"), numpy) if "seconds" in r else r["note"]]
         for r in rows
     ]
-    return _table(["engine", "per step", "× NumPy"], body)
+    return markdown_table(["engine", "per step", "× NumPy"], body)
 
 
 def medium_table(rows) -> list:
@@ -72,14 +83,17 @@ def medium_table(rows) -> list:
         "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824, so glibc keeps freed "
         "multi-MB arrays instead of returning them to the OS (each fresh one page-faults).",
     ]
-    return _table(["dtype", "malloc", "engine", "per step", "× NumPy", "peak memory", "× NumPy's peak"], body) + notes
+    return (
+        markdown_table(["dtype", "malloc", "engine", "per step", "× NumPy", "peak memory", "× NumPy's peak"], body)
+        + notes
+    )
 
 
 def chain_table(rows) -> list:
     engines = list(dict.fromkeys(r["engine"] for r in rows))
     cells = {(r["engine"], r["n"]): (duration(r["seconds"]) if "seconds" in r else r["note"]) for r in rows}
     body = [[f"{n:,}"] + [cells.get((e, n), "-") for e in engines] for n in CHAIN_LENGTHS]
-    return _table(["N"] + [f"{e} (per op)" for e in engines], body) + [
+    return markdown_table(["N"] + [f"{e} (per op)" for e in engines], body) + [
         "",
         "Forward and backward together, divided by N; Python's cyclic GC on, default recursion limit.",
     ]
@@ -101,7 +115,7 @@ def op_table(rows) -> list:
             + [duration(cells.get((shape, op, backward, e))) for e in engines]
             + [ratio(mine, numpy)]
         )
-    return _table(["shape", "op", "pass"] + engines + ["minigrad × NumPy"], body)
+    return markdown_table(["shape", "op", "pass"] + engines + ["minigrad × NumPy"], body)
 
 
 def steady_table(rows) -> list:
@@ -120,7 +134,7 @@ def steady_table(rows) -> list:
                 duration(r["seconds"]),
             ]
         )
-    return _table(["engine", "RSS after 100 steps", "after 2,000", "growth", "per step"], body)
+    return markdown_table(["engine", "RSS after 100 steps", "after 2,000", "growth", "per step"], body)
 
 
 def walk_table(rows) -> list:
@@ -140,7 +154,7 @@ def walk_table(rows) -> list:
             ]
         )
     header = ["workload", "Tensor-op rules", "NumPy-direct rules", "ratio", "numpy (by hand)", "direct × by hand"]
-    return _table(header, body) + [
+    return markdown_table(header, body) + [
         "",
         "Only the backward is timed: `loss.backward()` on minigrad's engine, with its own rules and with rules "
         "that call NumPy directly (benchmarks/direct_rules.py); and the hand-written NumPy backward "
@@ -149,7 +163,7 @@ def walk_table(rows) -> list:
     ]
 
 
-def _check(ok, text) -> str:
+def check(ok, text) -> str:
     return f"- {'MET' if ok else 'MISSED'}: {text}"
 
 
@@ -160,11 +174,11 @@ def targets(results: dict) -> list:
             by = _by_engine(results[name])
             mine, numpy, torch = (by.get(e, {}).get("seconds") for e in (MG, NUMPY, TORCH))
             lines.append(
-                _check(mine / numpy <= limit, f"{name} minigrad {mine / numpy:.2f}x NumPy (target <= {limit}x)")
+                check(mine / numpy <= limit, f"{name} minigrad {mine / numpy:.2f}x NumPy (target <= {limit}x)")
             )
             if torch:
                 lines.append(
-                    _check(
+                    check(
                         mine / torch <= torch_limit,
                         f"{name} minigrad {mine / torch:.2f}x PyTorch (target <= {torch_limit}x)",
                     )
@@ -180,14 +194,14 @@ def targets(results: dict) -> list:
             )
             where = f"W2 {r['dtype']}, malloc {r['malloc']}"
             lines.append(
-                _check(
+                check(
                     r["seconds"] / numpy["seconds"] <= 1.10,
                     f"{where}: {r['seconds'] / numpy['seconds']:.2f}x NumPy's time (target <= 1.10x)",
                 )
             )
             if r.get("peak") and numpy.get("peak"):
                 lines.append(
-                    _check(
+                    check(
                         r["peak"] / numpy["peak"] <= 1.3,
                         f"{where}: {r['peak'] / numpy['peak']:.2f}x NumPy's peak memory (target <= 1.3x)",
                     )
@@ -197,17 +211,17 @@ def targets(results: dict) -> list:
         for n in CHAIN_LENGTHS:
             mine, torch = cells.get((MG, n)), cells.get((TORCH, n))
             if mine is None:
-                lines.append(_check(False, f"W4 N={n:,}: minigrad did not complete"))
+                lines.append(check(False, f"W4 N={n:,}: minigrad did not complete"))
             elif torch:
                 lines.append(
-                    _check(
+                    check(
                         mine <= torch,
                         f"W4 N={n:,}: minigrad {duration(mine)} per op, PyTorch {duration(torch)} (target <= PyTorch)",
                     )
                 )
         done = cells.get((MG, CHAIN_LENGTHS[-1])) is not None
         lines.append(
-            _check(
+            check(
                 done,
                 f"W4: minigrad {'completes' if done else 'does not complete'} a chain of {CHAIN_LENGTHS[-1]:,} ops with the default recursion limit",
             )
@@ -220,23 +234,23 @@ def targets(results: dict) -> list:
             what = f"W5 {op} on {shape}, {'forward + backward' if backward else 'forward'}"
             if shape == (4,):
                 limit = 12e-6 if backward else 3e-6
-                lines.append(_check(seconds <= limit, f"{what}: {duration(seconds)} (target <= {duration(limit)})"))
+                lines.append(check(seconds <= limit, f"{what}: {duration(seconds)} (target <= {duration(limit)})"))
             else:
                 numpy = cells[(shape, op, backward, NUMPY)]
-                lines.append(_check(seconds / numpy <= 1.15, f"{what}: {seconds / numpy:.2f}x NumPy (target <= 1.15x)"))
+                lines.append(check(seconds / numpy <= 1.15, f"{what}: {seconds / numpy:.2f}x NumPy (target <= 1.15x)"))
     if "W6" in results:
         for r in results["W6"]:
             if r["engine"] == MG and "rss_end" in r:
                 growth = (r["rss_end"] - r["rss_100"]) / MIB
                 lines.append(
-                    _check(growth <= 2, f"W6: RSS grew {growth:+.2f} MiB from step 100 to step 2,000 (target <= 2 MiB)")
+                    check(growth <= 2, f"W6: RSS grew {growth:+.2f} MiB from step 100 to step 2,000 (target <= 2 MiB)")
                 )
     if "walk" in results:
         for workload in dict.fromkeys(r["workload"] for r in results["walk"]):
             group = {r["engine"]: r["seconds"] for r in results["walk"] if r["workload"] == workload}
             share = group["Tensor-op rules (minigrad)"] / group["NumPy-direct rules"]
             lines.append(
-                _check(
+                check(
                     share <= 1.2, f"backward walk of {workload}: {share:.2f}x the NumPy-direct rules (target <= 1.20x)"
                 )
             )

@@ -53,18 +53,24 @@ def _run_worker(options: dict, env_extra: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def medium_network(available, threads, rounds, steps, repeats) -> list:
+def medium_network(available, threads, rounds, steps, repeats, trees=(None,)) -> list:
     """W2 in float64 and float32, with glibc's default malloc and with one that keeps freed memory:
     every engine in a process of its own, the processes interleaved over ``rounds``. micrograd is
-    left out: a Python object per scalar makes one step take hours."""
-    available = [e for e in available if e.name != engines.Micrograd.name]
+    left out: a Python object per scalar makes one step take hours. Given ``trees``
+    (benchmarks.trees.Tree), minigrad runs once per tree, with that tree's minigrad, its rows saying
+    which ``tree``; the other engines' processes import no minigrad, so they run once for both."""
+    slots = [
+        (engine, tree)
+        for engine in available
+        if engine.name != engines.Micrograd.name
+        for tree in (trees if engine.name == engines.Minigrad.name else (None,))
+    ]
     rows = []
     for dtype in ("float64", "float32"):
         for malloc, env_extra in (("default", {}), ("keep freed memory", GLIBC_KEEP_MEMORY)):
-            results = {e.name: [] for e in available}
+            results = {slot: [] for slot in slots}
             for round_ in range(rounds):
-                order = available[round_ % len(available) :] + available[: round_ % len(available)]
-                for engine in order:
+                for engine, tree in measure.rotated(slots, round_):
                     options = {
                         "workload": "W2",
                         "engine": engine.name,
@@ -73,10 +79,14 @@ def medium_network(available, threads, rounds, steps, repeats) -> list:
                         "steps": steps.get(engine.name, steps["default"]),
                         "repeats": repeats,
                     }
-                    results[engine.name].append(_run_worker(options, env_extra))
-            for engine in available:
-                runs = results[engine.name]
+                    if tree is not None:
+                        options["minigrad_from"] = tree.path
+                    results[engine, tree].append(_run_worker(options, env_extra))
+            for engine, tree in slots:
+                runs = results[engine, tree]
                 row = {"engine": engine.name, "dtype": dtype, "malloc": malloc}
+                if tree is not None:
+                    row["tree"] = tree.label
                 errors = [r["error"] for r in runs if "error" in r]
                 if errors:
                     row["note"] = errors[0]
@@ -110,6 +120,21 @@ class MinigradWithoutGC:
         return x, y, run
 
 
+def chain_seconds(engine, n: int) -> float:
+    """Seconds to build ``engine``'s chain of ``n`` scalar ops and backpropagate through it (freeing
+    the graph afterwards is not timed); RecursionError where the engine's walk recurses."""
+    gc.collect()
+    start = time.perf_counter()
+    _, y, backward = engine.chain(n)
+    backward()
+    return time.perf_counter() - start
+
+
+def chain_repeats(n: int, repeats: int) -> int:
+    """How many chains of length ``n`` W4 times: fewer as they grow longer."""
+    return max(1, repeats if n <= 10_000 else repeats // 2 if n <= 100_000 else 2)
+
+
 def scalar_chain(available, repeats) -> list:
     """W4: N scalar ops (y * c, y + d alternately) then backward; seconds per op, and whether it completes."""
     rows, per_node = [], {}
@@ -129,21 +154,14 @@ def scalar_chain(available, repeats) -> list:
                 measured[engine.name] = engine
         times = {name: [] for name in measured}
         failures = {}
-        reps = max(1, repeats if n <= 10_000 else repeats // 2 if n <= 100_000 else 2)
-        for _ in range(reps):
+        for _ in range(chain_repeats(n, repeats)):
             for name, engine in measured.items():
                 if name in failures:
                     continue
-                gc.collect()
-                start = time.perf_counter()
                 try:
-                    _, y, backward = engine.chain(n)
-                    backward()
+                    times[name].append(chain_seconds(engine, n))
                 except RecursionError:
                     failures[name] = "fails: RecursionError"
-                    continue
-                times[name].append(time.perf_counter() - start)
-                del y, backward
         for name in measured:
             if name in failures:
                 rows.append({"engine": name, "n": n, "note": failures[name]})
