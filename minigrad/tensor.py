@@ -11,7 +11,6 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from minigrad.arrays import FLOAT_DTYPES, Axis, Hook, TensorLike, as_float_array
 from minigrad.autograd import Context, backward, is_grad_enabled
-from minigrad.ops import elementwise
 from minigrad.tensor_activations import TensorActivations
 from minigrad.tensor_inplace import TensorInPlace
 from minigrad.tensor_math import TensorMath
@@ -326,44 +325,6 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
         write(self._data)
         self._count_change()
         return self
-
-    # --- conversion ------------------------------------------------------------------------------
-
-    def to(self, dtype: DTypeLike) -> Tensor:
-        """This tensor in ``dtype`` (float32 or float64); the gradient is converted back.
-
-        Examples
-        --------
-        >>> Tensor([1.0]).to(np.float32)
-        Tensor([1.], dtype=float32)
-        """
-        dtype = np.dtype(dtype)
-        if dtype not in FLOAT_DTYPES:
-            raise TypeError(f"to: dtype must be float64 or float32, got {dtype}")
-        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
-
-    # --- float32 and float64 ---------------------------------------------------------------------
-    # NOTE: last in the class: below `def float`, `float` in an annotation would name this method.
-
-    def float(self) -> Tensor:
-        """This tensor in float32, as PyTorch's ``Tensor.float``.
-
-        Examples
-        --------
-        >>> Tensor([1.0]).float()
-        Tensor([1.], dtype=float32)
-        """
-        return self.to(np.float32)
-
-    def double(self) -> Tensor:
-        """This tensor in float64.
-
-        Examples
-        --------
-        >>> Tensor([1.0], dtype=np.float32).double()
-        Tensor([1.])
-        """
-        return self.to(np.float64)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

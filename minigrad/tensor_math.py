@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, DTypeLike
 
-from minigrad.arrays import Axis, TensorLike, array_of, as_float_array
+from minigrad.arrays import FLOAT_DTYPES, Axis, TensorLike, array_of, as_float_array
 from minigrad.ops import arithmetic, elementwise, reductions, scalar
 from minigrad.ops import shape as shape_ops
 
@@ -289,6 +289,44 @@ class TensorMath:
                 [1. 2.]])
         """
         return shape_ops.BroadcastTo.apply(self, shape=tuple(shape))
+
+    # --- float32 and float64 (the Cast op) -------------------------------------------------------
+
+    def to(self, dtype: DTypeLike) -> Self | Tensor:
+        """This tensor in ``dtype`` (float32 or float64); the gradient is converted back.
+
+        Examples
+        --------
+        >>> Tensor([1.0]).to(np.float32)
+        Tensor([1.], dtype=float32)
+        """
+        dtype = np.dtype(dtype)
+        if dtype not in FLOAT_DTYPES:
+            raise TypeError(f"to: dtype must be float64 or float32, got {dtype}")
+        return self if dtype == self._data.dtype else elementwise.Cast.apply(self, dtype=dtype)
+
+    # --- float32 and float64 ---------------------------------------------------------------------
+    # NOTE: last in the class: below `def float`, `float` in an annotation would name this method.
+
+    def float(self) -> Self | Tensor:
+        """This tensor in float32, as PyTorch's ``Tensor.float``.
+
+        Examples
+        --------
+        >>> Tensor([1.0]).float()
+        Tensor([1.], dtype=float32)
+        """
+        return self.to(np.float32)
+
+    def double(self) -> Self | Tensor:
+        """This tensor in float64.
+
+        Examples
+        --------
+        >>> Tensor([1.0], dtype=np.float32).double()
+        Tensor([1.])
+        """
+        return self.to(np.float64)
 
 
 def _is_number(x: object) -> TypeGuard[float]:
