@@ -81,4 +81,4 @@ def array_of(value: TensorLike) -> Any:
     >>> array_of(Tensor([1.0])), array_of(2.0)
     (array([1.]), 2.0)
     """
-    return value._data if is_tensor(value) else value
+    return getattr(value, "_data", value)  # NOTE: only a Tensor has _data (an ndarray has .data)

@@ -62,7 +62,7 @@ def run_backward(
                 continue  # a leaf: the walk ends here
             input_grads = input_gradients(node, tensor, grad)  # the chain rule, one op
             for x, grad_x in zip(node.inputs, input_grads):
-                if x.requires_grad:
+                if x._requires_grad:  # NOTE: the property requires_grad reads this slot
                     if grad_x is not None:
                         grads.add(x, grad_x)
                     waiting[x] -= 1
@@ -107,15 +107,16 @@ def input_gradients(node: Context, output: Tensor, grad: Tensor | None) -> tuple
     what the rule returns: one gradient per input, each of the input's shape (a float32 input of
     a float64 op gets its gradient cast back). No gradient reached ``output``: none for its inputs.
     """
+    inputs = node.inputs
     if grad is None:
-        return (None,) * len(node.inputs)
+        return (None,) * len(inputs)
     check_unchanged(node, output)
     grads = call_backward(node, output, grad)
-    if len(grads) != len(node.inputs):
-        raise RuntimeError(f"{node.name}.backward returned {len(grads)} gradients for {len(node.inputs)} inputs")
-    for x, g in zip(node.inputs, grads):
+    if len(grads) != len(inputs):
+        raise RuntimeError(f"{node.name}.backward returned {len(grads)} gradients for {len(inputs)} inputs")
+    for x, g in zip(inputs, grads):
         if g is not None and (g._data.shape != x._data.shape or g._data.dtype != x._data.dtype):
-            return tuple(_matching(node, x, g) for x, g in zip(node.inputs, grads))
+            return tuple(_matching(node, x, g) for x, g in zip(inputs, grads))
     return grads
 
 
