@@ -6,7 +6,7 @@
 A reference in the tour is a link to a file and a line range, followed by a space (or a line
 break) and the name of the definition those lines hold, in backticks:
 
-    [minigrad/autograd.py#L141-L163](../minigrad/autograd.py#L141-L163) `Function.apply`
+    [minigrad/autograd/function.py#L134-L169](../minigrad/autograd/function.py#L134-L169) `Function.apply`
 
 The name is what counts: a class, function or method by its qualified name (``Function.apply``,
 ``Tensor.__mul__``), or a name assigned at module or class level (``SATURATION``,
