@@ -322,6 +322,13 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
                 f"{name}: a tensor that requires grad cannot be changed in place while the graph is "
                 "being recorded; wrap the update in `with minigrad.no_grad():`"
             )
+        if self._data.base is not None:
+            raise RuntimeError(
+                f"{name}: this tensor of shape {self.shape} is a view into another array (the output of "
+                "reshape, indexing or transpose, or from_numpy of a view); a change through it would not "
+                "count as a change of the tensor it views, whose graph could then give a wrong gradient; "
+                "change a copy instead (Tensor(x.numpy()))"
+            )
         write(self._data)
         self._count_change()
         return self

@@ -653,3 +653,36 @@ def test_softmax_and_log_softmax_of_any_shape_match_torch(array, data):
         (ty * torch.tensor(weights)).sum().backward()
         np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+# --- changes in place through a view -------------------------------------------------------------
+
+
+def test_a_change_in_place_through_a_view_of_a_saved_tensor_is_refused():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    h = a * 2
+    view = h.reshape(2)
+    y = (h * h).sum()
+    with mg.no_grad(), pytest.raises(RuntimeError, match=r"add_: this tensor of shape \(2,\) is a view"):
+        view.add_(10.0)
+    np.testing.assert_array_equal(h.data, [2.0, 4.0])  # refused before writing: nothing changed
+    y.backward()
+    np.testing.assert_array_equal(a.grad.data, [8.0, 16.0])
+
+
+def test_a_view_made_without_recording_is_refused_too():
+    h = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True) * 1.0
+    with mg.no_grad():
+        rows = h.reshape(2, 2)
+        with pytest.raises(RuntimeError, match="is a view"):
+            rows.mul_(0.0)
+
+
+def test_a_gradient_that_is_a_view_of_the_callers_gradient_is_stored_as_a_copy():
+    x, z = Tensor(np.ones((2, 2)), requires_grad=True), Tensor(np.ones(4), requires_grad=True)
+    seed = Tensor(np.arange(4.0))
+    (x.reshape(4) + z).backward(seed)
+    assert not np.shares_memory(x.grad.data, seed.data) and not np.shares_memory(x.grad.data, z.grad.data)
+    with mg.no_grad():
+        x.grad.zero_()
+    np.testing.assert_array_equal(seed.data, [0.0, 1.0, 2.0, 3.0])

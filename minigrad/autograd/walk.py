@@ -257,8 +257,8 @@ class Delivery:
             tensor.grad = tensor.grad + grad
         elif self._create_graph:
             tensor.grad = grad
-        elif id(grad._data) in self._stored or not grad._data.flags.writeable:  # shared, or a broadcast view
-            tensor.grad = grad._make(grad._data.copy())
+        elif id(grad._data) in self._stored or grad._data.base is not None or not grad._data.flags.writeable:
+            tensor.grad = grad._make(grad._data.copy())  # NOTE: held elsewhere, or a view into another array
         else:  # an array no other tensor holds: keep the Tensor itself, unless it belongs to a graph
             tensor.grad = grad._make(grad._data) if grad.requires_grad else grad
         self._stored.add(id(tensor.grad._data))
