@@ -128,6 +128,26 @@ def test_no_grad_as_a_decorator():
     assert not double(Tensor(1.0, requires_grad=True)).requires_grad
 
 
+def test_enable_grad_as_a_decorator_records_inside_no_grad():
+    @mg.enable_grad()
+    def double(t):
+        return t * 2, mg.is_grad_enabled()
+
+    with mg.no_grad():
+        y, enabled = double(Tensor(1.0, requires_grad=True))
+    assert enabled is True and y.requires_grad and y.grad_fn is not None
+
+
+def test_a_grad_mode_decorator_passes_keyword_arguments_on():
+    @mg.no_grad()
+    def scaled(t, *, by):
+        return t * by
+
+    y = scaled(Tensor([1.0, 2.0], requires_grad=True), by=3.0)
+    np.testing.assert_array_equal(y.data, [3.0, 6.0])
+    assert not y.requires_grad
+
+
 def test_requires_grad_propagates_like_pytorch():
     a, b = Tensor(1.0), Tensor(1.0, requires_grad=True)
     assert not (a * a).requires_grad
@@ -335,3 +355,13 @@ def test_grad_of_two_roots_one_made_from_the_other_counts_each_use_once():
     grad_a, grad_c = mg.grad([first, second], [a, c], grad_outputs=[Tensor([1.0, 1.0]), Tensor([2.0, 2.0])])
     np.testing.assert_array_equal(grad_a.data, [5.0, 5.0])
     np.testing.assert_array_equal(grad_c.data, [3.0, 3.0])
+
+
+def test_autograd_backward_by_default_records_no_graph_and_frees_it():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    mg.autograd.backward(y)
+    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+    assert not x.grad.requires_grad
+    with pytest.raises(RuntimeError, match="a second time"):
+        mg.autograd.backward(y)
