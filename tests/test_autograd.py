@@ -39,8 +39,8 @@ def test_non_scalar_backward_needs_a_gradient_of_the_output_shape():
     np.testing.assert_array_equal(x.grad.data, [2.0, -2.0])
 
 
-def test_backward_of_a_tensor_without_grad_is_refused():
-    with pytest.raises(RuntimeError, match="does not require grad"):
+def test_backward_of_a_tensor_without_grad_is_refused_naming_the_call_and_the_reason():
+    with pytest.raises(RuntimeError, match="^backward: the tensor does not require grad and has no grad_fn$"):
         Tensor(1.0).backward()
 
 
@@ -365,3 +365,66 @@ def test_autograd_backward_by_default_records_no_graph_and_frees_it():
     assert not x.grad.requires_grad
     with pytest.raises(RuntimeError, match="a second time"):
         mg.autograd.backward(y)
+
+
+def _two():
+    return Tensor([1.0, 2.0], requires_grad=True)
+
+
+WALK_REFUSALS = {
+    "backward of a vector without a gradient": (
+        lambda x: (x * 2).backward(),
+        RuntimeError,
+        r"backward: gradient can be implicit only for a scalar output, but the output has shape \(2,\); "
+        r"pass gradient= \(or grad_outputs=\) of that shape",
+    ),
+    "grad of a vector without grad_outputs": (
+        lambda x: mg.grad(x * 2, x),
+        RuntimeError,
+        r"grad: gradient can be implicit only for a scalar output, but the output has shape \(2,\); "
+        r"pass gradient= \(or grad_outputs=\) of that shape",
+    ),
+    "backward with a gradient of another shape": (
+        lambda x: (x * 2).backward([1.0, 2.0, 3.0]),
+        ValueError,
+        r"backward: gradient has shape \(3,\) but the output has shape \(2,\)",
+    ),
+    "grad with grad_outputs of another shape": (
+        lambda x: mg.grad(x * 2, x, grad_outputs=[np.ones(3)]),
+        ValueError,
+        r"grad: gradient has shape \(3,\) but the output has shape \(2,\)",
+    ),
+    "grad with more grad_outputs than outputs": (
+        lambda x: mg.grad(x.sum(), x, grad_outputs=[Tensor(1.0), Tensor(1.0)]),
+        ValueError,
+        "grad: 2 grad_outputs for 1 outputs",
+    ),
+    "grad with respect to an array": (
+        lambda x: mg.grad(x.sum(), [x, np.ones(2)]),
+        TypeError,
+        "grad: input 1 is a ndarray, not a Tensor",
+    ),
+    "grad with respect to a tensor without grad": (
+        lambda x: mg.grad(x.sum(), [x, Tensor(1.0)]),
+        RuntimeError,
+        "grad: input 1 does not require grad",
+    ),
+    "grad of an output without grad": (
+        lambda x: mg.grad([x.sum(), Tensor(1.0)], x),
+        RuntimeError,
+        "grad: output 1 does not require grad and has no grad_fn",
+    ),
+    "grad with respect to an unused input": (
+        lambda x: mg.grad(x.sum(), [x, _two()]),
+        RuntimeError,
+        "grad: input 1 was not used to compute the outputs; pass allow_unused=True to get None for it",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, message", WALK_REFUSALS.values(), ids=WALK_REFUSALS.keys())
+def test_a_refused_backward_or_grad_names_the_call_the_argument_and_the_remedy(call, error, message):
+    x = _two()
+    with pytest.raises(error, match=f"^{message}$"):
+        call(x)
+    assert x.grad is None
