@@ -367,6 +367,24 @@ def test_autograd_backward_by_default_records_no_graph_and_frees_it():
         mg.autograd.backward(y)
 
 
+def test_grad_by_default_records_no_graph_and_frees_it():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    (g,) = mg.grad(y, x)
+    np.testing.assert_array_equal(g.data, [2.0, 4.0])
+    assert not g.requires_grad and g.grad_fn is None
+    with pytest.raises(RuntimeError, match="a second time"):
+        mg.grad(y, x)
+
+
+def test_backward_with_create_graph_keeps_the_graph_unless_told_otherwise():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(create_graph=True)
+    y.backward()  # retain_graph defaults to create_graph, as in PyTorch: the graph is still there
+    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+
+
 def _two():
     return Tensor([1.0, 2.0], requires_grad=True)
 
