@@ -196,7 +196,34 @@ def test_changing_a_saved_input_in_place_is_detected_at_backward():
     w = Tensor([3.0, 4.0])
     y = (x * w).sum()
     w.mul_(2)
-    with pytest.raises(RuntimeError, match=r"Mul: input 1 \(shape \(2,\)\) was modified in place"):
+    with pytest.raises(RuntimeError, match=rf"^Mul: input 1 \(shape \(2,\)\) {CHANGED_IN_PLACE}$"):
+        y.backward()
+
+
+CHANGED_IN_PLACE = (
+    r"was modified in place after the op used it; its gradient would be wrong\. Modify a copy, or do it before the op\."
+)
+
+
+def test_changing_an_ops_output_in_place_is_detected_at_backward_naming_the_op():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()  # Exp's backward uses its output
+    with mg.no_grad():
+        y.add_(1.0)
+    with pytest.raises(RuntimeError, match=rf"^Exp: its output \(shape \(2,\)\) {CHANGED_IN_PLACE}$"):
+        y.sum().backward()
+    assert x.grad is None
+
+
+def test_a_second_backward_through_a_freed_graph_is_refused_naming_the_op_and_the_remedy():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 3).sum()
+    y.backward()
+    with pytest.raises(
+        RuntimeError,
+        match=r"^backward through Sum a second time: its graph was freed by the first backward; "
+        r"pass retain_graph=True to the first call to keep it$",
+    ):
         y.backward()
 
 
@@ -383,6 +410,16 @@ def test_backward_with_create_graph_keeps_the_graph_unless_told_otherwise():
     y.backward(create_graph=True)
     y.backward()  # retain_graph defaults to create_graph, as in PyTorch: the graph is still there
     np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+
+
+def test_a_node_holds_no_output_outside_its_backward():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    node = y.grad_fn
+    seen = []
+    x.register_hook(lambda grad: seen.append(node.output))  # runs after Mul's backward has finished
+    y.sum().backward(retain_graph=True)
+    assert node.output is None and seen == [None]  # as Context documents: set only while its backward runs
 
 
 def _two():
