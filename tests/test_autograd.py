@@ -422,25 +422,6 @@ def test_a_node_holds_no_output_outside_its_backward():
     assert node.output is None and seen == [None]  # as Context documents: set only while its backward runs
 
 
-class Blocked(mg.Function):
-    """The identity, whose backward returns None: no gradient flows back through it."""
-
-    @staticmethod
-    def forward(ctx, x):
-        return x.copy()
-
-    @staticmethod
-    def backward(ctx, grad):
-        return None
-
-
-def test_a_rule_returning_no_gradient_stops_that_path_while_the_others_still_count():
-    x = Tensor([1.0, 2.0], requires_grad=True)
-    q = x * 2.0
-    (Blocked.apply(q * 1.0) + (q + q + q)).sum().backward()  # q * 1.0 gets no gradient, q three parts
-    np.testing.assert_array_equal(x.grad.numpy(), [6.0, 6.0])
-
-
 def _two():
     return Tensor([1.0, 2.0], requires_grad=True)
 
