@@ -39,8 +39,8 @@ def test_non_scalar_backward_needs_a_gradient_of_the_output_shape():
     np.testing.assert_array_equal(x.grad.data, [2.0, -2.0])
 
 
-def test_backward_of_a_tensor_without_grad_is_refused():
-    with pytest.raises(RuntimeError, match="does not require grad"):
+def test_backward_of_a_tensor_without_grad_is_refused_naming_the_call_and_the_reason():
+    with pytest.raises(RuntimeError, match="^backward: the tensor does not require grad and has no grad_fn$"):
         Tensor(1.0).backward()
 
 
@@ -128,6 +128,26 @@ def test_no_grad_as_a_decorator():
     assert not double(Tensor(1.0, requires_grad=True)).requires_grad
 
 
+def test_enable_grad_as_a_decorator_records_inside_no_grad():
+    @mg.enable_grad()
+    def double(t):
+        return t * 2, mg.is_grad_enabled()
+
+    with mg.no_grad():
+        y, enabled = double(Tensor(1.0, requires_grad=True))
+    assert enabled is True and y.requires_grad and y.grad_fn is not None
+
+
+def test_a_grad_mode_decorator_passes_keyword_arguments_on():
+    @mg.no_grad()
+    def scaled(t, *, by):
+        return t * by
+
+    y = scaled(Tensor([1.0, 2.0], requires_grad=True), by=3.0)
+    np.testing.assert_array_equal(y.data, [3.0, 6.0])
+    assert not y.requires_grad
+
+
 def test_requires_grad_propagates_like_pytorch():
     a, b = Tensor(1.0), Tensor(1.0, requires_grad=True)
     assert not (a * a).requires_grad
@@ -176,7 +196,34 @@ def test_changing_a_saved_input_in_place_is_detected_at_backward():
     w = Tensor([3.0, 4.0])
     y = (x * w).sum()
     w.mul_(2)
-    with pytest.raises(RuntimeError, match=r"Mul: input 1 \(shape \(2,\)\) was modified in place"):
+    with pytest.raises(RuntimeError, match=rf"^Mul: input 1 \(shape \(2,\)\) {CHANGED_IN_PLACE}$"):
+        y.backward()
+
+
+CHANGED_IN_PLACE = (
+    r"was modified in place after the op used it; its gradient would be wrong\. Modify a copy, or do it before the op\."
+)
+
+
+def test_changing_an_ops_output_in_place_is_detected_at_backward_naming_the_op():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()  # Exp's backward uses its output
+    with mg.no_grad():
+        y.add_(1.0)
+    with pytest.raises(RuntimeError, match=rf"^Exp: its output \(shape \(2,\)\) {CHANGED_IN_PLACE}$"):
+        y.sum().backward()
+    assert x.grad is None
+
+
+def test_a_second_backward_through_a_freed_graph_is_refused_naming_the_op_and_the_remedy():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 3).sum()
+    y.backward()
+    with pytest.raises(
+        RuntimeError,
+        match=r"^backward through Sum a second time: its graph was freed by the first backward; "
+        r"pass retain_graph=True to the first call to keep it$",
+    ):
         y.backward()
 
 
@@ -335,3 +382,104 @@ def test_grad_of_two_roots_one_made_from_the_other_counts_each_use_once():
     grad_a, grad_c = mg.grad([first, second], [a, c], grad_outputs=[Tensor([1.0, 1.0]), Tensor([2.0, 2.0])])
     np.testing.assert_array_equal(grad_a.data, [5.0, 5.0])
     np.testing.assert_array_equal(grad_c.data, [3.0, 3.0])
+
+
+def test_autograd_backward_by_default_records_no_graph_and_frees_it():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    mg.autograd.backward(y)
+    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+    assert not x.grad.requires_grad
+    with pytest.raises(RuntimeError, match="a second time"):
+        mg.autograd.backward(y)
+
+
+def test_grad_by_default_records_no_graph_and_frees_it():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    (g,) = mg.grad(y, x)
+    np.testing.assert_array_equal(g.data, [2.0, 4.0])
+    assert not g.requires_grad and g.grad_fn is None
+    with pytest.raises(RuntimeError, match="a second time"):
+        mg.grad(y, x)
+
+
+def test_backward_with_create_graph_keeps_the_graph_unless_told_otherwise():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(create_graph=True)
+    y.backward()  # retain_graph defaults to create_graph, as in PyTorch: the graph is still there
+    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+
+
+def test_a_node_holds_no_output_outside_its_backward():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    node = y.grad_fn
+    seen = []
+    x.register_hook(lambda grad: seen.append(node.output))  # runs after Mul's backward has finished
+    y.sum().backward(retain_graph=True)
+    assert node.output is None and seen == [None]  # as Context documents: set only while its backward runs
+
+
+def _two():
+    return Tensor([1.0, 2.0], requires_grad=True)
+
+
+WALK_REFUSALS = {
+    "backward of a vector without a gradient": (
+        lambda x: (x * 2).backward(),
+        RuntimeError,
+        r"backward: gradient can be implicit only for a scalar output, but the output has shape \(2,\); "
+        r"pass gradient= \(or grad_outputs=\) of that shape",
+    ),
+    "grad of a vector without grad_outputs": (
+        lambda x: mg.grad(x * 2, x),
+        RuntimeError,
+        r"grad: gradient can be implicit only for a scalar output, but the output has shape \(2,\); "
+        r"pass gradient= \(or grad_outputs=\) of that shape",
+    ),
+    "backward with a gradient of another shape": (
+        lambda x: (x * 2).backward([1.0, 2.0, 3.0]),
+        ValueError,
+        r"backward: gradient has shape \(3,\) but the output has shape \(2,\)",
+    ),
+    "grad with grad_outputs of another shape": (
+        lambda x: mg.grad(x * 2, x, grad_outputs=[np.ones(3)]),
+        ValueError,
+        r"grad: gradient has shape \(3,\) but the output has shape \(2,\)",
+    ),
+    "grad with more grad_outputs than outputs": (
+        lambda x: mg.grad(x.sum(), x, grad_outputs=[Tensor(1.0), Tensor(1.0)]),
+        ValueError,
+        "grad: 2 grad_outputs for 1 outputs",
+    ),
+    "grad with respect to an array": (
+        lambda x: mg.grad(x.sum(), [x, np.ones(2)]),
+        TypeError,
+        "grad: input 1 is a ndarray, not a Tensor",
+    ),
+    "grad with respect to a tensor without grad": (
+        lambda x: mg.grad(x.sum(), [x, Tensor(1.0)]),
+        RuntimeError,
+        "grad: input 1 does not require grad",
+    ),
+    "grad of an output without grad": (
+        lambda x: mg.grad([x.sum(), Tensor(1.0)], x),
+        RuntimeError,
+        "grad: output 1 does not require grad and has no grad_fn",
+    ),
+    "grad with respect to an unused input": (
+        lambda x: mg.grad(x.sum(), [x, _two()]),
+        RuntimeError,
+        "grad: input 1 was not used to compute the outputs; pass allow_unused=True to get None for it",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, message", WALK_REFUSALS.values(), ids=WALK_REFUSALS.keys())
+def test_a_refused_backward_or_grad_names_the_call_the_argument_and_the_remedy(call, error, message):
+    x = _two()
+    with pytest.raises(error, match=f"^{message}$"):
+        call(x)
+    assert x.grad is None

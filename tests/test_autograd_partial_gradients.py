@@ -24,6 +24,13 @@ def test_an_input_sent_none_passes_nothing_back_to_what_made_it():
     np.testing.assert_array_equal(w.grad.data, [1.0, 1.0])  # only the direct path
 
 
+def test_a_rule_returning_no_gradient_stops_that_path_while_the_others_still_count():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    q = x * 2.0
+    (Blocked.apply(q * 1.0) + (q + q + q)).sum().backward()  # q * 1.0 gets no gradient, q three parts
+    np.testing.assert_array_equal(x.grad.numpy(), [6.0, 6.0])
+
+
 def test_nothing_but_none_leaves_the_leaf_without_a_gradient():
     w = Tensor([1.0, 2.0], requires_grad=True)
     Blocked.apply(w * 3.0).sum().backward()

@@ -391,6 +391,17 @@ def test_a_hook_returning_something_other_than_a_tensor_or_none_is_refused_namin
     assert a.grad is None
 
 
+def test_a_refused_hook_result_says_what_a_hook_may_return():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    a.register_hook(lambda grad: grad.data)
+    with pytest.raises(TypeError, match="a hook returns None or a Tensor of the gradient's shape and dtype$"):
+        (a * 3).sum().backward()
+    b = Tensor([1.0, 2.0], requires_grad=True)
+    b.register_hook(lambda grad: grad.reshape(2, 1))
+    with pytest.raises(RuntimeError, match="a hook may change the gradient's values only$"):
+        (b * 3).sum().backward()
+
+
 def test_a_hook_without_a_name_is_named_by_its_repr():
     import functools
 

@@ -65,6 +65,23 @@ def test_retained_intermediate_gradients_stay_their_own():
     np.testing.assert_array_equal(x.grad.numpy(), [5.0, 5.0])
 
 
+def test_two_leaves_handed_one_gradient_array_get_grads_of_their_own():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([3.0, 4.0], requires_grad=True)
+    ((a + b) * Tensor([2.0, 5.0])).sum().backward()  # the sum hands both leaves one fresh array
+    a.grad.zero_()
+    np.testing.assert_array_equal(b.grad.numpy(), [2.0, 5.0])
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+
+
+def test_grad_never_requires_grad_without_create_graph_even_from_a_hook():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: Tensor(g.numpy() * 10, requires_grad=True))
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [30.0, 30.0])
+    assert not x.grad.requires_grad and x.grad.grad_fn is None
+
+
 def test_a_second_backward_with_retain_graph_adds_exactly_the_same_again():
     x, z, out = shared_sum_graph()
     loss = out.sum()
