@@ -697,3 +697,12 @@ def test_a_gradient_that_is_a_view_of_the_callers_gradient_is_stored_as_a_copy()
     with mg.no_grad():
         x.grad.zero_()
     np.testing.assert_array_equal(seed.data, [0.0, 1.0, 2.0, 3.0])
+
+
+def test_an_accumulated_grad_records_no_graph_without_create_graph_even_from_a_hook_that_does():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    x.register_hook(lambda grad: grad * Tensor([1.0, 1.0], requires_grad=True))
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+    assert not x.grad.requires_grad and x.grad.grad_fn is None

@@ -70,7 +70,7 @@ def run_backward(
                         ready.append(x)
             if grad is not None and not retain_graph:
                 release(node)
-    return delivery.finish()
+        return delivery.finish()  # NOTE: in the walk's grad mode: .grad accumulates as recorded or not
 
 
 def consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
