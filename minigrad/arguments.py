@@ -1,0 +1,105 @@
+"""Checks of a public call's arguments on entry, before anything is changed or written.
+
+Each check returns the value it accepts and refuses any other with an error naming the call, the
+argument, the value and what was expected: a ``TypeError`` for a value of the wrong kind, a
+``ValueError`` for one of the right kind out of range. Like :mod:`minigrad.arrays` it imports
+nothing of minigrad, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Collection
+from typing import Any, TypeVar
+
+Choice = TypeVar("Choice")
+
+
+def check_number(
+    call: str,
+    name: str,
+    value: Any,
+    *,
+    integer: bool = False,
+    at_least: float | None = None,
+    above: float | None = None,
+    at_most: float | None = None,
+    below: float | None = None,
+    allow_inf: bool = False,
+) -> Any:
+    """``value`` if it is a real number (an integer with ``integer``) in the range the bounds give.
+
+    NaN is always refused, and so is infinity unless ``allow_inf``; so is a bool, which Python
+    counts as an integer but no caller means as a number.
+
+    Examples
+    --------
+    >>> check_number("SGD", "lr", 0.1, at_least=0)
+    0.1
+    >>> check_number("Adam", "lr", float("nan"), at_least=0)
+    Traceback (most recent call last):
+    ValueError: Adam: lr must be a finite number >= 0, got nan
+    >>> check_number("StepLR", "step_size", 0, integer=True, at_least=1)
+    Traceback (most recent call last):
+    ValueError: StepLR: step_size must be an integer >= 1, got 0
+    >>> check_number("Dropout", "p", "half", at_least=0, below=1)
+    Traceback (most recent call last):
+    TypeError: Dropout: p must be a finite number >= 0 and < 1, got str 'half'
+    """
+    expected = _expected_number(integer, allow_inf, at_least, above, at_most, below)
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{call}: {name} must be {expected}, got {type(value).__name__} {value!r}")
+    number: Any = value  # a Real, compared with float bounds
+    integral = isinstance(number, numbers.Integral)  # never NaN or infinite, maybe too big for a float
+    inside = (
+        (integral or not math.isnan(number))
+        and (integral or allow_inf or not math.isinf(number))
+        and (at_least is None or number >= at_least)
+        and (above is None or number > above)
+        and (at_most is None or number <= at_most)
+        and (below is None or number < below)
+    )
+    if not inside:
+        raise ValueError(f"{call}: {name} must be {expected}, got {value!r}")
+    return value
+
+
+def check_choice(call: str, name: str, value: Choice, choices: Collection[Choice]) -> Choice:
+    """``value`` if it is one of ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("mse_loss", "reduction", "mean", ("mean", "sum", "none"))
+    'mean'
+    >>> check_choice("mse_loss", "reduction", "avg", ("mean", "sum", "none"))
+    Traceback (most recent call last):
+    ValueError: mse_loss: reduction must be one of 'mean', 'sum', 'none', got 'avg'
+    """
+    try:
+        found = value in choices
+    except TypeError:  # an unhashable value looked up in a set
+        found = False
+    if not found:
+        listed = ", ".join(repr(choice) for choice in choices)
+        raise ValueError(f"{call}: {name} must be one of {listed}, got {value!r}")
+    return value
+
+
+def _expected_number(
+    integer: bool,
+    allow_inf: bool,
+    at_least: float | None,
+    above: float | None,
+    at_most: float | None,
+    below: float | None,
+) -> str:
+    """What a number must be, in words: 'a finite number >= 0 and < 1', 'an integer >= 1'."""
+    kind = "an integer" if integer else ("a number" if allow_inf else "a finite number")
+    bounds = [
+        f"{sign} {bound:g}"
+        for sign, bound in ((">=", at_least), (">", above), ("<=", at_most), ("<", below))
+        if bound is not None
+    ]
+    return " ".join([kind, " and ".join(bounds)]) if bounds else kind
