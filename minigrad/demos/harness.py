@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minigrad.report import ProgressBar, Table
+from tqdm.auto import tqdm
+
+from minigrad.report import Table
 from minigrad.viz import render_graph
 
 if TYPE_CHECKING:
@@ -79,17 +81,17 @@ class DemoRun:
         self.sections: list[dict] = []
         self.started = time.perf_counter()
 
-    def progress(self, total: int, label: str) -> ProgressBar:
-        """A :class:`ProgressBar` on stderr labelled with the demo's name.
+    def progress(self, total: int, label: str) -> tqdm:
+        """A tqdm progress bar on stderr (a widget in a notebook) labelled with the demo's name.
 
         Examples
         --------
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as folder:
-        ...     DemoRun("vanishing", "A demo", ["--out", folder]).progress(10, "training").label
+        ...     DemoRun("vanishing", "A demo", ["--out", folder]).progress(10, "training").desc
         'vanishing: training'
         """
-        return ProgressBar(total, f"{self.name}: {label}")
+        return tqdm(total=total, desc=f"{self.name}: {label}", leave=True)
 
     def section(self, heading: str, text: str, key: bool = True) -> None:
         """Start a section of the page; pictures and tables added next go into it.
