@@ -270,11 +270,18 @@ def test_a_parameter_given_twice_is_stepped_once():
 def test_a_group_value_set_by_hand_is_checked_at_step():
     p = nn.Parameter([1.0])
     opt = optim.Adam([p], lr=0.1)
-    opt.param_groups[0]["eps"] = float("nan")
     (p * p).sum().backward()
+    opt.step()
+    moved, state = p.numpy().copy(), opt.state_dict()["state"]
+    opt.param_groups[0]["eps"] = float("nan")
     with pytest.raises(ValueError, match="Adam.step: param_groups.0.eps must be a finite number"):
         opt.step()
-    assert p.numpy()[0] == 1.0 and opt.state == {}
+    assert p.numpy() == moved and opt.state_dict()["state"][0]["step"] == state[0]["step"] == 1
+    opt.param_groups[0]["eps"] = 1e-8
+    opt.step()
+    del opt.param_groups[0]["betas"]
+    with pytest.raises(ValueError, match="Adam.step: param_groups.0 lacks 'betas'"):
+        opt.step()
 
 
 def test_parameter_groups_use_their_own_learning_rate():

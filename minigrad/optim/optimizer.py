@@ -14,8 +14,8 @@ from minigrad.autograd import enable_grad, no_grad
 from minigrad.optim.saved_state import check_state
 from minigrad.tensor import Tensor
 
-# What an optimizer takes: parameters, or parameter groups ({'params': [...], 'lr': ...}).
-Params: TypeAlias = "Tensor | Iterable[Tensor] | Iterable[dict[str, Any]]"
+# What an optimizer takes: parameters, or parameter groups ({'params': [...], 'lr': ...}), in order.
+Params: TypeAlias = "Iterable[Tensor] | Iterable[dict[str, Any]]"
 
 
 class Optimizer:
@@ -45,6 +45,7 @@ class Optimizer:
         # parameter -> its running values (momentum buffers, moments, step count)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
+        self._checked_values: list[tuple[Any, ...]] = []  # the hyperparameters step() last checked
         if isinstance(params, Tensor) or not isinstance(params, Iterable):
             raise TypeError(
                 f"{call}: params must be an iterable of Tensors or of dicts, got {type(params).__name__}"
@@ -154,8 +155,14 @@ class Optimizer:
         call = f"{type(self).__name__}.step"
         if closure is not None and not callable(closure):
             raise TypeError(f"{call}: closure must be callable, got {type(closure).__name__}")
-        for i, group in enumerate(self.param_groups):
-            self._check_hyperparameters(call, group, f"param_groups.{i}.")
+        values = [tuple(group.get(name) for name in self.defaults) for group in self.param_groups]
+        if values != self._checked_values:  # NOTE: checked once per change, not on every step
+            for i, group in enumerate(self.param_groups):
+                lacking = [repr(name) for name in self.defaults if name not in group]
+                if lacking:
+                    raise ValueError(f"{call}: param_groups.{i} lacks {', '.join(lacking)}")
+                self._check_hyperparameters(call, group, f"param_groups.{i}.")
+            self._checked_values = values
         loss = None
         if closure is not None:
             with enable_grad():
