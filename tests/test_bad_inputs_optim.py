@@ -214,6 +214,12 @@ LOAD = [
     ),
     ("betas", edited(lambda s: s["param_groups"][0].update(betas=(0.9, 1.0))), ValueError, "param_groups.0.betas[1]"),
     ("amsgrad", edited(lambda s: s["param_groups"][0].update(amsgrad=0.5)), ValueError, "param_groups.0.amsgrad must"),
+    (
+        "initial_lr",
+        edited(lambda s: s["param_groups"][1].update(initial_lr=NAN)),
+        ValueError,
+        "param_groups.1.initial_lr",
+    ),
     ("lr missing", edited(lambda s: s["param_groups"][0].pop("lr")), ValueError, "param_groups.0 lacks 'lr'"),
     ("unknown parameter", edited(lambda s: s["state"].update({5: {}})), ValueError, "state.5 is for no parameter"),
     ("entry missing", edited(lambda s: s["state"][0].pop("exp_avg_sq")), ValueError, "state.0 lacks 'exp_avg_sq'"),

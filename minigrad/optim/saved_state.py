@@ -46,8 +46,9 @@ def check_state(
 def _check_groups(
     optimizer: Optimizer, call: str, nested: Mapping[str, Any], errors: list[str]
 ) -> list[dict[str, Any]]:
-    """The saved groups with the current groups' types, their 'params' replaced by the parameters
-    they number; each problem is appended to ``errors``."""
+    """The saved groups (a file's arrays turned back into numbers, flags and tuples), with the
+    parameters they number as 'params' and the numbers as 'numbers'; each problem is appended to
+    ``errors``."""
     missing = [key for key in ("state", "param_groups") if key not in nested]
     unexpected = sorted(str(key) for key in nested.keys() - {"state", "param_groups"})
     errors.extend(f"missing {key!r}" for key in missing)
@@ -81,6 +82,8 @@ def _check_groups(
         loaded = {key: _like(group.get(key), value) for key, value in saved.items()}
         try:
             optimizer._check_hyperparameters(call, loaded, f"param_groups.{i}.")
+            if "initial_lr" in loaded:  # a scheduler's starting rate
+                check_number(call, f"param_groups.{i}.initial_lr", loaded["initial_lr"], at_least=0)
         except (TypeError, ValueError) as error:
             errors.append(str(error).removeprefix(f"{call}: "))
         groups.append({**loaded, "numbers": numbers, "params": group["params"]})
@@ -96,6 +99,9 @@ def _check_running_values(
         errors.append(f"state must be a dict of parameter numbers, got {type(saved_state).__name__}")
         return {}
     numbered = {n: (p, group) for group in groups for n, p in zip(group.pop("numbers"), group["params"])}
+    if len(numbered) != sum(len(group["params"]) for group in groups):
+        errors.append("param_groups number the same parameter twice")
+        return {}
     state: dict[Tensor, dict[str, Any]] = {}
     for index, values in saved_state.items():
         number = index if isinstance(index, (int, np.integer)) else int(index) if str(index).isdigit() else None
