@@ -155,6 +155,7 @@ def _with_lr(value):
 
 
 STEP = [
+    ("set_to_none a string", lambda opt: opt.zero_grad("no"), ValueError, "SGD.zero_grad: set_to_none must be one of"),
     ("closure not callable", lambda opt: opt.step(3), TypeError, "SGD.step: closure must be callable, got int"),
     ("lr changed to nan", lambda opt: (_with_lr(NAN)(opt), opt.step()), ValueError, "param_groups.0.lr must be"),
     ("lr changed to a string", lambda opt: (_with_lr("x")(opt), opt.step()), TypeError, "param_groups.0.lr must be"),

@@ -126,6 +126,7 @@ class Optimizer:
         >>> w.grad
         Tensor([0.])
         """
+        check_flag(f"{type(self).__name__}.zero_grad", "set_to_none", set_to_none)
         for p in self._params():
             p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.data))
 
