@@ -93,7 +93,7 @@ ERRORS = [
         "'running_mean' is already an attribute",
     ),
     # optimisers and schedules
-    (lambda: Adam([leaf()], lr=-1.0), ValueError, "Adam: lr, eps and weight_decay must be >= 0"),
+    (lambda: Adam([leaf()], lr=-1.0), ValueError, "Adam: lr must be a finite number >= 0, got -1.0"),
     (
         lambda: SGD([nn.Parameter(np.ones(2))], lr=0.1).load_state_dict(optimizer_state_with_two_groups()),
         ValueError,
