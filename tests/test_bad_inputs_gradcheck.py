@@ -117,13 +117,45 @@ ROWS += [
     ("gradcheck_report", "fn", outside_dropout(), ValueError, "gradcheck: fn is not deterministic"),
     ("check_gradients", "fn", counting(), ValueError, "gradcheck: fn is not deterministic"),
     ("gradcheck", "fn", changes_after(2), ValueError, "called again after the finite differences of input 0"),
+    # grad_outputs: one array per output, of its shape
+    ("gradgradcheck", "grad_outputs", [1.0, 2.0], ValueError, "grad_outputs[0] must have the shape of output 0, (3,)"),
+    ("gradgradcheck", "grad_outputs", np.ones((3, 1)), ValueError, "grad_outputs[0] must have the shape of output 0"),
+    ("gradgradcheck", "grad_outputs", "a", TypeError, "gradgradcheck: grad_outputs[0] must be an array of numbers"),
+    ("gradgradcheck", "grad_outputs", [[1.0, 2.0, 3.0]] * 2, ValueError, "grad_outputs[0] must have the shape of"),
+    ("gradcheck_report", "grad_outputs", [None, 1.0, 2.0], ValueError, "gradgradcheck: grad_outputs[0] must be finite"),
+    (
+        "gradgradcheck",
+        "grad_outputs",
+        [1.0, np.inf, 2.0],
+        ValueError,
+        "grad_outputs[0] must be finite, got [ 1. inf  2.]",
+    ),
+]
+ROWS += [
+    (
+        call,
+        "grad_outputs",
+        value,
+        ValueError,
+        "gradgradcheck: grad_outputs must hold one array per output of fn (2), got 1",
+    )
+    for call, value in [
+        ("gradgradcheck", [np.ones(3)]),
+        ("gradgradcheck", np.ones(3)),
+        ("gradcheck_report", [[1.0, 2.0, 3.0]]),
+    ]
 ]
 
 
 @pytest.mark.parametrize(("call", "argument", "value", "error", "message"), ROWS)
 def test_a_bad_argument_is_refused_by_name(call, argument, value, error, message):
+    options = {argument: value}
+    if call == "gradcheck_report" and argument == "grad_outputs":
+        options["order"] = 2
+    if "per output" in message:
+        options["fn"] = lambda x: (x * x, x.sum())
     with pytest.raises(error) as caught:
-        CHECKS[call](**{argument: value})
+        CHECKS[call](**options)
     assert message in str(caught.value)
 
 

@@ -62,6 +62,35 @@ def _float64_copies(call: str, inputs: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
+def _seeds(call: str, grad_outputs: Any, outputs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """float64 leaves of ``grad_outputs``, one of each output's shape (refused by name otherwise).
+
+    With one output, a list is that output's array unless it holds exactly one array of its shape.
+    """
+    given = _as_tuple(grad_outputs)
+    if len(outputs) == 1 and isinstance(grad_outputs, (tuple, list)):
+        one_array = len(given) == 1 and np.shape(np.asarray(given[0], dtype=object)) == outputs[0].shape
+        given = given if one_array else (grad_outputs,)
+    if len(given) != len(outputs):
+        raise ValueError(
+            f"{call}: grad_outputs must hold one array per output of fn ({len(outputs)}), got {len(given)}"
+        )
+    seeds = []
+    for k, (v, y) in enumerate(zip(given, outputs)):
+        try:
+            data = np.array(v, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{call}: grad_outputs[{k}] must be an array of numbers, got {v!r}") from error
+        if data.shape != y.shape:
+            raise ValueError(
+                f"{call}: grad_outputs[{k}] must have the shape of output {k}, {y.shape}, got {data.shape}"
+            )
+        if not np.isfinite(data).all():
+            raise ValueError(f"{call}: grad_outputs[{k}] must be finite, got {data}")
+        seeds.append(Tensor(data, requires_grad=True))
+    return tuple(seeds)
+
+
 def _vjp_function(fn: TensorFunction, n_inputs: int) -> Callable[..., tuple[Tensor, ...]]:
     """(x..., v...) -> the gradients of <v, fn(x...)> with respect to every x that requires grad."""
 
@@ -119,12 +148,12 @@ def gradcheck_report(
     names = [f"input {i}" for i in range(len(inputs))]
     if order == 1:
         return _check(fn, inputs, eps, atol, rtol, call, names)
+    with enable_grad():
+        outputs = _outputs(fn, inputs)
     if grad_outputs is None:
-        with enable_grad():
-            outputs = _outputs(fn, inputs)
         rng = np.random.default_rng(0)  # NOTE: fixed seed, so a failure can be reproduced
         grad_outputs = tuple(rng.standard_normal(y.shape) for y in outputs)
-    seeds = tuple(Tensor(np.array(v, dtype=np.float64), requires_grad=True) for v in _as_tuple(grad_outputs))
+    seeds = _seeds(call, grad_outputs, outputs)
     names += [f"grad_outputs[{k}]" for k in range(len(seeds))]
     gradient_names = [
         f"the gradient of input {i}" for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad
@@ -183,8 +212,9 @@ def gradgradcheck(
     """Check second derivatives: gradcheck the map (inputs, v) -> vector-Jacobian product.
 
     The gradients of ``<v, fn(inputs)>`` are computed with ``create_graph=True`` and checked
-    as a function of both the inputs and ``v`` (``grad_outputs``, drawn from a fixed-seed
-    normal when not given), as ``torch.autograd.gradgradcheck`` does. A backward rule that
+    as a function of both the inputs and ``v`` (``grad_outputs``: one finite array of each
+    output's shape, drawn from a fixed-seed normal when not given), as
+    ``torch.autograd.gradgradcheck`` does. A backward rule that
     works on detached data (``Tensor(x.data)``) passes :func:`gradcheck` and fails here.
 
     Examples
