@@ -192,6 +192,42 @@ ROWS = [
     ),
     (lambda: init.normal_(weight(3), NAN, 1.0), "mean", ValueError, "normal_: mean must be a finite number, got nan"),
     (lambda: init.normal_(weight(3), 0.0, "1"), "std", TypeError, "normal_: std must be a finite number >= 0, got str"),
+    # rng: a Generator, None or a seed
+    (
+        lambda: nn.Linear(2, 3, rng="x"),
+        "rng",
+        TypeError,
+        "Linear: rng must be a numpy Generator, None or a seed (an integer >= 0), got 'x'",
+    ),
+    (lambda: nn.Dropout(0.5, rng=-1), "rng", ValueError, "Dropout: rng must be a numpy Generator, None or a seed"),
+    (lambda: nn.MLP([2, 3], rng=1.5), "rng", TypeError, "MLP: rng must be a numpy Generator, None or a seed"),
+    (lambda: init.uniform_(weight(3), rng="a"), "rng", TypeError, "uniform_: rng must be a numpy Generator"),
+    (lambda: init.normal_(weight(3), rng=-1), "rng", ValueError, "normal_: rng must be a numpy Generator"),
+    (
+        lambda: init.xavier_uniform_(weight(3, 2), rng=-1),
+        "rng",
+        ValueError,
+        "xavier_uniform_: rng must be a numpy Generator",
+    ),
+    (
+        lambda: init.xavier_normal_(weight(3, 2), rng="x"),
+        "rng",
+        TypeError,
+        "xavier_normal_: rng must be a numpy Generator",
+    ),
+    (
+        lambda: init.kaiming_uniform_(weight(3, 2), rng=-1),
+        "rng",
+        ValueError,
+        "kaiming_uniform_: rng must be a numpy Generator",
+    ),
+    (
+        lambda: init.kaiming_normal_(weight(3, 2), rng=[-1]),
+        "rng",
+        TypeError,
+        "kaiming_normal_: rng must be a numpy Generator",
+    ),
+    (lambda: init.orthogonal_(weight(3, 2), rng=-2), "rng", ValueError, "orthogonal_: rng must be a numpy Generator"),
 ]
 
 

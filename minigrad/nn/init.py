@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike
 
-from minigrad.arguments import check_choice, check_number
+from minigrad.arguments import check_choice, check_number, check_rng
 from minigrad.autograd import no_grad
 from minigrad.tensor import Tensor
 
@@ -119,7 +119,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: int | np.rando
     """
     check_number("uniform_", "a", a)
     check_number("uniform_", "b", b, at_least=a)
-    return _fill(tensor, np.random.default_rng(rng).uniform(a, b, tensor.shape))
+    return _fill(tensor, check_rng("uniform_", rng).uniform(a, b, tensor.shape))
 
 
 def normal_(
@@ -135,7 +135,7 @@ def normal_(
     """
     check_number("normal_", "mean", mean)
     check_number("normal_", "std", std, at_least=0)
-    return _fill(tensor, np.random.default_rng(rng).normal(mean, std, tensor.shape))
+    return _fill(tensor, check_rng("normal_", rng).normal(mean, std, tensor.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
@@ -151,6 +151,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Gene
     0.063
     """
     check_number("xavier_uniform_", "gain", gain)
+    rng = check_rng("xavier_uniform_", rng)
     fan_in, fan_out = fans(tensor)
     bound = gain * math.sqrt(6.0 / max(fan_in + fan_out, 1))  # NOTE: both fans 0: no elements to fill
     return uniform_(tensor, -bound, bound, rng)
@@ -166,11 +167,13 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Gener
     0.063
     """
     check_number("xavier_normal_", "gain", gain, at_least=0)  # NOTE: it is a std's factor
+    rng = check_rng("xavier_normal_", rng)
     fan_in, fan_out = fans(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / max(fan_in + fan_out, 1)), rng)
 
 
 def _kaiming_std(call: str, tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
+    """gain / sqrt(fan), after checking the arguments of ``call``."""
     check_number(call, "a", a)
     check_choice(call, "mode", mode, ("fan_in", "fan_out"))
     check_choice(call, "nonlinearity", nonlinearity, [*_GAINS, "leaky_relu"])
@@ -198,6 +201,7 @@ def kaiming_uniform_(
     0.1
     """
     bound = math.sqrt(3.0) * _kaiming_std("kaiming_uniform_", tensor, a, mode, nonlinearity)
+    rng = check_rng("kaiming_uniform_", rng)
     if _no_elements("kaiming_uniform_", tensor):
         return tensor
     return uniform_(tensor, -bound, bound, rng)
@@ -219,6 +223,7 @@ def kaiming_normal_(
     0.1
     """
     std = _kaiming_std("kaiming_normal_", tensor, a, mode, nonlinearity)
+    rng = check_rng("kaiming_normal_", rng)
     return tensor if _no_elements("kaiming_normal_", tensor) else normal_(tensor, 0.0, std, rng)
 
 
@@ -235,12 +240,13 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generato
     True
     """
     check_number("orthogonal_", "gain", gain)
+    generator = check_rng("orthogonal_", rng)
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_ needs a tensor of at least 2 dimensions, got shape {tensor.shape}")
     rows, cols = tensor.shape[0], math.prod(tensor.shape[1:])
     if rows * cols == 0:
         return tensor  # NOTE: numpy's qr cannot factor an empty matrix, and there is nothing to fill
-    flat = np.random.default_rng(rng).standard_normal((rows, cols))
+    flat = generator.standard_normal((rows, cols))
     q, r = np.linalg.qr(flat if rows >= cols else flat.T)
     # NOTE: multiplying by the signs of diag(r) makes Q uniformly distributed (Mezzadri 2007).
     q = q * np.sign(np.diag(r))

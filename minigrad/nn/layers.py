@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from minigrad import functional as F
-from minigrad.arguments import check_number
+from minigrad.arguments import check_number, check_rng
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
@@ -39,7 +39,7 @@ class Linear(Module):
         check_number("Linear", "in_features", in_features, integer=True, at_least=0)
         check_number("Linear", "out_features", out_features, integer=True, at_least=0)
         super().__init__()
-        rng = np.random.default_rng(rng)
+        rng = check_rng("Linear", rng)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features)))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
@@ -76,7 +76,7 @@ class Dropout(Module):
         check_number("Dropout", "p", p, at_least=0, at_most=1)
         super().__init__()
         self.p = p
-        self.rng = np.random.default_rng(rng)
+        self.rng = check_rng("Dropout", rng)
 
     def forward(self, x: Tensor) -> Tensor:
         if not self.training or self.p == 0:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.arguments import check_number
+from minigrad.arguments import check_number, check_rng
 from minigrad.nn import init as initializers
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.layers import Linear, Residual, Sequential
@@ -95,7 +95,7 @@ class MLP(Module):
         for k, size in enumerate(sizes):
             check_number("MLP", f"sizes[{k}]", size, integer=True, at_least=1)
         super().__init__()
-        rng = np.random.default_rng(rng)
+        rng = check_rng("MLP", rng)
         make_activation = _lookup(activation, ACTIVATIONS, "activation")
         make_norm = None if norm is None else _lookup(norm, NORMS, "norm")
         fill = None if init is None else _lookup(init, INITS, "init")
