@@ -50,6 +50,17 @@ def counting():
     return fn
 
 
+def shrinking():
+    """x^2 with one element fewer at each call: its outputs change size."""
+    count = [0]
+
+    def fn(x):
+        count[0] += 1
+        return (x * x)[: max(1, 4 - count[0])]
+
+    return fn
+
+
 CHECKS = {
     "gradcheck": lambda **kw: gradcheck(kw.pop("fn", square), kw.pop("inputs", leaf()), **kw),
     "gradgradcheck": lambda **kw: gradgradcheck(kw.pop("fn", square), kw.pop("inputs", leaf()), **kw),
@@ -117,6 +128,13 @@ ROWS += [
     ("gradcheck_report", "fn", outside_dropout(), ValueError, "gradcheck: fn is not deterministic"),
     ("check_gradients", "fn", counting(), ValueError, "gradcheck: fn is not deterministic"),
     ("gradcheck", "fn", changes_after(2), ValueError, "called again after the finite differences of input 0"),
+    (
+        "gradcheck",
+        "fn",
+        shrinking(),
+        ValueError,
+        "fn is not deterministic: called twice at the same inputs it gave a different result (3 output elements, then 2)",
+    ),
     # grad_outputs: one array per output, of its shape
     ("gradgradcheck", "grad_outputs", [1.0, 2.0], ValueError, "grad_outputs[0] must have the shape of output 0, (3,)"),
     ("gradgradcheck", "grad_outputs", np.ones((3, 1)), ValueError, "grad_outputs[0] must have the shape of output 0"),

@@ -90,6 +90,9 @@ ROWS = [
     (lambda: nn.Hardtanh(NAN, 1.0), "min_val", ValueError, "Hardtanh: min_val must be a number, got nan"),
     (lambda: nn.Softmax(dim=1.5), "dim", TypeError, "Softmax: dim must be an integer, got float 1.5"),
     (lambda: nn.LogSoftmax(dim="0"), "dim", TypeError, "LogSoftmax: dim must be an integer, got str '0'"),
+    # containers
+    (lambda: nn.Sequential(nn.ReLU(), 3), "module", TypeError, "Sequential: module 1 must be a Module, got int 3"),
+    (lambda: nn.Sequential().append(np.tanh), "module", TypeError, "Sequential: module 0 must be a Module, got ufunc"),
     # MLP
     (lambda: nn.MLP([2]), "sizes", ValueError, "MLP: sizes needs at least an input and an output width"),
     (lambda: nn.MLP(3), "sizes", TypeError, "MLP: sizes must be a list of integer widths, got int 3"),

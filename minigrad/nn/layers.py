@@ -114,7 +114,12 @@ class Sequential(Module):
           (0): Linear(in_features=2, out_features=3, bias=True)
           (1): ReLU()
         )
+        >>> Sequential(Linear(2, 3, rng=0)).append(np.tanh)
+        Traceback (most recent call last):
+        TypeError: Sequential: module 1 must be a Module, got ufunc <ufunc 'tanh'>
         """
+        if not isinstance(module, Module):  # NOTE: as torch; a plain function would hold no parameters
+            raise TypeError(f"Sequential: module {len(self)} must be a Module, got {type(module).__name__} {module!r}")
         setattr(self, str(len(self)), module)
         return self
 
