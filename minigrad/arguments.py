@@ -13,6 +13,8 @@ import numbers
 from collections.abc import Collection
 from typing import Any, TypeVar
 
+import numpy as np
+
 Choice = TypeVar("Choice")
 
 
@@ -85,6 +87,26 @@ def check_choice(call: str, name: str, value: Choice, choices: Collection[Choice
         listed = ", ".join(repr(choice) for choice in choices)
         raise ValueError(f"{call}: {name} must be one of {listed}, got {value!r}")
     return value
+
+
+def check_rng(call: str, rng: Any) -> np.random.Generator:
+    """The Generator ``rng`` gives: ``np.random.default_rng(rng)`` for a Generator, a seed (an
+    integer >= 0, or a sequence of them) or None, refused by name when NumPy cannot use it.
+
+    Examples
+    --------
+    >>> check_rng("Linear", 0).integers(10) == check_rng("Linear", 0).integers(10)
+    np.True_
+    >>> check_rng("Linear", -1)
+    Traceback (most recent call last):
+    ValueError: Linear: rng must be a numpy Generator, None or a seed (an integer >= 0), got -1
+    """
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError) as error:
+        expected = "a numpy Generator, None or a seed (an integer >= 0)"
+        kind = ValueError if isinstance(rng, numbers.Integral) else TypeError
+        raise kind(f"{call}: rng must be {expected}, got {rng!r}") from error
 
 
 def _expected_number(
