@@ -158,7 +158,7 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     target = os.path.realpath(target)
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"save: the folder of {os.fspath(path)!r} does not exist")
+        raise FileNotFoundError(f"save: the folder of {os.fspath(path)!r} does not exist (or is not a folder)")
     if os.path.isdir(target):
         raise IsADirectoryError(f"save: {os.fspath(path)!r} is a folder, not a file")
     temporary = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
@@ -175,7 +175,7 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
             os.remove(temporary)
         if isinstance(error, OSError):
             message = f"save: could not write {os.fspath(path)!r} ({error.strerror or error}); it is unchanged"
-            raise OSError(error.errno, message) from None
+            raise (OSError(error.errno, message) if error.errno is not None else OSError(message)) from None
         raise
 
 

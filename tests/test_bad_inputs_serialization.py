@@ -191,6 +191,16 @@ def test_a_save_that_fails_part_way_leaves_no_file_where_there_was_none(tmp_path
     assert os.listdir(tmp_path) == []
 
 
+def test_a_failure_without_an_error_number_is_reported_by_its_words(folder, monkeypatch):
+    def quota(stream, array, **kwargs):
+        raise OSError("quota exceeded")
+
+    monkeypatch.setattr(np.lib.format, "write_array", quota)
+    with pytest.raises(OSError, match=r"could not write '.*model.npz' \(quota exceeded\); it is unchanged$"):
+        mg.save({"weight": np.ones(3)}, folder / "model.npz")
+    assert_untouched(folder)
+
+
 def test_an_interrupted_save_leaves_the_old_checkpoint_and_passes_the_interrupt_on(folder, monkeypatch):
     def interrupted(stream, array, **kwargs):
         stream.write(b"\x93NUMPY partial")
