@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from minigrad import cli
+from minigrad import cli, viz
 from minigrad.demos import micrograd
 from minigrad.viz.examples import mlp
 
@@ -170,6 +170,15 @@ def test_a_demo_that_fails_to_write_midway_is_one_line_and_exit_status_1(monkeyp
         one_line(capsys)
         == "minigrad demo micrograd: could not write out/index.html (No space left on device); see --out"
     )
+
+
+def test_dot_failing_or_missing_is_one_line_and_exit_status_1(tmp_path, monkeypatch, capsys):
+    def dot_fails(*args, **kwargs):
+        raise RuntimeError("render_graph: dot failed on neuron.dot (exit 1): Error: syntax\nin line 3")
+
+    monkeypatch.setattr(viz, "render_graph", dot_fails)
+    assert run(["draw", "neuron", "-o", f"{tmp_path}/neuron.svg"]) == 1
+    assert one_line(capsys) == "minigrad draw: render_graph: dot failed on neuron.dot (exit 1): Error: syntax in line 3"
 
 
 # ---------------------------------------------------------------- as a program: no traceback
