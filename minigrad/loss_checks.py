@@ -1,0 +1,142 @@
+"""The checks the losses make on entry: each refuses a bad argument with an error that names the
+loss, the argument, the value and what was expected, before anything is computed.
+
+As PyTorch: input and target of one shape (PyTorch only warns on a target that broadcasts, and
+minigrad refuses it), class indices in [0, C) or ``ignore_index``, a ``weight`` of one entry per
+class (per element for the elementwise losses), the deprecated ``size_average`` and ``reduce``
+refused by name. Beyond PyTorch: NaN or infinite weights and the mean of an empty input, which
+PyTorch returns as nan, are refused.
+
+>>> reduction_of("mse_loss", "avg")
+Traceback (most recent call last):
+ValueError: mse_loss: reduction must be one of 'mean', 'sum', 'none', got 'avg'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.arguments import check_choice, check_number
+from minigrad.ops.losses import REDUCTIONS
+from minigrad.tensor import Tensor, TensorLike
+
+
+def reduction_of(call: str, reduction: str, size_average: Any = None, reduce: Any = None) -> str:
+    """``reduction`` if it is 'mean', 'sum' or 'none'; PyTorch's deprecated ``size_average`` and
+    ``reduce`` are refused unless None.
+
+    Examples
+    --------
+    >>> reduction_of("l1_loss", "sum")
+    'sum'
+    >>> reduction_of("l1_loss", "mean", size_average=False)
+    Traceback (most recent call last):
+    TypeError: l1_loss: size_average is deprecated in PyTorch and not supported by minigrad, got False; use reduction='mean', 'sum' or 'none'
+    """
+    for name, value in (("size_average", size_average), ("reduce", reduce)):
+        if value is not None:
+            raise TypeError(
+                f"{call}: {name} is deprecated in PyTorch and not supported by minigrad, got {value!r}; "
+                "use reduction='mean', 'sum' or 'none'"
+            )
+    return check_choice(call, "reduction", reduction, REDUCTIONS)
+
+
+def as_input(call: str, input: TensorLike, reduction: str) -> Tensor:
+    """``input`` as a Tensor; an empty one is refused for the mean (the mean of no losses)."""
+    input = input if isinstance(input, Tensor) else Tensor(input)
+    if input.size == 0 and reduction == "mean":
+        raise ValueError(
+            f"{call}: input is empty (shape {input.shape}), and the mean of no losses is undefined; "
+            "use reduction='sum' or 'none'"
+        )
+    return input
+
+
+def same_shape(call: str, input: Tensor, target: TensorLike) -> Tensor:
+    """``target`` as a Tensor of ``input``'s shape (a number or array takes input's dtype)."""
+    target = input._lift(target)
+    if target.shape != input.shape:
+        raise ValueError(f"{call}: target shape {target.shape} must equal input shape {input.shape}")
+    return target
+
+
+def probabilities(call: str, name: str, values: Tensor) -> None:
+    """Refuse ``values`` unless all are in [0, 1] (NaN included), as PyTorch's binary_cross_entropy."""
+    data = values.data
+    if data.size and not np.all((data >= 0) & (data <= 1)):
+        nan = " and NaN" if np.isnan(data).any() else ""
+        raise ValueError(
+            f"{call}: {name} must hold probabilities in [0, 1], got values in [{np.nanmin(data)}, {np.nanmax(data)}]{nan}"
+        )
+
+
+def weights(
+    call: str, name: str, weight: TensorLike | None, shape: tuple[int, ...], input: Tensor
+) -> np.ndarray | None:
+    """``weight`` as a finite array of input's dtype that broadcasts to ``shape`` (None stays None).
+
+    It gets no gradient, so a Tensor that requires one is refused.
+    """
+    if weight is None:
+        return None
+    if isinstance(weight, Tensor) and weight.requires_grad:
+        raise ValueError(f"{call}: {name} gets no gradient; pass it detached (weight.detach()) or as an array")
+    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{call}: {name} must hold real numbers, got dtype {array.dtype}")
+    if _broadcast(array.shape, shape) != shape:
+        raise ValueError(f"{call}: {name} shape {array.shape} must broadcast to {shape} (input shape {input.shape})")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"{call}: {name} must be finite, got {array.ravel()[~np.isfinite(array.ravel())][:3].tolist()}"
+        )
+    return array.astype(input.dtype)
+
+
+def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The shape a and b broadcast to, or None if they do not."""
+    try:
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        return None
+
+
+def class_weight(call: str, weight: TensorLike | None, input: Tensor) -> np.ndarray | None:
+    """``weight`` as C finite numbers, one per class of the (N, C) ``input`` (None stays None)."""
+    if weight is None:
+        return None
+    c = input.shape[1]
+    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    if array.shape != (c,):
+        raise ValueError(f"{call}: weight must hold one number per class, shape ({c},), got shape {array.shape}")
+    return weights(call, "weight", weight, (c,), input)
+
+
+def classification_input(call: str, input: TensorLike, reduction: str) -> Tensor:
+    """``input`` as a Tensor of shape (N, C)."""
+    input = as_input(call, input, reduction)
+    if input.ndim != 2:
+        raise ValueError(f"{call}: input must have shape (N, C), got {input.shape}")
+    return input
+
+
+def class_indices(call: str, input: Tensor, target: TensorLike, ignore_index: int) -> np.ndarray:
+    """``target`` as N integer class indices, each in [0, C) or ``ignore_index``, for (N, C) ``input``."""
+    check_number(call, "ignore_index", ignore_index, integer=True)
+    target = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if target.dtype.kind not in "iu":
+        raise ValueError(f"{call}: target must hold integer class indices, got dtype {target.dtype} (use .astype(int))")
+    n, c = input.shape
+    if target.shape != (n,):
+        raise ValueError(f"{call}: target shape {target.shape} must be ({n},) for input shape {input.shape}")
+    bad = target[((target < 0) | (target >= c)) & (target != ignore_index)]
+    if bad.size:
+        shown = sorted(set(bad.tolist()))[:5]
+        raise ValueError(
+            f"{call}: target holds class indices {shown} outside [0, {c}) for input shape {input.shape} "
+            f"(ignore_index is {ignore_index})"
+        )
+    return target
