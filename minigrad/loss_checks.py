@@ -67,10 +67,9 @@ def probabilities(call: str, name: str, values: Tensor) -> None:
     """Refuse ``values`` unless all are in [0, 1] (NaN included), as PyTorch's binary_cross_entropy."""
     data = values.data
     if data.size and not np.all((data >= 0) & (data <= 1)):
-        nan = " and NaN" if np.isnan(data).any() else ""
-        raise ValueError(
-            f"{call}: {name} must hold probabilities in [0, 1], got values in [{np.nanmin(data)}, {np.nanmax(data)}]{nan}"
-        )
+        numbers, nan = data[~np.isnan(data)], int(np.isnan(data).any())
+        found = [f"values in [{numbers.min()}, {numbers.max()}]"] if numbers.size else []
+        raise ValueError(f"{call}: {name} must hold probabilities in [0, 1], got {' and '.join(found + ['NaN'] * nan)}")
 
 
 def weights(
