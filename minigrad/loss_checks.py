@@ -72,26 +72,35 @@ def probabilities(call: str, name: str, values: Tensor) -> None:
         raise ValueError(f"{call}: {name} must hold probabilities in [0, 1], got {' and '.join(found + ['NaN'] * nan)}")
 
 
-def weights(
-    call: str, name: str, weight: TensorLike | None, shape: tuple[int, ...], input: Tensor
-) -> np.ndarray | None:
-    """``weight`` as a finite array of input's dtype that broadcasts to ``shape`` (None stays None).
+def weight_array(call: str, name: str, weight: TensorLike) -> np.ndarray:
+    """``weight`` as an array of finite real numbers; a Tensor that requires a gradient is refused
+    (weights get none, as PyTorch's).
 
-    It gets no gradient, so a Tensor that requires one is refused.
+    Examples
+    --------
+    >>> weight_array("CrossEntropyLoss", "weight", [1.0, float("inf")])
+    Traceback (most recent call last):
+    ValueError: CrossEntropyLoss: weight must be finite, got [inf]
     """
-    if weight is None:
-        return None
     if isinstance(weight, Tensor) and weight.requires_grad:
         raise ValueError(f"{call}: {name} gets no gradient; pass it detached (weight.detach()) or as an array")
     array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
     if array.dtype.kind not in "iuf":
         raise TypeError(f"{call}: {name} must hold real numbers, got dtype {array.dtype}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{call}: {name} must be finite, got {array[~np.isfinite(array)][:3].tolist()}")
+    return array
+
+
+def weights(
+    call: str, name: str, weight: TensorLike | None, shape: tuple[int, ...], input: Tensor
+) -> np.ndarray | None:
+    """``weight`` (see :func:`weight_array`) in input's dtype, if it broadcasts to ``shape``."""
+    if weight is None:
+        return None
+    array = weight_array(call, name, weight)
     if _broadcast(array.shape, shape) != shape:
         raise ValueError(f"{call}: {name} shape {array.shape} must broadcast to {shape} (input shape {input.shape})")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(
-            f"{call}: {name} must be finite, got {array.ravel()[~np.isfinite(array.ravel())][:3].tolist()}"
-        )
     return array.astype(input.dtype)
 
 
@@ -104,14 +113,14 @@ def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None
 
 
 def class_weight(call: str, weight: TensorLike | None, input: Tensor) -> np.ndarray | None:
-    """``weight`` as C finite numbers, one per class of the (N, C) ``input`` (None stays None)."""
+    """``weight`` (see :func:`weight_array`) as C numbers in input's dtype, one per class of the
+    (N, C) ``input`` (None stays None)."""
     if weight is None:
         return None
-    c = input.shape[1]
-    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    array, c = weight_array(call, "weight", weight), input.shape[1]
     if array.shape != (c,):
         raise ValueError(f"{call}: weight must hold one number per class, shape ({c},), got shape {array.shape}")
-    return weights(call, "weight", weight, (c,), input)
+    return array.astype(input.dtype)
 
 
 def classification_input(call: str, input: TensorLike, reduction: str) -> Tensor:

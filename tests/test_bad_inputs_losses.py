@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import minigrad.functional as F
-from minigrad import Tensor
+from minigrad import Tensor, nn
 from minigrad.ops.losses import NllLoss
 
 RNG = np.random.default_rng(0)
@@ -213,6 +213,36 @@ ROWS = [
      "hinge_loss: reduction must be one of"),
     ("hinge-empty-mean", lambda: F.hinge_loss(t(np.zeros(0)), np.ones(0)), "input", ValueError,
      "hinge_loss: input is empty"),
+    # --- the loss modules check their arguments in the constructor
+    ("MSELoss-reduction", lambda: nn.MSELoss(reduction="avg"), "reduction", ValueError,
+     "MSELoss: reduction must be one of 'mean', 'sum', 'none', got 'avg'"),
+    ("MSELoss-size_average", lambda: nn.MSELoss(True), "size_average", TypeError,
+     "MSELoss: size_average is deprecated"),
+    ("L1Loss-reduce", lambda: nn.L1Loss(reduce=False), "reduce", TypeError, "L1Loss: reduce is deprecated"),
+    ("HuberLoss-delta-0", lambda: nn.HuberLoss(delta=0), "delta", ValueError,
+     "HuberLoss: delta must be a finite number > 0, got 0"),
+    ("HuberLoss-delta-nan", lambda: nn.HuberLoss("sum", NAN), "delta", ValueError,
+     "HuberLoss: delta must be a finite number > 0, got nan"),
+    ("BCELoss-weight-nan", lambda: nn.BCELoss(weight=[NAN]), "weight", ValueError,
+     "BCELoss: weight must be finite, got [nan]"),
+    ("BCELoss-reduction", lambda: nn.BCELoss(None, None, None, "max"), "reduction", ValueError,
+     "BCELoss: reduction must be one of"),
+    ("BCEWithLogitsLoss-pos_weight-requires-grad", lambda: nn.BCEWithLogitsLoss(pos_weight=t([2.0])), "pos_weight",
+     ValueError, "BCEWithLogitsLoss: pos_weight gets no gradient"),
+    ("BCEWithLogitsLoss-forward-pos_weight-shape", lambda: nn.BCEWithLogitsLoss(pos_weight=np.ones(2))(t(X), B),
+     "pos_weight", ValueError, "binary_cross_entropy_with_logits: pos_weight shape (2,) must broadcast to (4, 3)"),
+    ("NLLLoss-ignore_index-float", lambda: nn.NLLLoss(ignore_index=1.5), "ignore_index", TypeError,
+     "NLLLoss: ignore_index must be an integer, got float 1.5"),
+    ("NLLLoss-weight-2d", lambda: nn.NLLLoss(weight=np.ones((2, 2))), "weight", ValueError,
+     "NLLLoss: weight must hold one number per class, got shape (2, 2)"),
+    ("CrossEntropyLoss-label_smoothing", lambda: nn.CrossEntropyLoss(label_smoothing=2), "label_smoothing",
+     ValueError, "CrossEntropyLoss: label_smoothing must be a finite number >= 0 and <= 1, got 2"),
+    ("CrossEntropyLoss-weight-strings", lambda: nn.CrossEntropyLoss(weight=["a", "b"]), "weight", TypeError,
+     "CrossEntropyLoss: weight must hold real numbers, got dtype <U1"),
+    ("CrossEntropyLoss-reduce", lambda: nn.CrossEntropyLoss(None, None, -100, True), "reduce", TypeError,
+     "CrossEntropyLoss: reduce is deprecated"),
+    ("CrossEntropyLoss-forward-weight-length", lambda: nn.CrossEntropyLoss(weight=np.ones(2))(t(LOGITS), CLASSES),
+     "weight", ValueError, "cross_entropy: weight must hold one number per class, shape (4,), got shape (2,)"),
 ]  # fmt: skip
 
 
