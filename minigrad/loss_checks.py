@@ -45,7 +45,16 @@ def reduction_of(call: str, reduction: str, size_average: Any = None, reduce: An
 
 
 def as_input(call: str, input: TensorLike, reduction: str) -> Tensor:
-    """``input`` as a Tensor; an empty one is refused for the mean (the mean of no losses)."""
+    """``input`` as a Tensor; an empty one is refused for the mean (the mean of no losses).
+
+    Examples
+    --------
+    >>> as_input("l1_loss", [1.0, 2.0], "mean")
+    Tensor([1. 2.])
+    >>> as_input("l1_loss", [], "mean")
+    Traceback (most recent call last):
+    ValueError: l1_loss: input is empty (shape (0,)), and the mean of no losses is undefined; use reduction='sum' or 'none'
+    """
     input = input if isinstance(input, Tensor) else Tensor(input)
     if input.size == 0 and reduction == "mean":
         raise ValueError(
@@ -56,7 +65,16 @@ def as_input(call: str, input: TensorLike, reduction: str) -> Tensor:
 
 
 def same_shape(call: str, input: Tensor, target: TensorLike) -> Tensor:
-    """``target`` as a Tensor of ``input``'s shape (a number or array takes input's dtype)."""
+    """``target`` as a Tensor of ``input``'s shape (a number or array takes input's dtype).
+
+    Examples
+    --------
+    >>> same_shape("mse_loss", Tensor([1.0, 2.0]), [0, 1])
+    Tensor([0. 1.])
+    >>> same_shape("mse_loss", Tensor([1.0, 2.0]), [0.0])
+    Traceback (most recent call last):
+    ValueError: mse_loss: target shape (1,) must equal input shape (2,)
+    """
     target = input._lift(target)
     if target.shape != input.shape:
         raise ValueError(f"{call}: target shape {target.shape} must equal input shape {input.shape}")
@@ -64,7 +82,14 @@ def same_shape(call: str, input: Tensor, target: TensorLike) -> Tensor:
 
 
 def probabilities(call: str, name: str, values: Tensor) -> None:
-    """Refuse ``values`` unless all are in [0, 1] (NaN included), as PyTorch's binary_cross_entropy."""
+    """Refuse ``values`` unless all are in [0, 1] (NaN included), as PyTorch's binary_cross_entropy.
+
+    Examples
+    --------
+    >>> probabilities("binary_cross_entropy", "input", Tensor([0.5, float("nan"), 2.0]))
+    Traceback (most recent call last):
+    ValueError: binary_cross_entropy: input must hold probabilities in [0, 1], got values in [0.5, 2.0] and NaN
+    """
     data = values.data
     if data.size and not np.all((data >= 0) & (data <= 1)):
         numbers, nan = data[~np.isnan(data)], int(np.isnan(data).any())
@@ -95,7 +120,17 @@ def weight_array(call: str, name: str, weight: TensorLike) -> np.ndarray:
 def weights(
     call: str, name: str, weight: TensorLike | None, shape: tuple[int, ...], input: Tensor
 ) -> np.ndarray | None:
-    """``weight`` (see :func:`weight_array`) in input's dtype, if it broadcasts to ``shape``."""
+    """``weight`` (see :func:`weight_array`) in input's dtype, if it broadcasts to ``shape``.
+
+    Examples
+    --------
+    >>> x = Tensor(np.zeros((2, 3), np.float32))
+    >>> weights("binary_cross_entropy", "weight", [1, 2, 3], x.shape, x)
+    array([1., 2., 3.], dtype=float32)
+    >>> weights("binary_cross_entropy", "weight", [1, 2], x.shape, x)
+    Traceback (most recent call last):
+    ValueError: binary_cross_entropy: weight shape (2,) must broadcast to (2, 3) (input shape (2, 3))
+    """
     if weight is None:
         return None
     array = weight_array(call, name, weight)
@@ -114,7 +149,14 @@ def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None
 
 def class_weight(call: str, weight: TensorLike | None, input: Tensor) -> np.ndarray | None:
     """``weight`` (see :func:`weight_array`) as C numbers in input's dtype, one per class of the
-    (N, C) ``input`` (None stays None)."""
+    (N, C) ``input`` (None stays None).
+
+    Examples
+    --------
+    >>> class_weight("nll_loss", [1.0, 2.0], Tensor(np.zeros((4, 3))))
+    Traceback (most recent call last):
+    ValueError: nll_loss: weight must hold one number per class, shape (3,), got shape (2,)
+    """
     if weight is None:
         return None
     array, c = weight_array(call, "weight", weight), input.shape[1]
@@ -124,7 +166,14 @@ def class_weight(call: str, weight: TensorLike | None, input: Tensor) -> np.ndar
 
 
 def classification_input(call: str, input: TensorLike, reduction: str) -> Tensor:
-    """``input`` as a Tensor of shape (N, C)."""
+    """``input`` as a Tensor of shape (N, C).
+
+    Examples
+    --------
+    >>> classification_input("cross_entropy", [0.5, 1.5], "mean")
+    Traceback (most recent call last):
+    ValueError: cross_entropy: input must have shape (N, C), got (2,)
+    """
     input = as_input(call, input, reduction)
     if input.ndim != 2:
         raise ValueError(f"{call}: input must have shape (N, C), got {input.shape}")
@@ -132,7 +181,17 @@ def classification_input(call: str, input: TensorLike, reduction: str) -> Tensor
 
 
 def class_indices(call: str, input: Tensor, target: TensorLike, ignore_index: int) -> np.ndarray:
-    """``target`` as N integer class indices, each in [0, C) or ``ignore_index``, for (N, C) ``input``."""
+    """``target`` as N integer class indices, each in [0, C) or ``ignore_index``, for (N, C) ``input``.
+
+    Examples
+    --------
+    >>> logits = Tensor(np.zeros((3, 2)))
+    >>> class_indices("cross_entropy", logits, np.array([1, -100, 0]), ignore_index=-100)
+    array([   1, -100,    0])
+    >>> class_indices("cross_entropy", logits, np.array([1, 2, 0]), ignore_index=-100)
+    Traceback (most recent call last):
+    ValueError: cross_entropy: target holds class indices [2] outside [0, 2) for input shape (3, 2) (ignore_index is -100)
+    """
     check_number(call, "ignore_index", ignore_index, integer=True)
     target = np.asarray(target.data if isinstance(target, Tensor) else target)
     if target.dtype.kind not in "iu":
