@@ -147,9 +147,19 @@ def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None
         return None
 
 
+def classes_of(input: Tensor) -> int:
+    """C, the number of classes of ``input`` of shape (C,), (N, C) or (N, C, d1, ...)."""
+    return int(input.shape[0] if input.ndim == 1 else input.shape[1])
+
+
+def samples_of(input: Tensor) -> tuple[int, ...]:
+    """The shape of one loss per sample: () for (C,), (N,) for (N, C), (N, d1, ...) for (N, C, d1, ...)."""
+    return tuple(input.shape[:1] + input.shape[2:]) if input.ndim > 1 else ()
+
+
 def class_weight(call: str, weight: TensorLike | None, input: Tensor) -> np.ndarray | None:
-    """``weight`` (see :func:`weight_array`) as C numbers in input's dtype, one per class of the
-    (N, C) ``input`` (None stays None).
+    """``weight`` (see :func:`weight_array`) as C numbers in input's dtype, one per class of
+    ``input`` (None stays None).
 
     Examples
     --------
@@ -159,29 +169,30 @@ def class_weight(call: str, weight: TensorLike | None, input: Tensor) -> np.ndar
     """
     if weight is None:
         return None
-    array, c = weight_array(call, "weight", weight), input.shape[1]
+    array, c = weight_array(call, "weight", weight), classes_of(input)
     if array.shape != (c,):
         raise ValueError(f"{call}: weight must hold one number per class, shape ({c},), got shape {array.shape}")
     return array.astype(input.dtype)
 
 
 def classification_input(call: str, input: TensorLike, reduction: str) -> Tensor:
-    """``input`` as a Tensor of shape (N, C).
+    """``input`` as a Tensor of shape (C,), (N, C) or (N, C, d1, ...), as PyTorch's.
 
     Examples
     --------
-    >>> classification_input("cross_entropy", [0.5, 1.5], "mean")
+    >>> classification_input("cross_entropy", 1.5, "mean")
     Traceback (most recent call last):
-    ValueError: cross_entropy: input must have shape (N, C), got (2,)
+    ValueError: cross_entropy: input must have shape (C,), (N, C) or (N, C, d1, ...), got ()
     """
     input = as_input(call, input, reduction)
-    if input.ndim != 2:
-        raise ValueError(f"{call}: input must have shape (N, C), got {input.shape}")
+    if input.ndim == 0:
+        raise ValueError(f"{call}: input must have shape (C,), (N, C) or (N, C, d1, ...), got {input.shape}")
     return input
 
 
 def class_indices(call: str, input: Tensor, target: TensorLike, ignore_index: int) -> np.ndarray:
-    """``target`` as N integer class indices, each in [0, C) or ``ignore_index``, for (N, C) ``input``.
+    """``target`` as integer class indices, one per sample (:func:`samples_of`), each in [0, C) or
+    ``ignore_index``.
 
     Examples
     --------
@@ -196,9 +207,11 @@ def class_indices(call: str, input: Tensor, target: TensorLike, ignore_index: in
     target = np.asarray(target.data if isinstance(target, Tensor) else target)
     if target.dtype.kind not in "iu":
         raise ValueError(f"{call}: target must hold integer class indices, got dtype {target.dtype} (use .astype(int))")
-    n, c = input.shape
-    if target.shape != (n,):
-        raise ValueError(f"{call}: target shape {target.shape} must be ({n},) for input shape {input.shape}")
+    if target.shape != samples_of(input):
+        raise ValueError(
+            f"{call}: target shape {target.shape} must be {samples_of(input)} for input shape {input.shape}"
+        )
+    c = classes_of(input)
     bad = target[((target < 0) | (target >= c)) & (target != ignore_index)]
     if bad.size:
         shown = sorted(set(bad.tolist()))[:5]

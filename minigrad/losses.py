@@ -26,10 +26,12 @@ from minigrad.loss_checks import (
     as_input,
     class_indices,
     class_weight,
+    classes_of,
     classification_input,
     probabilities,
     reduction_of,
     same_shape,
+    samples_of,
     weights,
 )
 from minigrad.ops.elementwise import Where
@@ -187,9 +189,8 @@ def binary_cross_entropy_with_logits(
     """Binary cross-entropy on logits x: -w (r y log s(x) + (1 - y) log(1 - s(x))), s the sigmoid.
 
     ``weight`` w scales each element, ``pos_weight`` r the positive term (both broadcast to x's
-    shape, as PyTorch). Computed as (1 - y) x + (1 + (r - 1) y) softplus(-x), with softplus(-x) =
-    softplus(x) - x = max(x, 0) - x + log1p(e^-|x|); for r = 1 it is softplus(x) - x y, with the
-    derivative s(x) - y.
+    shape, as PyTorch). Computed as (1 - y) x + (1 + (r - 1) y) softplus(-x), with softplus(z) =
+    max(z, 0) + log1p(e^-|z|); without r it is softplus(x) - x y, with the derivative s(x) - y.
 
     NOTE: the softplus op computes max(x, 0) + log1p(e^-|x|) in exactly that form;
     threshold=inf keeps it exact (no switch to x) for large x.
@@ -210,10 +211,9 @@ def binary_cross_entropy_with_logits(
     target = same_shape(call, input, target)
     w = weights(call, "weight", weight, input.shape, input)
     r = weights(call, "pos_weight", pos_weight, input.shape, input)
-    softplus = input.softplus(threshold=float("inf"))
     if r is None:
-        return _reduce(softplus - input * target, reduction, w)
-    loss = (1 - target) * input + (1 + (r - 1) * target) * (softplus - input)
+        return _reduce(input.softplus(threshold=float("inf")) - input * target, reduction, w)
+    loss = (1 - target) * input + (1 + (r - 1) * target) * (-input).softplus(threshold=float("inf"))
     return _reduce(loss, reduction, w)
 
 
@@ -228,7 +228,8 @@ def nll_loss(
 ) -> Tensor:
     """-w[t_n] input[n, t_n]: the (weighted) negative log-likelihood of the target classes.
 
-    ``input`` holds log-probabilities of shape (N, C), ``target`` N integer class indices t_n;
+    ``input`` holds log-probabilities of shape (N, C) (or (C,), or (N, C, d1, ...) with a target
+    of shape (N, d1, ...), as PyTorch), ``target`` N integer class indices t_n;
     ``weight`` w holds one number per class (1 without it). A sample whose target is
     ``ignore_index`` counts in neither sum: its loss is 0, and the mean is sum_n loss_n / sum_n
     w[t_n] over the samples kept (nan if none is kept, as PyTorch). One op,
@@ -246,7 +247,10 @@ def nll_loss(
     input = classification_input("nll_loss", input, reduction)
     w = class_weight("nll_loss", weight, input)
     target = class_indices("nll_loss", input, target, ignore_index)
-    return NllLoss.apply(input, target=target, weight=w, ignore_index=ignore_index, reduction=reduction)
+    loss = NllLoss.apply(
+        _rows(input), target=target.reshape(-1), weight=w, ignore_index=ignore_index, reduction=reduction
+    )
+    return _per_sample(loss, input, reduction)
 
 
 def cross_entropy(
@@ -260,6 +264,9 @@ def cross_entropy(
     label_smoothing: float = 0.0,
 ) -> Tensor:
     """-sum_c w[c] q[n, c] log softmax(input)[n, c]: the cross-entropy of logits of shape (N, C).
+
+    As PyTorch, logits may also be of shape (C,) (one sample) or (N, C, d1, ...) (a loss per
+    sample and position, the classes along dim 1).
 
     The target q is either N integer class indices (q the one-hot rows; a sample whose target is
     ``ignore_index`` counts in neither sum, as in :func:`nll_loss`) or, of input's shape, class
@@ -282,15 +289,15 @@ def cross_entropy(
     check_number("cross_entropy", "label_smoothing", label_smoothing, at_least=0, at_most=1)
     input = classification_input("cross_entropy", input, reduction)
     w = class_weight("cross_entropy", weight, input)
-    log_probs = input.log_softmax(axis=1)
+    log_probs = _rows(input).log_softmax(axis=1)
     if np.shape(target.data if isinstance(target, Tensor) else target) == input.shape:
-        q = _probability_target(input, target, ignore_index)
+        q = _rows(_probability_target(input, target, ignore_index))
         if label_smoothing:
-            q = q * (1 - label_smoothing) + label_smoothing / input.shape[1]
+            q = q * (1 - label_smoothing) + label_smoothing / classes_of(input)
         terms = log_probs * q if w is None else log_probs * q * w
-        return _reduce(-terms.sum(axis=1), reduction)
-    indices = class_indices("cross_entropy", input, target, ignore_index)
-    return NllLoss.apply(
+        return _per_sample(_reduce(-terms.sum(axis=1), reduction), input, reduction)
+    indices = class_indices("cross_entropy", input, target, ignore_index).reshape(-1)
+    loss = NllLoss.apply(
         log_probs,
         target=indices,
         weight=w,
@@ -298,6 +305,21 @@ def cross_entropy(
         reduction=reduction,
         label_smoothing=label_smoothing,
     )
+    return _per_sample(loss, input, reduction)
+
+
+def _rows(input: Tensor) -> Tensor:
+    """Scores of shape (C,), (N, C) or (N, C, d1, ...) as rows (M, C): one per sample, classes last."""
+    if input.ndim == 2:
+        return input
+    if input.ndim == 1:
+        return input.reshape(1, -1)
+    return input.transpose(0, *range(2, input.ndim), 1).reshape(-1, input.shape[1])
+
+
+def _per_sample(loss: Tensor, input: Tensor, reduction: str) -> Tensor:
+    """The losses of :func:`_rows`'s rows in the shape of the samples (reduction 'none'), else ``loss``."""
+    return loss.reshape(samples_of(input)) if reduction == "none" and input.ndim != 2 else loss
 
 
 def _probability_target(input: Tensor, target: TensorLike, ignore_index: int) -> Tensor:
@@ -307,7 +329,7 @@ def _probability_target(input: Tensor, target: TensorLike, ignore_index: int) ->
     if dtype.kind != "f":
         raise ValueError(
             f"cross_entropy: a target of input's shape {input.shape} holds class probabilities and must be "
-            f"floating point, got dtype {dtype} (class indices have shape ({input.shape[0]},))"
+            f"floating point, got dtype {dtype} (class indices have shape {samples_of(input)})"
         )
     if ignore_index != -100:
         raise ValueError(f"cross_entropy: ignore_index is not supported for probability targets, got {ignore_index}")

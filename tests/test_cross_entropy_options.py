@@ -100,3 +100,35 @@ def test_an_ignored_sample_with_nan_logits_adds_nothing_to_the_loss_nor_to_the_k
     alone.backward()
     assert loss.item() == alone.item()
     np.testing.assert_array_equal(x.grad.numpy()[:1], x0.grad.numpy())
+
+
+@pytest.mark.parametrize("probabilities", [False, True], ids=["indices", "probabilities"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=15, deadline=None)
+@given(case=cases(), positions=st.sampled_from([(2,), (1, 3)]))
+def test_a_loss_per_position_is_the_loss_of_the_positions_as_samples(probabilities, reduction, case, positions):
+    # (N, C, d1, ...) logits: the classes along dim 1, one loss per sample and position, as PyTorch.
+    logits, _, weight, _, smoothing = case
+    n, c = logits.shape
+    x = np.random.default_rng(n * c).standard_normal((n, c, *positions))
+    rows = np.moveaxis(x, 1, -1).reshape(-1, c)
+    if probabilities:
+        e = np.exp(np.random.default_rng(1).standard_normal(x.shape))
+        target = e / e.sum(1, keepdims=True)
+        row_target = np.moveaxis(target, 1, -1).reshape(-1, c)
+    else:
+        target = np.random.default_rng(2).integers(0, c, (n, *positions))
+        row_target = target.reshape(-1)
+    kwargs = dict(weight=weight, reduction=reduction, label_smoothing=smoothing)
+    got = F.cross_entropy(Tensor(x), target, **kwargs).numpy()
+    expected = F.cross_entropy(Tensor(rows), row_target, **kwargs).numpy()
+    np.testing.assert_allclose(got, expected.reshape(got.shape), rtol=1e-13, atol=1e-15)
+    assert gradcheck(lambda a: F.cross_entropy(a, target, **kwargs), Tensor(x, requires_grad=True))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_one_sample_of_shape_c_is_the_batch_of_one(reduction):
+    x, weight = np.array([0.5, -1.0, 2.0]), np.array([1.0, 3.0, 0.5])
+    one = F.cross_entropy(Tensor(x), np.array(1), weight=weight, reduction=reduction, label_smoothing=0.1)
+    batch = F.cross_entropy(Tensor(x[None]), np.array([1]), weight=weight, reduction=reduction, label_smoothing=0.1)
+    assert one.shape == () and one.item() == batch.numpy().reshape(()).item()

@@ -282,3 +282,9 @@ def test_binary_cross_entropy_with_logits_pos_weight_scales_the_positive_term():
     got = F.binary_cross_entropy_with_logits(t(X), B, pos_weight=r, reduction="none")
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12)
     assert gradcheck(lambda x: F.binary_cross_entropy_with_logits(x, B, pos_weight=r), t(X))
+
+
+def test_binary_cross_entropy_with_logits_pos_weight_keeps_the_tail():
+    # NOTE: softplus(-x) computed as itself: softplus(x) - x would round e^-40 away at x = 40.
+    loss = F.binary_cross_entropy_with_logits(t([40.0]), [1.0], pos_weight=[2.0])
+    assert loss.item() == pytest.approx(2 * np.exp(-40), rel=1e-12)

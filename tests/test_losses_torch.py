@@ -144,3 +144,33 @@ def test_huber_loss_at_infinite_inputs_matches_torch():
 def test_binary_cross_entropy_at_0_and_1_matches_torch_in_p():
     p, y = np.array([0.0, 1.0, 0.0, 1.0, 1e-13, 1 - 1e-13]), np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
     assert_same(*both(F.binary_cross_entropy, TF.binary_cross_entropy, p, y, reduction="none"))
+
+
+SHAPES = {"one-sample": (C,), "per-position": (3, C, 2, 5)}
+
+
+@pytest.mark.parametrize(
+    "shape, target_kind, weighted, smoothing, reduction",
+    list(itertools.product(SHAPES, ["indices", "probabilities"], [False, True], [0.0, 0.3], REDUCTIONS)),
+)
+def test_cross_entropy_of_one_sample_and_of_positions_matches_torch(shape, target_kind, weighted, smoothing, reduction):
+    x = RNG.standard_normal(SHAPES[shape])
+    kwargs = dict(reduction=reduction, label_smoothing=smoothing, **({"weight": WEIGHT} if weighted else {}))
+    if target_kind == "probabilities":
+        e = np.exp(RNG.standard_normal(x.shape))
+        target = e / e.sum(axis=0 if x.ndim == 1 else 1, keepdims=True)
+    else:
+        target = RNG.integers(0, C, x.shape[:1] + x.shape[2:] if x.ndim > 1 else ())
+        if x.ndim > 1:
+            target[0, 0, 0] = -100
+    got, expected = both(F.cross_entropy, TF.cross_entropy, x, target, target_kind == "probabilities", **kwargs)
+    assert got[0].shape == expected[0].shape
+    assert_same(got, expected)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss_of_positions_matches_torch(reduction):
+    x = RNG.standard_normal((3, C, 4))
+    target = RNG.integers(0, C, (3, 4))
+    target[1, 2] = -100
+    assert_same(*both(F.nll_loss, TF.nll_loss, x, target, weight=WEIGHT, reduction=reduction))
