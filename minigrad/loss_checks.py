@@ -148,12 +148,24 @@ def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None
 
 
 def classes_of(input: Tensor) -> int:
-    """C, the number of classes of ``input`` of shape (C,), (N, C) or (N, C, d1, ...)."""
+    """C, the number of classes of ``input`` of shape (C,), (N, C) or (N, C, d1, ...).
+
+    Examples
+    --------
+    >>> classes_of(Tensor(np.zeros(3))), classes_of(Tensor(np.zeros((2, 3, 5))))
+    (3, 3)
+    """
     return int(input.shape[0] if input.ndim == 1 else input.shape[1])
 
 
 def samples_of(input: Tensor) -> tuple[int, ...]:
-    """The shape of one loss per sample: () for (C,), (N,) for (N, C), (N, d1, ...) for (N, C, d1, ...)."""
+    """The shape of one loss per sample: () for (C,), (N,) for (N, C), (N, d1, ...) for (N, C, d1, ...).
+
+    Examples
+    --------
+    >>> samples_of(Tensor(np.zeros(3))), samples_of(Tensor(np.zeros((2, 3)))), samples_of(Tensor(np.zeros((2, 3, 5))))
+    ((), (2,), (2, 5))
+    """
     return tuple(input.shape[:1] + input.shape[2:]) if input.ndim > 1 else ()
 
 
