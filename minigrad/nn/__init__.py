@@ -2,7 +2,7 @@
 
 Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (saving and loading a
 Module's state), layers.py (Linear, Dropout, Sequential, Residual), norm.py, activations.py,
-init.py, mlp.py (the MLP builder), utils.py (gradient clipping).
+loss.py, init.py, mlp.py (the MLP builder), utils.py (gradient clipping).
 """
 
 from minigrad.nn import init, utils
@@ -27,6 +27,7 @@ from minigrad.nn.activations import (
     Tanh,
 )
 from minigrad.nn.layers import Dropout, Linear, Residual, Sequential
+from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, LayerNorm
@@ -60,6 +61,13 @@ __all__ = [
     "Hardsigmoid",
     "Softmax",
     "LogSoftmax",
+    "MSELoss",
+    "L1Loss",
+    "HuberLoss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "NLLLoss",
+    "CrossEntropyLoss",
     "init",
     "utils",
 ]
