@@ -66,7 +66,7 @@ def _same_again(fn: TensorFunction, inputs: tuple[Any, ...], expected: np.ndarra
         found = f"{expected.size} output elements, then {again.size}"
     else:
         k = int(np.flatnonzero(~((again == expected) | (np.isnan(again) & np.isnan(expected))))[0])
-        found = f"output element {k} (flattened) was {expected[k]!r}, then {again[k]!r}"
+        found = f"output element {k} (flattened) was {float(expected[k])!r}, then {float(again[k])!r}"
     raise ValueError(
         f"{caller}: fn is not deterministic: called {when} at the same inputs it gave a different result "
         f"({found}), so finite differences would measure its randomness or state, not its derivative. "
