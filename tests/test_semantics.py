@@ -323,7 +323,7 @@ def test_from_numpy_shares_the_array_both_ways(dtype):
     assert np.shares_memory(mg.from_numpy(view).data, view)
 
 
-@pytest.mark.parametrize("dtype", ["int64", "float16", "bool", "complex128", ">f8", "object"])
+@pytest.mark.parametrize("dtype", ["uint8", "float16", "int16", "complex128", ">f8", "object"])
 def test_from_numpy_refuses_a_dtype_a_tensor_cannot_hold_naming_it(dtype):
     array = np.zeros(2, dtype=dtype)
     with pytest.raises(TypeError, match=f"from_numpy: .*dtype {np.dtype(dtype)}"):

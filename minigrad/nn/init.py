@@ -1,7 +1,7 @@
 """Initialisers, PyTorch's ``torch.nn.init``: each fills a tensor in place and returns it.
 
 All randomness comes from ``rng``: a ``numpy.random.Generator``, or an int seed (the same seed
-gives the same values), or None for fresh entropy.
+gives the same values), or None for the default generator (see :func:`minigrad.manual_seed`).
 
 >>> w = Tensor(np.empty((3, 2)))
 >>> kaiming_uniform_(w, nonlinearity="relu", rng=0).shape
@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from minigrad.autograd import no_grad
+from minigrad.random import generator
 from minigrad.tensor import Tensor
 
 _GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 3.0 / 4}
@@ -104,7 +105,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: int | np.rando
     >>> bool(w.data.min() >= -1.0 and w.data.max() <= 1.0)
     True
     """
-    return _fill(tensor, np.random.default_rng(rng).uniform(a, b, tensor.shape))
+    return _fill(tensor, generator(rng).uniform(a, b, tensor.shape))
 
 
 def normal_(
@@ -118,7 +119,7 @@ def normal_(
     >>> round(float(w.data.std()), 1)
     2.0
     """
-    return _fill(tensor, np.random.default_rng(rng).normal(mean, std, tensor.shape))
+    return _fill(tensor, generator(rng).normal(mean, std, tensor.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
@@ -214,7 +215,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generato
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_ needs a tensor of at least 2 dimensions, got shape {tensor.shape}")
     rows, cols = tensor.shape[0], tensor.size // tensor.shape[0]
-    flat = np.random.default_rng(rng).standard_normal((rows, cols))
+    flat = generator(rng).standard_normal((rows, cols))
     q, r = np.linalg.qr(flat if rows >= cols else flat.T)
     # NOTE: multiplying by the signs of diag(r) makes Q uniformly distributed (Mezzadri 2007).
     q = q * np.sign(np.diag(r))

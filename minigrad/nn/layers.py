@@ -11,6 +11,7 @@ from minigrad import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
+from minigrad.random import generator
 from minigrad.tensor import Tensor
 
 
@@ -31,7 +32,7 @@ class Linear(Module):
         self, in_features: int, out_features: int, bias: bool = True, rng: int | np.random.Generator | None = None
     ) -> None:
         super().__init__()
-        rng = np.random.default_rng(rng)
+        rng = generator(rng)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features)))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
@@ -69,7 +70,7 @@ class Dropout(Module):
         if not 0 <= p <= 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
         self.p = p
-        self.rng = np.random.default_rng(rng)
+        self.rng = generator(rng)
 
     def forward(self, x: Tensor) -> Tensor:
         if not self.training or self.p == 0:

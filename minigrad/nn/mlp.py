@@ -13,6 +13,7 @@ from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.layers import Linear, Residual, Sequential
 from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, LayerNorm
+from minigrad.random import generator
 from minigrad.tensor import Tensor
 
 NORMS = {"layer": LayerNorm, "batch": BatchNorm1d}
@@ -90,7 +91,7 @@ class MLP(Module):
         super().__init__()
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output width, got {sizes}")
-        rng = np.random.default_rng(rng)
+        rng = generator(rng)
         make_activation = _lookup(activation, ACTIVATIONS, "activation")
         make_norm = None if norm is None else _lookup(norm, NORMS, "norm")
         fill = None if init is None else _lookup(init, INITS, "init")
