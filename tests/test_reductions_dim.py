@@ -159,3 +159,37 @@ def test_the_whole_max_shares_the_gradient_among_ties_as_torch():
     ours.max().backward()
     theirs.max().backward()
     np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+
+
+def test_bad_reduction_arguments_are_refused_naming_them():
+    x = Tensor(np.ones((2, 3)))
+    with pytest.raises(TypeError, match="sum: keepdim must be a bool, got int 1"):
+        x.sum(dim=0, keepdim=1)
+    with pytest.raises(TypeError, match="mean: dim must be None, an int or a tuple of ints, got float 1.5"):
+        x.mean(dim=1.5)
+    with pytest.raises(TypeError, match="max: keepdim needs a dim"):
+        x.max(keepdim=True)
+    with pytest.raises(TypeError, match=r"argmax: dim must be one int or None, got \(0, 1\)"):
+        x.argmax(dim=(0, 1))
+    with pytest.raises(IndexError, match="argmin: dim 2 is out of range for a tensor of 2 dims"):
+        x.argmin(dim=2)
+    with pytest.raises(IndexError, match="max: dim -3 is out of range for a tensor of 2 dims"):
+        x.max(dim=-3)
+
+
+def test_a_zero_dim_tensor_has_the_one_dim_zero_as_in_torch():
+    x = Tensor(5.0, requires_grad=True)
+    values, indices = x.max(dim=0)
+    values.backward()
+    assert values.item() == 5.0 and indices.item() == 0 and x.grad.item() == 1.0
+    assert Tensor(5.0).argmax(dim=-1).item() == 0 and Tensor(5.0).argmax(keepdim=True).shape == ()
+
+
+def test_bad_softmax_arguments_are_refused_naming_them():
+    x = Tensor(np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="softmax: give dim .* or axis .*, not both"):
+        x.softmax(dim=0, axis=0)
+    with pytest.raises(TypeError, match="log_softmax: needs a float tensor, got int64"):
+        mg.tensor([1, 2]).log_softmax(dim=0)
+    with pytest.raises(TypeError, match="softmax: dim must be an int, got float 0.5"):
+        F.softmax(x, dim=0.5)

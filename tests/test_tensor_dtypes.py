@@ -265,3 +265,14 @@ def test_to_cpu_is_the_tensor_and_any_other_device_is_refused():
 def test_numel_and_dim_are_torchs_names_for_size_and_ndim():
     x = Tensor(np.zeros((2, 3)))
     assert x.numel() == 6 == x.size and x.dim() == 2 == x.ndim
+
+
+def test_an_array_on_the_left_of_an_operator_is_lifted_and_promoted():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    left = np.array([4.0, 6.0])
+    out = (left + x) * (left - x) / (left / x)
+    np.testing.assert_allclose(out, (left + x.data) * (left - x.data) / (left / x.data))
+    assert (np.array([1, 2]) + Tensor([1.0], dtype=np.float32)).dtype == np.float64  # the array is float64
+    with pytest.raises(TypeError, match="subtraction with a bool tensor"):
+        np.array([1.0]) - mg.tensor([True])
+    np.testing.assert_array_equal(mg.tensor([True, False]) ^ mg.tensor([True, True]), [False, True])
