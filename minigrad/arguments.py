@@ -3,7 +3,7 @@
 Each check returns the value it accepts and refuses any other with an error naming the call, the
 argument, the value and what was expected: a ``TypeError`` for a value of the wrong kind, a
 ``ValueError`` for one of the right kind out of range. Like :mod:`minigrad.arrays` it imports
-nothing of minigrad, so every layer may use it.
+nothing of minigrad but :mod:`minigrad.random` (the default generator), so every layer may use it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ import math
 import numbers
 from collections.abc import Collection
 from typing import Any, TypeVar
+
+import numpy as np
+
+from minigrad.random import default_generator
 
 Choice = TypeVar("Choice")
 
@@ -85,6 +89,29 @@ def check_choice(call: str, name: str, value: Choice, choices: Collection[Choice
         listed = ", ".join(repr(choice) for choice in choices)
         raise ValueError(f"{call}: {name} must be one of {listed}, got {value!r}")
     return value
+
+
+def check_rng(call: str, rng: Any) -> np.random.Generator:
+    """The Generator ``rng`` gives: itself for a Generator, a new one for a seed (an integer >= 0,
+    or a sequence of them), and minigrad's default generator for None (the one
+    :func:`minigrad.manual_seed` seeds); refused by name when NumPy cannot use it.
+
+    Examples
+    --------
+    >>> check_rng("Linear", 0).integers(10) == check_rng("Linear", 0).integers(10)
+    np.True_
+    >>> check_rng("Linear", -1)
+    Traceback (most recent call last):
+    ValueError: Linear: rng must be a numpy Generator, None or a seed (an integer >= 0), got -1
+    """
+    if rng is None:
+        return default_generator()
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError) as error:
+        expected = "a numpy Generator, None or a seed (an integer >= 0)"
+        kind = ValueError if isinstance(rng, numbers.Integral) else TypeError
+        raise kind(f"{call}: rng must be {expected}, got {rng!r}") from error
 
 
 def _expected_number(

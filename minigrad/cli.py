@@ -7,8 +7,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from minigrad import demos
+from minigrad.demos.harness import ArgumentParser
+from minigrad.nn.activations import ACTIVATIONS
+from minigrad.nn.mlp import INITS
+from minigrad.viz.render import FORMATS
+
+# The flags of `minigrad draw` that only the mlp example takes, and their defaults.
+MLP_FLAGS = {"activation": "relu", "depth": 3, "width": 8, "init": None, "dead": 0}
 
 
 def available_demos() -> list[str]:
@@ -25,6 +33,9 @@ def available_demos() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the ``minigrad`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit status.
 
+    A bad flag is one line on stderr naming the flag and the value, and exit status 2
+    (``SystemExit``, as argparse); a failure to write is one line and status 1; never a traceback.
+
     Examples
     --------
     >>> import os, tempfile
@@ -33,27 +44,34 @@ def main(argv: list[str] | None = None) -> int:
     wrote .../neuron.svg and .../neuron.dot
     0
     """
-    parser = argparse.ArgumentParser(prog="minigrad", description=__doc__)
+    parser = ArgumentParser(prog="minigrad", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run a demo (minigrad.demos)")
     demo.add_argument(
         "name", nargs="?", default="all", help="one of: " + ", ".join(available_demos()) + " (default: all)"
     )
     demo.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the demo")
-    _add_draw(commands)
+    draw = _add_draw(commands)
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["demo"] and argv[1:2] and argv[1].startswith("-") and argv[1] not in ("-h", "--help"):
         argv.insert(1, "all")  # `minigrad demo --quick` runs all of them, quickly
     options = parser.parse_args(argv)
     if options.command == "draw":
-        return _draw(options)
+        return _draw(_draw_options(draw, options))
     if options.name not in available_demos():
         parser.error(f"no demo named {options.name!r}; choose one of: {', '.join(available_demos())}")
-    importlib.import_module(f"minigrad.demos.{options.name.replace('-', '_')}").main(options.args)
+    try:
+        importlib.import_module(f"minigrad.demos.{options.name.replace('-', '_')}").main(options.args)
+    except OSError as error:  # the folder of --out filled up or went away while the demo wrote to it
+        print(
+            f"minigrad demo {options.name}: could not write {error.filename} ({error.strerror}); see --out",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
-def _add_draw(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_draw(commands: argparse._SubParsersAction[ArgumentParser]) -> ArgumentParser:
     draw = commands.add_parser("draw", help="draw the gradients of a small example with Graphviz")
     draw.add_argument(
         "example",
@@ -61,17 +79,43 @@ def _add_draw(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="micrograd's neuron, an MLP on random data, or a graph showing the four flags",
     )
     draw.add_argument("-o", "--output", default=None, help="picture to write, .svg/.png/.pdf (default: EXAMPLE.svg)")
-    draw.add_argument("--activation", default="relu", help="mlp: activation name (relu, sigmoid, tanh, gelu, ...)")
-    draw.add_argument("--depth", type=int, default=3, help="mlp: number of hidden layers")
-    draw.add_argument("--width", type=int, default=8, help="mlp: width of the hidden layers")
-    draw.add_argument("--init", default=None, help="mlp: weight init (xavier_uniform, kaiming_normal, ...)")
-    draw.add_argument("--dead", type=int, default=0, help="mlp: force this many units per hidden layer dead")
+    activations, inits = sorted(ACTIVATIONS), sorted(INITS)
+    draw.add_argument("--activation", choices=activations, metavar="NAME", help=f"mlp: one of {', '.join(activations)}")
+    draw.add_argument("--depth", type=int, help="mlp: number of hidden layers, >= 1 (default 3)")
+    draw.add_argument("--width", type=int, help="mlp: width of the hidden layers, >= 1 (default 8)")
+    draw.add_argument("--init", choices=inits, metavar="NAME", help=f"mlp: weight init, one of {', '.join(inits)}")
+    draw.add_argument("--dead", type=int, help="mlp: force this many units per hidden layer dead, 0 to --width")
     draw.add_argument("--mode", default="auto", choices=["auto", "ops", "layers"], help="one node per op or per module")
-    draw.add_argument("--threshold", type=float, default=1e-6, help="relative gradient flagged as vanishing")
+    draw.add_argument(
+        "--threshold", type=float, default=1e-6, help="relative gradient flagged as vanishing, in (0, 1) (default 1e-6)"
+    )
+    draw.add_argument("--max-nodes", type=int, default=400, help="refuse a bigger picture, >= 1 (default 400)")
+    return draw
+
+
+def _draw_options(parser: ArgumentParser, options: argparse.Namespace) -> argparse.Namespace:
+    """The options of ``minigrad draw`` checked, the mlp's defaults filled in; a bad one exits with status 2."""
+    given = [name for name in MLP_FLAGS if getattr(options, name) is not None]
+    if options.example != "mlp" and given:
+        parser.error(f"--{given[0]} applies to the mlp example only, not to {options.example}")
+    if options.example != "mlp" and options.mode == "layers":
+        parser.error(f"--mode layers needs the mlp example (it draws one node per module), not {options.example}")
+    for name, default in MLP_FLAGS.items():
+        setattr(options, name, default if getattr(options, name) is None else getattr(options, name))
+    if options.output is not None:
+        suffix = Path(options.output).suffix.lower()
+        if not Path(options.output).name or (suffix and suffix.lstrip(".") not in FORMATS):
+            parser.error(f"-o/--output must be a file name ending in .svg, .png or .pdf, got {options.output!r}")
+    parser.check("--depth", options.depth, integer=True, at_least=1)
+    parser.check("--width", options.width, integer=True, at_least=1)
+    parser.check("--dead", options.dead, integer=True, at_least=0, at_most=options.width)
+    parser.check("--threshold", options.threshold, above=0, below=1)
+    parser.check("--max-nodes", options.max_nodes, integer=True, at_least=1)
+    return options
 
 
 def _draw(options: argparse.Namespace) -> int:
-    from minigrad.viz import GraphvizNotFound, render_graph
+    from minigrad.viz import render_graph
     from minigrad.viz.examples import EXAMPLES, mlp
 
     output = options.output or f"{options.example}.svg"
@@ -86,10 +130,19 @@ def _draw(options: argparse.Namespace) -> int:
             recording=example.recording,
             mode=options.mode,
             threshold=options.threshold,
+            max_nodes=options.max_nodes,
             title=example.title,
         )
-    except (ValueError, GraphvizNotFound) as error:  # an unknown name, too big a graph, no dot program
-        print(f"minigrad draw: {error}", file=sys.stderr)
+    except OSError as error:
+        print(
+            f"minigrad draw: cannot write -o/--output {output!r}: {error.strerror} ({error.filename})", file=sys.stderr
+        )
+        return 1
+    except ValueError as error:  # too big a graph
+        print(f"minigrad draw: {error} Here: --mode layers, or --max-nodes N.", file=sys.stderr)
+        return 1
+    except RuntimeError as error:  # no dot program, or dot failed
+        print(f"minigrad draw: {error}".replace("\n", " "), file=sys.stderr)
         return 1
     print(f"wrote {path} and {path.with_suffix('.dot')}")
     return 0

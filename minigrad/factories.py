@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from minigrad.arguments import check_rng
 from minigrad.arrays import as_tensor_array
-from minigrad.random import generator as _generator
 from minigrad.tensor import Tensor, TensorLike
 
 # PyTorch's dtype names: ``minigrad.float32`` is ``numpy.float32``, ``minigrad.long`` is ``numpy.int64``.
@@ -149,7 +149,7 @@ def randn(
     >>> minigrad.randn(2, 3).shape
     (2, 3)
     """
-    draws = _generator(generator).standard_normal(_shape("randn", size))
+    draws = check_rng("randn", generator).standard_normal(_shape("randn", size))
     return _made(as_tensor_array(draws, dtype), requires_grad)
 
 
@@ -166,7 +166,7 @@ def rand(
     >>> bool(((minigrad.rand(5) >= 0) & (minigrad.rand(5) < 1)).all())
     True
     """
-    draws = _generator(generator).random(_shape("rand", size))
+    draws = check_rng("rand", generator).random(_shape("rand", size))
     return _made(as_tensor_array(draws, dtype), requires_grad)
 
 

@@ -4,7 +4,8 @@ functions), so that :func:`manual_seed` makes a whole run repeat, as ``torch.man
 
 NOTE: the numbers are NumPy's (PCG64), not PyTorch's: a seed repeats a minigrad run, it does not
 give the values ``torch.manual_seed`` with the same seed gives. Like :mod:`minigrad.arrays` this
-module imports nothing of minigrad, so every layer may use it.
+module imports nothing of minigrad, so every layer may use it (:func:`minigrad.arguments.check_rng`
+hands out its generator for ``rng=None``).
 """
 
 from __future__ import annotations
@@ -34,16 +35,14 @@ def manual_seed(seed: int) -> np.random.Generator:
     return _default
 
 
-def generator(rng: int | np.random.Generator | None = None) -> np.random.Generator:
-    """The generator a call draws from: ``rng`` itself if it is a Generator, a new one seeded
-    with it if it is an int, and the default generator (see :func:`manual_seed`) if it is None.
+def default_generator() -> np.random.Generator:
+    """The generator every draw given no ``rng`` uses (see :func:`manual_seed`).
 
     Examples
     --------
-    >>> from minigrad.random import generator
-    >>> int(generator(0).integers(10)) == int(generator(0).integers(10))
+    >>> from minigrad.random import default_generator
+    >>> seeded = minigrad.manual_seed(0)
+    >>> default_generator() is seeded
     True
     """
-    if rng is None:
-        return _default
-    return np.random.default_rng(rng)
+    return _default

@@ -1,8 +1,8 @@
-"""Text for a terminal and for Markdown: tables of numbers, a progress bar, generated sections.
+"""Text for a terminal and for Markdown: tables of numbers and generated sections.
 
 Small and free of the rest of minigrad, so that every layer above may use it:
 :mod:`minigrad.diagnostics` prints its tables with it, the demos (:mod:`minigrad.demos`) their
-tables and progress, and docs/make_demos.py and the benchmarks write the README's sections.
+tables, and docs/make_demos.py and the benchmarks write the README's sections.
 
 >>> print(Table(["layer", "grad norm"], [["layers.0", 3.1e-9], ["layers.2", 0.25]]).text())
 layer     grad norm
@@ -14,9 +14,8 @@ layers.2  0.25
 from __future__ import annotations
 
 import html
-import sys
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any
 
 
 def number(x: object) -> str:
@@ -117,63 +116,6 @@ class Table:
         {'title': 'T', 'columns': ['x', 'x^2'], 'rows': [['0.5', '0.25']]}
         """
         return {"title": self.title, "columns": self.columns, "rows": self.rows}
-
-
-class ProgressBar:
-    """A text bar on stderr, redrawn in place (``\\r``) only when it grows by a cell.
-
-    When the stream is not a terminal (a log file), only the finished bar is written.
-
-    Examples
-    --------
-    >>> import io
-    >>> stream = io.StringIO()
-    >>> bar = ProgressBar(200, "training", stream=stream, width=10)
-    >>> for _ in range(200):
-    ...     bar.update()
-    >>> stream.getvalue().split("\\r")[-1]
-    'training [##########] 200/200'
-    """
-
-    def __init__(self, total: int, label: str, stream: TextIO | None = None, width: int = 30) -> None:
-        self.total, self.label, self.width = max(1, total), label, width
-        self.stream = sys.stderr if stream is None else stream
-        self.done, self.drawn = 0, -1
-        self.interactive = getattr(self.stream, "isatty", lambda: False)()
-
-    def update(self, steps: int = 1) -> None:
-        """Count ``steps`` more done, and redraw the bar if it grew by a cell.
-
-        Examples
-        --------
-        >>> import io
-        >>> stream = io.StringIO()
-        >>> ProgressBar(4, "epochs", stream=stream, width=4).update(4)
-        >>> stream.getvalue()
-        '\\repochs [####] 4/4'
-        """
-        self.done = min(self.total, self.done + steps)
-        cells = self.width * self.done // self.total
-        if cells != self.drawn and (self.interactive or self.done == self.total):
-            self.drawn = cells
-            bar = "#" * cells + "." * (self.width - cells)
-            self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        """End the bar's line.
-
-        Examples
-        --------
-        >>> import io
-        >>> bar = ProgressBar(1, "done", stream=io.StringIO(), width=2)
-        >>> bar.update()
-        >>> bar.close()
-        >>> bar.stream.getvalue()
-        '\\rdone [##] 1/1\\n'
-        """
-        self.stream.write("\n")
-        self.stream.flush()
 
 
 def replace_section(text: str, name: str, section: str) -> str:

@@ -37,7 +37,9 @@ try:
 except ImportError as error:  # pragma: no cover - exercised in a subprocess
     raise ImportError("minigrad.testing needs Hypothesis: pip install hypothesis") from error
 
+from minigrad.arguments import check_number
 from minigrad.gradcheck import TensorFunction, gradcheck, gradgradcheck
+from minigrad.gradcheck.check import check_settings
 from minigrad.tensor import Tensor
 
 Shape: TypeAlias = tuple[int, ...]
@@ -164,7 +166,9 @@ def check_gradients(
 
     Runs a Hypothesis test with ``max_examples`` examples, ``deadline=None`` and no example
     database (the inner test has one name for every ``fn``); other settings come from the
-    active Hypothesis profile.
+    active Hypothesis profile. ``eps``, ``atol`` and ``rtol`` are checked on entry as
+    :func:`~minigrad.gradcheck` checks them; a float32 ``dtype`` is checked as float64 copies,
+    with gradcheck's warning.
 
     Examples
     --------
@@ -173,6 +177,9 @@ def check_gradients(
     """
     if order not in (1, 2):
         raise ValueError(f"check_gradients: order must be 1 or 2, got {order}")
+    check_settings("check_gradients", eps, atol, rtol)
+    check_number("check_gradients", "max_examples", max_examples, integer=True, at_least=1)
+    check_number("check_gradients", "num_inputs", num_inputs, integer=True, at_least=1)
     options: dict[str, Any] = dict(
         dtype=dtype, min_value=min_value, max_value=max_value, avoid=avoid, min_distance=min_distance
     )

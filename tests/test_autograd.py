@@ -148,6 +148,69 @@ def test_a_grad_mode_decorator_passes_keyword_arguments_on():
     assert not y.requires_grad
 
 
+@pytest.mark.parametrize("parentheses", [True, False], ids=["@mode()", "@mode"])
+@pytest.mark.parametrize("name, records", [("no_grad", False), ("enable_grad", True)])
+def test_no_grad_and_enable_grad_decorate_with_or_without_parentheses_as_in_torch(name, records, parentheses):
+    mode = getattr(mg, name)
+    decorator = mode() if parentheses else mode
+
+    @decorator
+    def double(t):
+        """Twice t."""
+        return t * 2, mg.is_grad_enabled()
+
+    with mg.set_grad_enabled(not records):
+        y, enabled = double(Tensor(1.0, requires_grad=True))
+        assert mg.is_grad_enabled() is not records  # the caller's mode, after the call
+    assert enabled is records and y.requires_grad is records
+    assert (double.__name__, double.__doc__) == ("double", "Twice t.")
+    torch = pytest.importorskip("torch")
+    torch_mode = getattr(torch, name)
+    torch_double = (torch_mode() if parentheses else torch_mode)(lambda t: t * 2)
+    with torch.set_grad_enabled(not records):
+        assert torch_double(torch.ones(1, requires_grad=True)).requires_grad is records
+
+
+def test_set_grad_enabled_called_as_a_function_sets_the_mode_as_in_torch():
+    try:
+        mg.set_grad_enabled(False)
+        assert not mg.is_grad_enabled() and not (Tensor(1.0, requires_grad=True) * 2).requires_grad
+    finally:
+        mg.set_grad_enabled(True)
+    assert mg.is_grad_enabled()
+
+    @mg.set_grad_enabled(False)
+    def enabled():
+        return mg.is_grad_enabled()
+
+    assert mg.is_grad_enabled() and enabled() is False and mg.is_grad_enabled()
+    torch = pytest.importorskip("torch")
+    try:
+        torch.set_grad_enabled(False)
+        assert not torch.is_grad_enabled()
+    finally:
+        torch.set_grad_enabled(True)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: mg.set_grad_enabled(1), "set_grad_enabled: mode must be a bool (True or False), got int 1"),
+        (lambda: mg.set_grad_enabled(None), "set_grad_enabled: mode must be a bool (True or False), got NoneType"),
+        (lambda: mg.set_grad_enabled("no"), "set_grad_enabled: mode must be a bool (True or False), got str 'no'"),
+        (lambda: mg.no_grad(3), "no_grad: expected a function to decorate, got int 3"),
+        (lambda: mg.enable_grad()("f"), "enable_grad: expected a function to decorate, got str 'f'"),
+        (lambda: mg.no_grad(type("Model", (), {})), "no_grad: expected a function to decorate, got type"),
+    ],
+    ids=["int mode", "None mode", "str mode", "no_grad(3)", "enable_grad()('f')", "a class"],
+)
+def test_grad_mode_arguments_are_refused_by_name_and_leave_the_mode(call, message):
+    with pytest.raises(TypeError) as error:
+        call()
+    assert message in str(error.value)
+    assert mg.is_grad_enabled()
+
+
 def test_requires_grad_propagates_like_pytorch():
     a, b = Tensor(1.0), Tensor(1.0, requires_grad=True)
     assert not (a * a).requires_grad

@@ -98,7 +98,7 @@ def test_a_demo_gives_the_same_numbers_for_the_same_seed(tmp_path):
 def test_the_command_runs_a_demo_by_name_and_shows_its_progress_and_where_it_wrote(tmp_path, capsys):
     assert cli.main(["demo", "micrograd", "--quick", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
-    assert "micrograd: training the moons classifier [" in captured.err
+    assert "micrograd: training the moons classifier: 100%" in captured.err
     assert f"wrote {tmp_path}/index.html" in captured.out
 
 

@@ -9,7 +9,7 @@ import pytest
 from helpers import Cube, DetachedCube, WrongCube
 
 import minigrad
-from minigrad import Function, GradcheckError, Tensor, gradcheck, gradgradcheck, no_grad
+from minigrad import Function, GradcheckError, Tensor, gradcheck, gradgradcheck, nn, no_grad
 from minigrad.gradcheck import gradcheck_report
 
 # --- ops written for these tests, so they do not wait for the library's ----------------------
@@ -108,10 +108,24 @@ def test_gradcheck_passes_a_function_returning_a_tuple_of_outputs():
     assert gradcheck(lambda x, y: (x * y, (x + y).sum()), (x, y))
 
 
-def test_gradcheck_promotes_float32_inputs_to_float64_and_leaves_them_float32():
+def test_gradcheck_promotes_float32_inputs_to_float64_with_a_warning_naming_the_input():
     x = leaf([1.0, -2.0, 0.5], dtype=np.float32)
-    assert gradcheck(lambda x: Cube.apply(x) * 2.0, x)
+    with pytest.warns(UserWarning, match=r"^gradcheck: input 1 is float32; it is checked as a float64 copy"):
+        assert gradcheck(lambda c, x: Cube.apply(x) * c, (Tensor(2.0, dtype=np.float32), x))
     assert x.dtype == np.float32
+
+
+def test_a_backward_wrong_only_in_float32_is_not_checked_but_warned_about():
+    class WrongInFloat32(Cube):
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.inputs
+            return grad * 3 * x**2 * (2.0 if x.dtype == np.float32 else 1.0)
+
+    with pytest.warns(UserWarning, match="input 0 is float32"):
+        assert gradcheck(WrongInFloat32.apply, leaf([1.0, 2.0], dtype=np.float32))
+    with pytest.warns(UserWarning, match="^gradgradcheck: input 0 is float32"):
+        gradgradcheck(WrongInFloat32.apply, leaf([1.0, 2.0], dtype=np.float32), raise_exception=False)
 
 
 def test_gradcheck_skips_inputs_that_do_not_require_grad_and_passes_non_tensors_through():
@@ -294,6 +308,58 @@ def test_gradcheck_accepts_a_step_at_its_jump_but_not_a_wrong_slope_beside_it():
     assert sorted(e.index for e in report.failures) == [(0,), (2,)]
 
 
+# --- random or stateful functions, and what the kink rules may accept ------------------------
+
+
+def test_a_dropout_made_outside_fn_is_refused_not_passed_with_a_wrong_gradient():
+    drop = nn.Dropout(0.5, rng=0)
+    with pytest.raises(ValueError, match="fn is not deterministic"):
+        gradcheck(lambda x: drop(x * x.detach()), leaf([1.0, 2.0, 3.0]))
+
+
+def test_a_dropout_seeded_inside_fn_or_in_eval_mode_is_checked_like_any_function():
+    assert gradcheck(lambda x: nn.Dropout(0.5, rng=0)(x * x), leaf([1.0, 2.0, 3.0]))
+    with pytest.raises(GradcheckError, match="analytic 2.0, numeric 4.0"):
+        gradcheck(lambda x: nn.Dropout(0.5, rng=0)(x * x.detach()), leaf([1.0, 2.0, 3.0]))
+    drop = nn.Dropout(0.5, rng=0).eval()
+    assert gradcheck(lambda x: drop(x * x), leaf([1.0, 2.0, 3.0]))
+    assert gradgradcheck(lambda x: drop(x * x * x), leaf([1.0, 2.0, 3.0]))
+
+
+def test_a_deterministic_function_is_called_the_same_at_the_unperturbed_inputs_each_time():
+    seen = []
+
+    def fn(x, y):
+        seen.append((x.data.copy(), y.data.copy()))
+        return x * y
+
+    x, y = random_leaf(2, seed=1), random_leaf(2, seed=2)
+    assert gradcheck(fn, (x, y))
+    unperturbed = [(a, b) for a, b in seen if np.array_equal(a, x.data) and np.array_equal(b, y.data)]
+    assert len(unperturbed) == 4  # the graph, the second call, and once after each input's sweep
+
+
+def test_a_backward_off_by_a_constant_fails_though_the_function_has_kinks_elsewhere():
+    class ReLUPlusSquareOffByHalf(Function):
+        """relu(x) + x^2, whose derivative (x > 0) + 2x is given as (x > 0) + 2x + 0.5."""
+
+        @staticmethod
+        def forward(ctx, x):
+            return np.maximum(x, 0.0) + x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.inputs
+            return grad * (Tensor(x.data > 0) + 2 * x + 0.5)
+
+    x = leaf([-1.5, 0.0, 0.7, 2.0])
+    report = gradcheck_report(ReLUPlusSquareOffByHalf.apply, x)
+    assert [e.index for e in report.kinks] == [(1,)]
+    assert sorted(e.index for e in report.failures) == [(0,), (2,), (3,)]
+    for eps in (1e-6, 1e-4):  # the jump rule does not take a smooth point's error for a jump either
+        assert not gradcheck(ReLUPlusSquareOffByHalf.apply, x, eps=eps, raise_exception=False)
+
+
 # --- the caller's tensors --------------------------------------------------------------------
 
 
@@ -302,7 +368,8 @@ def test_gradcheck_accepts_a_step_at_its_jump_but_not_a_wrong_slope_beside_it():
 def test_checks_leave_the_inputs_unchanged(check, op):
     x = leaf([1.0, -2.0, 3.0], dtype=np.float32)
     data, before = x.data, x.data.copy()
-    check(op.apply, x, raise_exception=False)
+    with pytest.warns(UserWarning, match="float32"):
+        check(op.apply, x, raise_exception=False)
     assert x.data is data and np.array_equal(x.data, before) and x.dtype == np.float32
     assert x.grad is None and x._version == 0 and x.requires_grad and x.is_leaf
 

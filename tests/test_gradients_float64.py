@@ -84,6 +84,46 @@ def test_binary_cross_entropy_gradient_is_its_formula(reduction):
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_weighted_gradients_of_input_and_target_are_their_formulas(reduction):
+    p, y, w = values((2, 3), 0, 0.05, 0.95), values((2, 3), 1, 0.0, 1.0), values((3,), 2, 0.1, 2.0)
+    pt, yt = Tensor(p, requires_grad=True), Tensor(y, requires_grad=True)
+    loss = F.binary_cross_entropy(pt, yt, weight=w, reduction=reduction)
+    g = values(loss.shape, 7) if reduction == "none" else np.ones(())
+    grad_p, grad_y = minigrad.grad(loss, (pt, yt), grad_outputs=Tensor(g))
+    np.testing.assert_allclose(grad_p.numpy(), reduced(w * (p - y) / (p * (1 - p)), g, reduction), rtol=RTOL)
+    np.testing.assert_allclose(grad_y.numpy(), reduced(w * (np.log(1 - p) - np.log(p)), g, reduction), rtol=RTOL)
+
+
+def test_binary_cross_entropy_mixed_second_derivative_is_its_formula():
+    # d/dp of dL/dy = log(1 - p) - log p: the log's own gradient, -1 / (p (1 - p))
+    p, y = values((6,), 0, 0.05, 0.95), values((6,), 1, 0.0, 1.0)
+    pt, yt = Tensor(p, requires_grad=True), Tensor(y, requires_grad=True)
+    (grad_y,) = minigrad.grad(F.binary_cross_entropy(pt, yt, reduction="sum"), (yt,), create_graph=True)
+    (mixed,) = minigrad.grad(grad_y.sum(), (pt,))
+    np.testing.assert_allclose(mixed.numpy(), -1 / (p * (1 - p)), rtol=RTOL)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_with_logits_pos_weight_gradient_is_its_formula(reduction):
+    x, y, r, w = values((2, 3), 0, -6, 6), values((2, 3), 1, 0.0, 1.0), values((3,), 2, 0.1, 3), values((2, 3), 3, 0, 2)
+    got, g = input_gradient(F.binary_cross_entropy_with_logits, x, y, reduction, weight=w, pos_weight=r)
+    sigmoid = 1 / (1 + np.exp(-x))
+    expected = w * ((1 - y) - (1 + (r - 1) * y) * (1 - sigmoid))
+    np.testing.assert_allclose(got, reduced(expected, g, reduction), rtol=RTOL)
+
+
+@pytest.mark.parametrize(
+    "loss_fn, derivative", [(F.mse_loss, lambda d: 2 * d), (F.l1_loss, np.sign)], ids=["mse", "l1"]
+)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_weighted_mse_and_l1_gradients_are_their_formulas(loss_fn, derivative, reduction):
+    x, t, w = values((3, 4), 0), values((3, 4), 1), values((3, 4), 2, 0.1, 2)
+    got, g = input_gradient(loss_fn, x, t, reduction, weight=w)
+    expected = w * derivative(x - t) / (w.sum() if reduction == "mean" else 1)
+    np.testing.assert_allclose(got, expected * g if reduction == "none" else expected, rtol=RTOL)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_binary_cross_entropy_with_logits_gradient_is_sigmoid_minus_target(reduction):
     x, y = values((6,), 0, -6, 6), values((6,), 1, 0.0, 1.0)
     got, g = input_gradient(F.binary_cross_entropy_with_logits, x, y, reduction)
@@ -128,6 +168,78 @@ def test_nll_loss_gradient_is_minus_the_one_hot(reduction):
     x, target = np.log(softmax(values((5, 4), 0))), np.array([0, 3, 1, 1, 2])
     got, g = input_gradient(F.nll_loss, x, target, reduction)
     np.testing.assert_allclose(got, per_row(-np.eye(4)[target], g, reduction), rtol=RTOL, atol=0)
+
+
+CLASS_WEIGHT = np.array([0.5, 2.0, 1.0, 3.0])
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_with_weights_and_ignored_targets_gradient_is_its_formula(reduction, weighted, smoothing):
+    # d loss_n / d x[n, j] = k_n (s[n, j] ((1 - e) w[t_n] + e/C sum_c w[c]) - (1 - e) w[t_n] [j = t_n] - e/C w[j])
+    x, target, ignore = values((6, 4), 0, -3, 3), np.array([0, 3, 1, 2, 2, 1]), 2
+    w = CLASS_WEIGHT if weighted else np.ones(4)
+    kw = dict(weight=CLASS_WEIGHT) if weighted else {}
+    got, g = input_gradient(F.cross_entropy, x, target, reduction, ignore_index=ignore, label_smoothing=smoothing, **kw)
+    kept, e = (target != ignore)[:, None], smoothing
+    w_t = w[target][:, None]
+    rows = kept * (softmax(x) * ((1 - e) * w_t + e / 4 * w.sum()) - (1 - e) * w_t * np.eye(4)[target] - e / 4 * w)
+    if reduction == "mean":
+        expected = rows / (kept[:, 0] * w[target]).sum()
+    else:
+        expected = rows * g[:, None] if reduction == "none" else rows
+    np.testing.assert_allclose(got, expected, rtol=RTOL, atol=1e-15)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_with_probability_targets_gradients_are_their_formulas(reduction, smoothing):
+    # with q' = (1 - e) q + e/C:  d loss_n / d x[n, j] = s[n, j] sum_c w[c] q'[n, c] - w[j] q'[n, j];
+    # d loss_n / d q[n, c] = -(1 - e) w[c] log s[n, c]
+    x, q = values((5, 4), 0, -3, 3), np.random.default_rng(1).dirichlet(np.ones(4), 5)
+    xt, qt = Tensor(x, requires_grad=True), Tensor(q, requires_grad=True)
+    loss = F.cross_entropy(xt, qt, weight=CLASS_WEIGHT, reduction=reduction, label_smoothing=smoothing)
+    g = values(loss.shape, 7) if reduction == "none" else np.ones(())
+    grad_x, grad_q = minigrad.grad(loss, (xt, qt), grad_outputs=Tensor(g))
+    smoothed = (1 - smoothing) * q + smoothing / 4
+    dx = softmax(x) * (smoothed @ CLASS_WEIGHT)[:, None] - CLASS_WEIGHT * smoothed
+    dq = -(1 - smoothing) * CLASS_WEIGHT * np.log(softmax(x))
+    np.testing.assert_allclose(grad_x.numpy(), per_row(dx, g, reduction), rtol=RTOL, atol=1e-15)
+    np.testing.assert_allclose(grad_q.numpy(), per_row(dq, g, reduction), rtol=RTOL, atol=1e-15)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss_with_weights_and_ignored_targets_gradient_is_minus_the_weighted_one_hot(reduction):
+    x, target = np.log(softmax(values((5, 4), 0))), np.array([0, 3, -100, 1, 2])
+    got, g = input_gradient(F.nll_loss, x, target, reduction, weight=CLASS_WEIGHT)
+    kept, classes = target != -100, np.where(target != -100, target, 0)
+    rows = -(kept * CLASS_WEIGHT[classes])[:, None] * np.eye(4)[classes]
+    if reduction == "mean":
+        expected = rows / (kept * CLASS_WEIGHT[classes]).sum()
+    else:
+        expected = rows * g[:, None] if reduction == "none" else rows
+    np.testing.assert_allclose(got, expected, rtol=RTOL, atol=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(weight=CLASS_WEIGHT),
+        dict(ignore_index=1),
+        dict(weight=CLASS_WEIGHT, ignore_index=3, label_smoothing=0.3),
+        dict(probabilities=True, weight=CLASS_WEIGHT, label_smoothing=0.1),
+    ],
+    ids=["weight", "ignore_index", "weight-ignore-smoothing", "probabilities-weight-smoothing"],
+)
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_options_pass_gradcheck_at_float64_tolerances(kwargs, reduction):
+    kwargs = dict(kwargs)
+    target = np.array([0, 3, 1, 1, 2])
+    if kwargs.pop("probabilities", False):
+        target = np.random.default_rng(1).dirichlet(np.ones(4), 5)
+    x = Tensor(values((5, 4), 0, -3, 3), requires_grad=True)
+    assert gradcheck(lambda a: F.cross_entropy(a, target, reduction=reduction, **kwargs), x, **TIGHT)
 
 
 # --- layers: the affine map by its formula, the rest by gradcheck at float64 tolerances --------

@@ -2,6 +2,7 @@
 unary op (a Python number counts as no input) is its output Tensor and its Context, nothing more."""
 
 import gc
+import sys
 
 import numpy as np
 import pytest
@@ -23,13 +24,18 @@ UNARY_CHAINS = {
 
 def tracked_objects_per_op(step, n=3000):
     x = Tensor(np.full(4, 0.5), requires_grad=True)
-    gc.collect()
-    before = len(gc.get_objects())
-    y = x
-    for _ in range(n):
-        y = step(y)
-    gc.collect()
-    per_op = (len(gc.get_objects()) - before) / n
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)  # no other thread (a progress bar's monitor) allocates while we count
+    try:
+        gc.collect()
+        before = len(gc.get_objects())
+        y = x
+        for _ in range(n):
+            y = step(y)
+        gc.collect()
+        per_op = (len(gc.get_objects()) - before) / n
+    finally:
+        sys.setswitchinterval(switch_interval)
     assert y.requires_grad  # the chain was recorded, and y keeps it alive until here
     return per_op
 

@@ -41,3 +41,19 @@ def test_scheduler_state_round_trip():
     other = StepLR(optim.SGD([nn.Parameter([1.0])], lr=1.0), step_size=5)
     other.load_state_dict(state)
     assert other.last_epoch == 3 and other.step_size == 2
+
+
+def test_positional_arguments_follow_pytorch():
+    opt = optim.SGD([nn.Parameter([1.0])], lr=1.0)
+    step = StepLR(opt, 2, 0.5)
+    assert (step.step_size, step.gamma, step.last_epoch) == (2, 0.5, 0)
+    cosine = CosineAnnealingLR(optim.SGD([nn.Parameter([1.0])], lr=1.0), 10, 0.01)
+    assert (cosine.T_max, cosine.eta_min) == (10, 0.01)
+
+
+def test_resuming_with_last_epoch_continues_from_initial_lr():
+    opt = optim.SGD([nn.Parameter([1.0])], lr=1.0)
+    first = StepLR(opt, 2, 0.5)
+    lrs_over(first, 3)
+    resumed = StepLR(opt, 2, 0.5, last_epoch=first.last_epoch)
+    assert resumed.last_epoch == 4 and resumed.get_last_lr() == [0.25]

@@ -99,7 +99,7 @@ def test_init_writes_in_place_and_counts_the_change():
 def test_init_errors_name_the_problem():
     with pytest.raises(ValueError, match="at least 2 dimensions, got shape \\(3,\\)"):
         init.xavier_uniform_(Tensor(np.zeros(3)))
-    with pytest.raises(ValueError, match="mode must be 'fan_in' or 'fan_out'"):
+    with pytest.raises(ValueError, match="kaiming_normal_: mode must be one of 'fan_in', 'fan_out', got 'fan'"):
         init.kaiming_normal_(big(), mode="fan")
-    with pytest.raises(ValueError, match="unknown nonlinearity 'swish'"):
+    with pytest.raises(ValueError, match="calculate_gain: nonlinearity must be one of .*, got 'swish'"):
         init.calculate_gain("swish")

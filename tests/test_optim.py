@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minigrad.nn as nn
-from minigrad import Tensor, optim
+from minigrad import Tensor, no_grad, optim
 
 C = np.array([[1.0, 3.0], [0.5, 2.0]])
 D = np.array([[-1.0, 0.5], [2.0, -0.3]])
@@ -22,12 +22,12 @@ def gradient(p):
     return C * p + D + p**3
 
 
-def run(make_optimizer, steps=STEPS):
+def run(make_optimizer, steps=STEPS, loss=loss_of):
     p = nn.Parameter(START.copy())
     opt = make_optimizer([p])
     for _ in range(steps):
         opt.zero_grad()
-        loss_of(p).backward()
+        loss(p).backward()
         opt.step()
     return p.numpy()
 
@@ -167,7 +167,121 @@ def test_matches_torch_when_it_is_installed(make, kwargs):
     np.testing.assert_allclose(run(lambda ps: make(ps, **kwargs)), p.detach().numpy(), rtol=1e-10)
 
 
+# --- PyTorch's positional order and options ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "positional, keywords",
+    [
+        (
+            lambda ps: optim.SGD(ps, 0.05, 0.9, 0, 5e-4),
+            lambda ps: optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=5e-4),
+        ),
+        (
+            lambda ps: optim.SGD(ps, 0.05, 0.8, 0, 0.2, True),
+            lambda ps: optim.SGD(ps, lr=0.05, momentum=0.8, weight_decay=0.2, nesterov=True),
+        ),
+        (
+            lambda ps: optim.Adam(ps, 0.1, (0.8, 0.9), 1e-6, 0.1, True),
+            lambda ps: optim.Adam(ps, lr=0.1, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1, amsgrad=True),
+        ),
+        (
+            lambda ps: optim.AdamW(ps, 0.1, (0.8, 0.9), 1e-6, 0.3, True),
+            lambda ps: optim.AdamW(ps, lr=0.1, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.3, amsgrad=True),
+        ),
+        (
+            lambda ps: optim.RMSprop(ps, 0.01, 0.8, 1e-6, 0.05, 0.5, True),
+            lambda ps: optim.RMSprop(ps, lr=0.01, alpha=0.8, eps=1e-6, weight_decay=0.05, momentum=0.5, centered=True),
+        ),
+    ],
+)
+def test_positional_arguments_mean_what_they_mean_in_pytorch(positional, keywords):
+    np.testing.assert_array_equal(run(positional), run(keywords))
+
+
+def test_sgd_weight_decay_given_fourth_is_weight_decay_not_nesterov():
+    opt = optim.SGD([nn.Parameter([1.0])], 0.1, 0.9, 0, 5e-4)
+    group = opt.param_groups[0]
+    assert group["weight_decay"] == 5e-4 and group["nesterov"] is False
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps, **kw: optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1, **kw),
+        lambda ps, **kw: optim.Adam(ps, lr=0.1, amsgrad=True, weight_decay=0.1, **kw),
+        lambda ps, **kw: optim.AdamW(ps, lr=0.1, **kw),
+        lambda ps, **kw: optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True, **kw),
+    ],
+)
+def test_maximize_ascends_as_minimizing_the_negated_loss(make):
+    ascended = run(lambda ps: make(ps, maximize=True), loss=lambda p: -loss_of(p))
+    np.testing.assert_array_equal(ascended, run(make))
+
+
+def test_adam_with_decoupled_weight_decay_is_adamw():
+    adam = run(lambda ps: optim.Adam(ps, lr=0.1, weight_decay=0.3, decoupled_weight_decay=True))
+    np.testing.assert_array_equal(adam, run(lambda ps: optim.AdamW(ps, lr=0.1, weight_decay=0.3)))
+    assert optim.AdamW([nn.Parameter([1.0])]).param_groups[0]["decoupled_weight_decay"] is True
+
+
+# --- step(closure) -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop])
+def test_step_calls_the_closure_once_with_grad_on_and_returns_its_loss(make):
+    p = nn.Parameter(START.copy())
+    opt = make([p])
+    calls = []
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_of(p)
+        loss.backward()
+        calls.append(loss)
+        return loss
+
+    with no_grad():  # the closure records its graph all the same, as in PyTorch
+        returned = opt.step(closure)
+    assert calls == [returned] and returned.item() == loss_of(Tensor(START)).item()
+    np.testing.assert_array_equal(p.numpy(), run(make, steps=1))
+
+
+def test_step_without_a_closure_returns_none():
+    p = nn.Parameter([1.0])
+    assert optim.SGD([p], lr=0.1).step() is None
+
+
 # --- groups, skipping, zero_grad ---------------------------------------------------------------
+
+
+def test_a_parameter_given_twice_is_stepped_once():
+    p, q = nn.Parameter([1.0]), nn.Parameter([1.0])
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        opt = optim.SGD([p, p], lr=0.1)
+    single = optim.SGD([q], lr=0.1)
+    for param, o in ((p, opt), (q, single)):
+        (param * param).sum().backward()
+        o.step()
+    assert p.numpy()[0] == q.numpy()[0] == pytest.approx(0.8)
+    assert opt.param_groups[0]["params"] == [p]
+
+
+def test_a_group_value_set_by_hand_is_checked_at_step():
+    p = nn.Parameter([1.0])
+    opt = optim.Adam([p], lr=0.1)
+    (p * p).sum().backward()
+    opt.step()
+    moved, state = p.numpy().copy(), opt.state_dict()["state"]
+    opt.param_groups[0]["eps"] = float("nan")
+    with pytest.raises(ValueError, match="Adam.step: param_groups.0.eps must be a finite number"):
+        opt.step()
+    assert p.numpy() == moved and opt.state_dict()["state"][0]["step"] == state[0]["step"] == 1
+    opt.param_groups[0]["eps"] = 1e-8
+    opt.step()
+    del opt.param_groups[0]["betas"]
+    with pytest.raises(ValueError, match="Adam.step: param_groups.0 lacks 'betas'"):
+        opt.step()
 
 
 def test_parameter_groups_use_their_own_learning_rate():
@@ -204,23 +318,6 @@ def test_step_updates_the_array_in_place():
     (p * p).sum().backward()
     opt.step()
     assert p.data is data and p.requires_grad
-
-
-@pytest.mark.parametrize(
-    "make, message",
-    [
-        (lambda ps: optim.SGD(ps, lr=-1), "lr, momentum and weight_decay must be >= 0"),
-        (lambda ps: optim.SGD(ps, lr=0.1, nesterov=True), "Nesterov momentum needs momentum > 0"),
-        (lambda ps: optim.Adam(ps, betas=(0.9, 1.0)), "betas must be two numbers in \\[0, 1\\)"),
-        (lambda ps: optim.RMSprop(ps, alpha=2.0), "invalid lr=.*alpha=2.0"),
-        (lambda ps: optim.SGD([], lr=0.1), "empty list of parameters"),
-        (lambda ps: optim.SGD([{"params": ps}, {"params": ps}], lr=0.1), "more than one parameter group"),
-        (lambda ps: optim.SGD([Tensor([1.0])], lr=0.1), "is not a tensor that requires grad"),
-    ],
-)
-def test_bad_settings_are_refused_with_the_reason(make, message):
-    with pytest.raises((ValueError, TypeError), match=message):
-        make([nn.Parameter([1.0])])
 
 
 # --- state_dict --------------------------------------------------------------------------------

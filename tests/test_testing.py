@@ -90,8 +90,9 @@ def test_check_gradients_passes_a_binary_op_with_broadcast_shapes():
     check_gradients(lambda x, y: x * y / (y * y + 1.0), num_inputs=2, max_examples=10)
 
 
-def test_check_gradients_takes_shapes_and_strategies():
-    check_gradients(lambda a, b: a @ b, (2, 3), tensors(shape=(3,), dtype=np.float32), max_examples=5)
+def test_check_gradients_takes_shapes_and_strategies_and_warns_of_a_float32_input():
+    with pytest.warns(UserWarning, match="gradcheck: input 1 is float32"):
+        check_gradients(lambda a, b: a @ b, (2, 3), tensors(shape=(3,), dtype=np.float32), max_examples=5)
 
 
 def test_check_gradients_passes_a_kinked_op_kept_away_from_its_kink():

@@ -51,7 +51,7 @@ def run_backward(
     delivery = Delivery(inputs, root_grads, create_graph)
     waiting = consumer_counts(roots)  # how many ops' parts each tensor still waits for
     ready = [root for root in reversed(grads.tensors()) if root not in waiting]
-    with set_grad_enabled(create_graph):  # NOTE: the rules' own ops are recorded only for higher order
+    with set_grad_enabled(bool(create_graph)):  # NOTE: the rules' own ops are recorded only for higher order
         while ready:
             tensor = ready.pop()
             grad = grads.pop(tensor)  # complete: every op that used this tensor has sent its part

@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 from matplotlib.figure import Figure
+from tqdm.auto import tqdm
 
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
@@ -23,7 +24,7 @@ from minigrad.data import DataLoader, make_spirals
 from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, why_zero
 from minigrad.losses import cross_entropy
-from minigrad.report import ProgressBar, Table, percent
+from minigrad.report import Table, percent
 from minigrad.viz import draw_graph
 
 __all__ = ["main"]
@@ -69,7 +70,7 @@ def census(model: nn.MLP, x: Tensor, y: np.ndarray) -> dict[str, Any]:
 
 
 def train(
-    model: nn.MLP, condition: str, X: np.ndarray, y: np.ndarray, epochs: int, seed: int, bar: ProgressBar
+    model: nn.MLP, condition: str, X: np.ndarray, y: np.ndarray, epochs: int, seed: int, bar: tqdm
 ) -> dict[str, Any]:
     """Adam over mini-batches; a census before training and after every epoch."""
     optimizer = optim.Adam(model.parameters(), lr=LR)

@@ -12,14 +12,53 @@ import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from minigrad.report import ProgressBar, Table
+from tqdm.auto import tqdm
+
+from minigrad.arguments import check_number
+from minigrad.report import Table
 from minigrad.viz import render_graph
 
 if TYPE_CHECKING:
     import graphviz
     from matplotlib.figure import Figure
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """The parser of the ``minigrad`` command and of every demo: a bad flag is one line on stderr.
+
+    The line names the flag and the value (argparse's own words, or :func:`check_number`'s), and
+    the exit status is argparse's 2; never a usage dump, never a traceback.
+
+    Examples
+    --------
+    >>> parser = ArgumentParser(prog="minigrad demo vanishing")
+    >>> _ = parser.add_argument("--seed", type=int, default=0)
+    >>> parser.parse_args(["--seed", "x"])
+    Traceback (most recent call last):
+    SystemExit: 2
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+    def check(self, flag: str, value: Any, **bounds: Any) -> Any:
+        """``value`` of ``flag`` if :func:`check_number` accepts it within ``bounds``, else exit 2.
+
+        Examples
+        --------
+        >>> parser = ArgumentParser(prog="minigrad demo vanishing")
+        >>> parser.check("--seed", 3, integer=True, at_least=0)
+        3
+        >>> parser.check("--seed", -1, integer=True, at_least=0)
+        Traceback (most recent call last):
+        SystemExit: 2
+        """
+        try:
+            return check_number(self.prog, flag, value, **bounds)
+        except (TypeError, ValueError) as error:
+            self.exit(2, f"{error}\n")
 
 
 class DemoRun:
@@ -61,35 +100,38 @@ class DemoRun:
     """
 
     def __init__(self, name: str, description: str, argv: Sequence[str] | None = None) -> None:
-        parser = argparse.ArgumentParser(
+        parser = ArgumentParser(
             prog=f"minigrad demo {name}", description=description, formatter_class=argparse.RawDescriptionHelpFormatter
         )
-        parser.add_argument("--seed", type=int, default=0, help="seed of the data and the models (default 0)")
+        parser.add_argument("--seed", type=int, default=0, help="seed of the data and the models, >= 0 (default 0)")
         parser.add_argument(
-            "--out",
-            type=Path,
-            default=Path("minigrad-out") / name,
-            help=f"output folder (default ./minigrad-out/{name})",
+            "--out", default=str(Path("minigrad-out") / name), help=f"output folder (default ./minigrad-out/{name})"
         )
         parser.add_argument("--quick", action="store_true", help="a few seconds' version, for smoke tests")
         options = parser.parse_args(argv)
-        self.name, self.seed, self.quick, self.out = name, options.seed, options.quick, options.out
-        self.out.mkdir(parents=True, exist_ok=True)
+        parser.check("--seed", options.seed, integer=True, at_least=0)
+        if not options.out:
+            parser.error("--out must name a folder, got ''")
+        self.name, self.seed, self.quick, self.out = name, options.seed, options.quick, Path(options.out)
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a run-time failure: exit status 1
+            parser.exit(1, f"{parser.prog}: cannot write to --out {str(self.out)!r}: {error.strerror}\n")
         self.title, _, self.intro = description.strip().partition("\n")
         self.sections: list[dict] = []
         self.started = time.perf_counter()
 
-    def progress(self, total: int, label: str) -> ProgressBar:
-        """A :class:`ProgressBar` on stderr labelled with the demo's name.
+    def progress(self, total: int, label: str) -> tqdm:
+        """A tqdm progress bar on stderr (a widget in a notebook) labelled with the demo's name.
 
         Examples
         --------
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as folder:
-        ...     DemoRun("vanishing", "A demo", ["--out", folder]).progress(10, "training").label
+        ...     DemoRun("vanishing", "A demo", ["--out", folder]).progress(10, "training").desc
         'vanishing: training'
         """
-        return ProgressBar(total, f"{self.name}: {label}")
+        return tqdm(total=total, desc=f"{self.name}: {label}", leave=True)
 
     def section(self, heading: str, text: str, key: bool = True) -> None:
         """Start a section of the page; pictures and tables added next go into it.

@@ -15,6 +15,7 @@ from typing import Any
 import graphviz
 import numpy as np
 from matplotlib.figure import Figure
+from tqdm.auto import tqdm
 
 import minigrad as mg
 from minigrad import Tensor, nn, no_grad, optim
@@ -22,7 +23,7 @@ from minigrad.analysis import trace
 from minigrad.data import make_moons
 from minigrad.demos.harness import DemoRun
 from minigrad.losses import hinge_loss
-from minigrad.report import ProgressBar, Table
+from minigrad.report import Table
 from minigrad.viz import draw_graph
 from minigrad.viz.examples import neuron
 
@@ -46,9 +47,7 @@ def walkthrough() -> tuple[list[dict[str, Any]], graphviz.Digraph, bool]:
     return nodes, graph, checked
 
 
-def train_moons(
-    seed: int, steps: int, bar: ProgressBar
-) -> tuple[nn.MLP, np.ndarray, np.ndarray, list[dict[str, float]]]:
+def train_moons(seed: int, steps: int, bar: tqdm) -> tuple[nn.MLP, np.ndarray, np.ndarray, list[dict[str, float]]]:
     """micrograd's moons classifier: scores > 0 mean class +1."""
     X, labels = make_moons(100, noise=0.1, rng=seed)
     x, y = Tensor(X), Tensor(2.0 * labels[:, None] - 1.0)

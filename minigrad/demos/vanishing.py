@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 from matplotlib.figure import Figure
+from tqdm.auto import tqdm
 
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
@@ -22,7 +23,7 @@ from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, gradient_flow, why_zero
 from minigrad.losses import cross_entropy
 from minigrad.ops.sigmoid_family import Sigmoid
-from minigrad.report import ProgressBar, Table, number, percent
+from minigrad.report import Table, number, percent
 from minigrad.viz import draw_graph
 
 __all__ = ["main"]
@@ -72,7 +73,7 @@ def measure_flow(model: nn.MLP, x: Tensor, y: np.ndarray) -> dict[str, Any]:
     }
 
 
-def train(model: nn.MLP, x: Tensor, y: np.ndarray, steps: int, bar: ProgressBar) -> dict[str, Any]:
+def train(model: nn.MLP, x: Tensor, y: np.ndarray, steps: int, bar: tqdm) -> dict[str, Any]:
     """Adam on the whole data set; the loss at every step and the final accuracy."""
     optimizer = optim.Adam(model.parameters(), lr=LR)
     losses = []

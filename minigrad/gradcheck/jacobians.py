@@ -18,6 +18,11 @@ derivative exists and the differences grow like 1 / eps. A kink or failing entry
 difference is above atol / eps and grows more than fivefold when eps shrinks tenfold is a jump,
 and passes whatever the analytic value. :func:`gradcheck_report` lists kinks and jumps with the
 one-sided derivatives and the value the op chose.
+
+Determinism: finite differences of a function that is random or keeps state (a Dropout made
+outside ``fn``, a counter) measure its noise, which the kink and jump rules would accept. So
+``fn`` is called twice at the unperturbed inputs before the sweep and once more after each
+input's sweep, and any output that is not bit for bit the same is refused.
 """
 
 from __future__ import annotations
@@ -46,7 +51,28 @@ def _outputs(fn: TensorFunction, inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
             raise TypeError(
                 f"gradcheck: fn must return a Tensor or a tuple of Tensors; output {k} is {type(y).__name__}"
             )
+    if sum(y.size for y in outputs) == 0:
+        shapes = ", ".join(str(y.shape) for y in outputs) or "none"
+        raise ValueError(f"gradcheck: fn's output has no elements (shapes: {shapes}), so there is nothing to check")
     return outputs
+
+
+def _same_again(fn: TensorFunction, inputs: tuple[Any, ...], expected: np.ndarray, caller: str, when: str) -> None:
+    """Refuse ``fn`` unless calling it again at ``inputs`` gives exactly ``expected`` (flattened)."""
+    again = _flat(_outputs(fn, inputs))
+    if again.shape == expected.shape and np.array_equal(again, expected, equal_nan=True):
+        return
+    if again.shape != expected.shape:
+        found = f"{expected.size} output elements, then {again.size}"
+    else:
+        k = int(np.flatnonzero(~((again == expected) | (np.isnan(again) & np.isnan(expected))))[0])
+        found = f"output element {k} (flattened) was {expected[k]!r}, then {again[k]!r}"
+    raise ValueError(
+        f"{caller}: fn is not deterministic: called {when} at the same inputs it gave a different result "
+        f"({found}), so finite differences would measure its randomness or state, not its derivative. "
+        "Make every call draw the same: create the random module or generator inside fn with a fixed seed "
+        "(e.g. nn.Dropout(p, rng=0) inside fn), or put it in eval() mode"
+    )
 
 
 def _flat(outputs: Sequence[Tensor]) -> np.ndarray:
@@ -75,10 +101,10 @@ def _moved(fn: TensorFunction, inputs: tuple[Any, ...], i: int, index: tuple[int
 
 
 def _numeric_jacobians(
-    fn: TensorFunction, inputs: tuple[Any, ...], i: int, eps: float
+    fn: TensorFunction, inputs: tuple[Any, ...], i: int, here: np.ndarray, eps: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The central, left and right difference Jacobians of input ``i`` (outputs, input elements)."""
-    here = _flat(_outputs(fn, inputs))[:, None]
+    """The central, left and right difference Jacobians of input ``i`` (outputs, input elements);
+    ``here`` is the column of fn's outputs at ``inputs``."""
     indices = list(np.ndindex(inputs[i].shape))
     plus, minus = (
         np.array([_moved(fn, inputs, i, index, step) for index in indices]).reshape(-1, here.size).T
@@ -88,14 +114,21 @@ def _numeric_jacobians(
 
 
 def _judge(
-    fn: TensorFunction, inputs: tuple[Any, ...], i: int, a: np.ndarray, eps: float, atol: float, rtol: float
+    fn: TensorFunction,
+    inputs: tuple[Any, ...],
+    i: int,
+    here: np.ndarray,
+    a: np.ndarray,
+    eps: float,
+    atol: float,
+    rtol: float,
 ) -> tuple[np.ndarray, ...]:
     """Compare input ``i``'s analytic Jacobian ``a`` with finite differences, by the rules above."""
 
     def tolerance(v: np.ndarray) -> np.ndarray:
         return atol + rtol * np.abs(v)
 
-    c, left, right = _numeric_jacobians(fn, inputs, i, eps)
+    c, left, right = _numeric_jacobians(fn, inputs, i, here, eps)
     lo, hi = np.minimum(left, right), np.maximum(left, right)
     kink = np.abs(right - left) > tolerance(np.maximum(np.abs(left), np.abs(right)))
     passed = (np.abs(a - c) <= tolerance(c)) | (kink & (a >= lo - tolerance(lo)) & (a <= hi + tolerance(hi)))
@@ -119,10 +152,10 @@ def _check(
     output_names: list[str] | None = None,
 ) -> GradcheckReport:
     wrt_positions = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    if not wrt_positions:
-        raise ValueError(f"{caller}: no input requires grad, so there is nothing to check")
     with enable_grad():
         outputs = _outputs(fn, inputs)
+        here = _flat(outputs)
+        _same_again(fn, inputs, here, caller, "twice")
         analytic = _analytic_jacobians(outputs, [inputs[i] for i in wrt_positions])
     labels = [(k, index) for k, y in enumerate(outputs) for index in np.ndindex(y.shape)]
     if output_names is None:
@@ -133,7 +166,8 @@ def _check(
     scored: list[tuple[float, int, Entry]] = []
     for i, a in zip(wrt_positions, analytic):
         with enable_grad():
-            c, left, right, kink, jump, failed = _judge(fn, inputs, i, a, eps, atol, rtol)
+            c, left, right, kink, jump, failed = _judge(fn, inputs, i, here[:, None], a, eps, atol, rtol)
+            _same_again(fn, inputs, here, caller, f"again after the finite differences of {input_names[i]}")
         error = np.nan_to_num(np.abs(a - c) - (atol + rtol * np.abs(c)), nan=np.inf)
         indices = list(np.ndindex(inputs[i].shape))
         for r, col in zip(*np.nonzero(kink | jump | failed)):

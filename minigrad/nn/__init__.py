@@ -2,8 +2,8 @@
 
 Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (saving and loading a
 Module's state), layers.py (Linear, Dropout, Sequential, Residual), containers.py (ModuleList,
-ModuleDict), norm.py, activations.py, init.py, mlp.py (the MLP builder), utils.py (gradient
-clipping).
+ModuleDict), norm.py, activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py
+(gradient clipping).
 """
 
 from minigrad.nn import functional, init, utils
@@ -29,6 +29,7 @@ from minigrad.nn.activations import (
 )
 from minigrad.nn.containers import ModuleDict, ModuleList
 from minigrad.nn.layers import Dropout, Linear, Residual, Sequential
+from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, LayerNorm
@@ -64,6 +65,13 @@ __all__ = [
     "Hardsigmoid",
     "Softmax",
     "LogSoftmax",
+    "MSELoss",
+    "L1Loss",
+    "HuberLoss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "NLLLoss",
+    "CrossEntropyLoss",
     "init",
     "utils",
     "functional",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import functional as F
+from minigrad.arguments import check_number
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
@@ -80,6 +81,7 @@ class LeakyReLU(Module):
     """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
+        check_number("LeakyReLU", "negative_slope", negative_slope)
         super().__init__()
         self.negative_slope = negative_slope
 
@@ -103,6 +105,9 @@ class PReLU(Module):
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
+        # NOTE: torch builds PReLU(0), whose forward then fails on any input with channels; refused here
+        check_number("PReLU", "num_parameters", num_parameters, integer=True, at_least=1)
+        check_number("PReLU", "init", init)
         super().__init__()
         self.num_parameters = num_parameters
         self.weight = Parameter(np.full(num_parameters, float(init)))
@@ -124,6 +129,7 @@ class ELU(Module):
     """
 
     def __init__(self, alpha: float = 1.0) -> None:
+        check_number(type(self).__name__, "alpha", alpha)
         super().__init__()
         self.alpha = alpha
 
@@ -142,6 +148,11 @@ class CELU(ELU):
     >>> nn.CELU(alpha=0.5)(Tensor([-1.0, 0.0, 2.0])).numpy().round(3)
     array([-0.432,  0.   ,  2.   ])
     """
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        if alpha == 0:  # NOTE: x / alpha; PyTorch refuses it too (at the first call)
+            raise ValueError(f"CELU: alpha must be a finite number other than 0, got {alpha!r}")
+        super().__init__(alpha)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.celu(x, self.alpha)
@@ -220,6 +231,10 @@ class Softplus(Module):
     """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        check_number("Softplus", "beta", beta)
+        if beta == 0:  # NOTE: log(1 + e^(beta x)) / beta: PyTorch gives inf
+            raise ValueError(f"Softplus: beta must be a finite number other than 0, got {beta!r}")
+        check_number("Softplus", "threshold", threshold, allow_inf=True)
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
@@ -253,6 +268,8 @@ class Hardtanh(Module):
     """
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+        check_number("Hardtanh", "min_val", min_val, allow_inf=True)
+        check_number("Hardtanh", "max_val", max_val, allow_inf=True, above=min_val)
         super().__init__()
         self.min_val, self.max_val = min_val, max_val
 
@@ -288,6 +305,8 @@ class Softmax(Module):
     """
 
     def __init__(self, dim: int | None = None) -> None:
+        if dim is not None:
+            check_number(type(self).__name__, "dim", dim, integer=True)
         super().__init__()
         self.dim = dim
 

@@ -1,7 +1,9 @@
 """Initialisers, PyTorch's ``torch.nn.init``: each fills a tensor in place and returns it.
 
 All randomness comes from ``rng``: a ``numpy.random.Generator``, or an int seed (the same seed
-gives the same values), or None for the default generator (see :func:`minigrad.manual_seed`).
+gives the same values), or None for the default generator (:func:`minigrad.manual_seed`). Every argument is checked on entry, as PyTorch
+checks it: a gain, slope, bound, mean or std that is NaN or infinite, an unknown ``mode`` or
+``nonlinearity``, and a std < 0 or bounds a > b are refused by name.
 
 >>> w = Tensor(np.empty((3, 2)))
 >>> kaiming_uniform_(w, nonlinearity="relu", rng=0).shape
@@ -11,12 +13,13 @@ gives the same values), or None for the default generator (see :func:`minigrad.m
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from minigrad.arguments import check_choice, check_number, check_rng
 from minigrad.autograd import no_grad
-from minigrad.random import generator
 from minigrad.tensor import Tensor
 
 _GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 3.0 / 4}
@@ -32,13 +35,14 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     --------
     >>> round(calculate_gain("tanh"), 4)
     1.6667
+    >>> calculate_gain("leaky_relu", float("nan"))
+    Traceback (most recent call last):
+    ValueError: calculate_gain: param must be a finite number, got nan
     """
+    check_choice("calculate_gain", "nonlinearity", nonlinearity, [*_GAINS, "leaky_relu"])
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else param
+        slope = 0.01 if param is None else check_number("calculate_gain", "param", param)
         return math.sqrt(2.0 / (1 + slope**2))
-    if nonlinearity not in _GAINS:
-        choices = sorted(_GAINS) + ["leaky_relu"]
-        raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; one of {choices}")
     return _GAINS[nonlinearity]
 
 
@@ -51,9 +55,17 @@ def fans(tensor: Tensor) -> tuple[int, int]:
     ((2, 3), (36, 72))
     """
     if tensor.ndim < 2:
-        raise ValueError(f"fan in and fan out need a tensor of at least 2 dimensions, got shape {tensor.shape}")
+        raise ValueError(f"fans: fan in and fan out need a tensor of at least 2 dimensions, got shape {tensor.shape}")
     receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _no_elements(call: str, tensor: Tensor) -> bool:
+    """True, with PyTorch's warning, when ``tensor`` has no elements to fill."""
+    if tensor.size:
+        return False
+    warnings.warn(f"{call}: initializing zero-element tensors is a no-op (shape {tensor.shape})", UserWarning, 3)
+    return True
 
 
 def _fill(tensor: Tensor, values: ArrayLike) -> Tensor:
@@ -105,7 +117,9 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: int | np.rando
     >>> bool(w.data.min() >= -1.0 and w.data.max() <= 1.0)
     True
     """
-    return _fill(tensor, generator(rng).uniform(a, b, tensor.shape))
+    check_number("uniform_", "a", a)
+    check_number("uniform_", "b", b, at_least=a)
+    return _fill(tensor, check_rng("uniform_", rng).uniform(a, b, tensor.shape))
 
 
 def normal_(
@@ -119,7 +133,9 @@ def normal_(
     >>> round(float(w.data.std()), 1)
     2.0
     """
-    return _fill(tensor, generator(rng).normal(mean, std, tensor.shape))
+    check_number("normal_", "mean", mean)
+    check_number("normal_", "std", std, at_least=0)
+    return _fill(tensor, check_rng("normal_", rng).normal(mean, std, tensor.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
@@ -134,8 +150,10 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Gene
     >>> round(float(w.data.std()), 3)
     0.063
     """
+    check_number("xavier_uniform_", "gain", gain)
+    rng = check_rng("xavier_uniform_", rng)
     fan_in, fan_out = fans(tensor)
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    bound = gain * math.sqrt(6.0 / max(fan_in + fan_out, 1))  # NOTE: both fans 0: no elements to fill
     return uniform_(tensor, -bound, bound, rng)
 
 
@@ -148,15 +166,19 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Gener
     >>> round(float(w.data.std()), 3)
     0.063
     """
+    check_number("xavier_normal_", "gain", gain, at_least=0)  # NOTE: it is a std's factor
+    rng = check_rng("xavier_normal_", rng)
     fan_in, fan_out = fans(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / max(fan_in + fan_out, 1)), rng)
 
 
-def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+def _kaiming_std(call: str, tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
+    """gain / sqrt(fan), after checking the arguments of ``call``."""
+    check_number(call, "a", a)
+    check_choice(call, "mode", mode, ("fan_in", "fan_out"))
+    check_choice(call, "nonlinearity", nonlinearity, [*_GAINS, "leaky_relu"])
     fan = fans(tensor)[mode == "fan_out"]
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return calculate_gain(nonlinearity, a) / math.sqrt(max(fan, 1))  # NOTE: a fan of 0: no elements to fill
 
 
 def kaiming_uniform_(
@@ -178,7 +200,10 @@ def kaiming_uniform_(
     >>> round(float(w.data.std()), 3)                                # sqrt(2 / fan_in)
     0.1
     """
-    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    bound = math.sqrt(3.0) * _kaiming_std("kaiming_uniform_", tensor, a, mode, nonlinearity)
+    rng = check_rng("kaiming_uniform_", rng)
+    if _no_elements("kaiming_uniform_", tensor):
+        return tensor
     return uniform_(tensor, -bound, bound, rng)
 
 
@@ -197,7 +222,9 @@ def kaiming_normal_(
     >>> round(float(w.data.std()), 3)                                # sqrt(2 / fan_in)
     0.1
     """
-    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), rng)
+    std = _kaiming_std("kaiming_normal_", tensor, a, mode, nonlinearity)
+    rng = check_rng("kaiming_normal_", rng)
+    return tensor if _no_elements("kaiming_normal_", tensor) else normal_(tensor, 0.0, std, rng)
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generator | None = None) -> Tensor:
@@ -212,10 +239,14 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generato
     >>> bool(np.allclose(q @ q.T, np.eye(3)))
     True
     """
+    check_number("orthogonal_", "gain", gain)
+    generator = check_rng("orthogonal_", rng)
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_ needs a tensor of at least 2 dimensions, got shape {tensor.shape}")
-    rows, cols = tensor.shape[0], tensor.size // tensor.shape[0]
-    flat = generator(rng).standard_normal((rows, cols))
+    rows, cols = tensor.shape[0], math.prod(tensor.shape[1:])
+    if rows * cols == 0:
+        return tensor  # NOTE: numpy's qr cannot factor an empty matrix, and there is nothing to fill
+    flat = generator.standard_normal((rows, cols))
     q, r = np.linalg.qr(flat if rows >= cols else flat.T)
     # NOTE: multiplying by the signs of diag(r) makes Q uniformly distributed (Mezzadri 2007).
     q = q * np.sign(np.diag(r))

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import numpy as np
 
 from minigrad import functional as F
+from minigrad.arguments import check_number, check_rng
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
-from minigrad.random import generator
 from minigrad.tensor import Tensor
 
 
@@ -19,20 +19,27 @@ class Linear(Module):
     """y = x W^T + b, with W of shape (out_features, in_features), as ``torch.nn.Linear``.
 
     W and b start as U(-1/sqrt(in_features), 1/sqrt(in_features)), PyTorch's default
-    (kaiming_uniform_ with a = sqrt(5)). ``rng`` is a Generator or an int seed.
+    (kaiming_uniform_ with a = sqrt(5)). ``rng`` is a Generator or an int seed. A width may be
+    0, as in PyTorch: the layer then has no weights to draw (and init warns that it did nothing);
+    with ``in_features=0`` it maps every input to its bias, which starts at 0.
 
     Examples
     --------
     >>> layer = Linear(3, 2, rng=0)
     >>> layer(Tensor(np.ones((4, 3)))).shape
     (4, 2)
+    >>> Linear(-1, 2)
+    Traceback (most recent call last):
+    ValueError: Linear: in_features must be an integer >= 0, got -1
     """
 
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True, rng: int | np.random.Generator | None = None
     ) -> None:
+        check_number("Linear", "in_features", in_features, integer=True, at_least=0)
+        check_number("Linear", "out_features", out_features, integer=True, at_least=0)
         super().__init__()
-        rng = generator(rng)
+        rng = check_rng("Linear", rng)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features)))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
@@ -66,11 +73,10 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, rng: int | np.random.Generator | None = None) -> None:
+        check_number("Dropout", "p", p, at_least=0, at_most=1)
         super().__init__()
-        if not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
         self.p = p
-        self.rng = generator(rng)
+        self.rng = check_rng("Dropout", rng)
 
     def forward(self, x: Tensor) -> Tensor:
         if not self.training or self.p == 0:
@@ -108,7 +114,12 @@ class Sequential(Module):
           (0): Linear(in_features=2, out_features=3, bias=True)
           (1): ReLU()
         )
+        >>> Sequential(Linear(2, 3, rng=0)).append(np.tanh)
+        Traceback (most recent call last):
+        TypeError: Sequential: module 1 must be a Module, got ufunc <ufunc 'tanh'>
         """
+        if not isinstance(module, Module):  # NOTE: as torch; a plain function would hold no parameters
+            raise TypeError(f"Sequential: module {len(self)} must be a Module, got {type(module).__name__} {module!r}")
         setattr(self, str(len(self)), module)
         return self
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.arguments import check_number, check_rng
 from minigrad.nn import init as initializers
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.layers import Linear, Residual, Sequential
 from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, LayerNorm
-from minigrad.random import generator
 from minigrad.tensor import Tensor
 
 NORMS = {"layer": LayerNorm, "batch": BatchNorm1d}
@@ -88,10 +88,14 @@ class MLP(Module):
         norm: str | Callable[[int], Module] | None = None,
         rng: int | np.random.Generator | None = None,
     ) -> None:
-        super().__init__()
+        if not isinstance(sizes, Sequence) or isinstance(sizes, str):
+            raise TypeError(f"MLP: sizes must be a list of integer widths, got {type(sizes).__name__} {sizes!r}")
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output width, got {sizes}")
-        rng = generator(rng)
+        for k, size in enumerate(sizes):
+            check_number("MLP", f"sizes[{k}]", size, integer=True, at_least=1)
+        super().__init__()
+        rng = check_rng("MLP", rng)
         make_activation = _lookup(activation, ACTIVATIONS, "activation")
         make_norm = None if norm is None else _lookup(norm, NORMS, "norm")
         fill = None if init is None else _lookup(init, INITS, "init")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minigrad.arguments import check_number
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Axis, Tensor
@@ -17,6 +18,16 @@ def _normalize(x: Tensor, axis: Axis, eps: float) -> Tensor:
     centered = x - x.mean(axis=axis, keepdims=True)
     var = (centered * centered).mean(axis=axis, keepdims=True)
     return centered / (var + eps).sqrt()
+
+
+def _normalized_shape(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
+    """LayerNorm's ``normalized_shape`` as a tuple, each size an integer >= 0 (named if not)."""
+    if isinstance(normalized_shape, Sequence) and not isinstance(normalized_shape, str):
+        sizes = tuple(normalized_shape)
+        for k, size in enumerate(sizes):
+            check_number("LayerNorm", f"normalized_shape[{k}]", size, integer=True, at_least=0)
+        return sizes
+    return (check_number("LayerNorm", "normalized_shape", normalized_shape, integer=True, at_least=0),)
 
 
 class LayerNorm(Module):
@@ -34,8 +45,9 @@ class LayerNorm(Module):
     def __init__(
         self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True
     ) -> None:
+        shape = _normalized_shape(normalized_shape)
+        check_number("LayerNorm", "eps", eps, above=0)
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps = shape, eps
         self.weight = Parameter(np.ones(shape)) if elementwise_affine else None
         self.bias = Parameter(np.zeros(shape)) if elementwise_affine else None
@@ -73,6 +85,10 @@ class BatchNorm1d(Module):
     num_batches_tracked: np.ndarray
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True) -> None:
+        check_number("BatchNorm1d", "num_features", num_features, integer=True, at_least=0)
+        check_number("BatchNorm1d", "eps", eps, above=0)
+        if momentum is not None:
+            check_number("BatchNorm1d", "momentum", momentum, at_least=0, at_most=1)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = Parameter(np.ones(num_features)) if affine else None

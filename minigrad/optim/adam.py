@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, Params
+from minigrad.arguments import check_number
+from minigrad.optim.optimizer import Optimizer, Params, check_flag, refuse_unsupported
 from minigrad.tensor import Tensor
 
 
@@ -19,6 +21,10 @@ class Adam(Optimizer):
         v_max = max(v_max, v)                        (amsgrad only; then v_max replaces v)
         p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 
+    The positional order is PyTorch's: ``Adam(params, lr, betas, eps, weight_decay, amsgrad)``;
+    ``maximize=True`` ascends, ``decoupled_weight_decay=True`` is AdamW. PyTorch's ``foreach``,
+    ``capturable``, ``differentiable`` and ``fused`` are refused unless left at their defaults.
+
     Examples
     --------
     >>> from minigrad.nn import Parameter
@@ -29,9 +35,6 @@ class Adam(Optimizer):
     array([0.9])
     """
 
-    # NOTE: AdamW sets this: weight decay shrinks p directly instead of entering the moments.
-    decoupled_weight_decay = False
-
     def __init__(
         self,
         params: Params,
@@ -40,14 +43,43 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
     ) -> None:
-        if lr < 0 or eps < 0 or weight_decay < 0:
-            name = type(self).__name__
-            raise ValueError(f"{name}: lr, eps and weight_decay must be >= 0, got {lr}, {eps}, {weight_decay}")
-        if not all(0 <= beta < 1 for beta in betas) or len(betas) != 2:
-            raise ValueError(f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas}")
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        call = type(self).__name__
+        refuse_unsupported(call, foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused)
+        defaults = dict(
+            lr=lr,
+            betas=tuple(betas) if isinstance(betas, list) else betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=decoupled_weight_decay,
+        )
         super().__init__(params, defaults)
+
+    def _check_hyperparameters(self, call: str, group: Mapping[str, Any], prefix: str = "") -> None:
+        for name in ("lr", "eps", "weight_decay"):
+            check_number(call, prefix + name, group[name], at_least=0)
+        betas = group["betas"]
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(f"{call}: {prefix}betas must be a pair (beta1, beta2), got {type(betas).__name__}")
+        if len(betas) != 2:
+            raise ValueError(f"{call}: {prefix}betas must be a pair (beta1, beta2), got {betas!r}")
+        for i, beta in enumerate(betas):
+            check_number(call, f"{prefix}betas[{i}]", beta, at_least=0, below=1)
+        for name in ("amsgrad", "maximize", "decoupled_weight_decay"):
+            check_flag(call, prefix + name, group[name])
+
+    def _state_names(self, group: Mapping[str, Any]) -> dict[str, str]:
+        names = {"step": "step", "exp_avg": "array", "exp_avg_sq": "array"}
+        return {**names, "max_exp_avg_sq": "array"} if group["amsgrad"] else names
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps, decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
@@ -57,7 +89,7 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = np.zeros_like(p.data)
         state["step"] += 1
         t = state["step"]
-        if self.decoupled_weight_decay:
+        if group["decoupled_weight_decay"]:
             p.mul_(1 - lr * decay)
         elif decay:
             grad = grad + decay * p.data
@@ -73,7 +105,8 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov and Hutter, 2017).
 
     Before the Adam step, ``p = p - lr * weight_decay * p``, and the gradient itself is left
-    alone. Default ``weight_decay=0.01``, as PyTorch.
+    alone (``Adam(..., decoupled_weight_decay=True)``). Default ``weight_decay=0.01``, and the
+    positional order of Adam, as PyTorch.
 
     Examples
     --------
@@ -85,8 +118,6 @@ class AdamW(Adam):
     array([0.85])
     """
 
-    decoupled_weight_decay = True
-
     def __init__(
         self,
         params: Params,
@@ -95,5 +126,24 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )

@@ -1,12 +1,16 @@
 """Learning-rate schedules, as ``torch.optim.lr_scheduler``: call ``scheduler.step()`` once per
 epoch, after ``optimizer.step()``. Each sets every group's ``lr`` from a closed-form formula of
-the epoch count and the group's initial learning rate."""
+the epoch count and the group's initial learning rate. The positional orders are PyTorch's,
+``StepLR(optimizer, step_size, gamma, last_epoch)`` and ``CosineAnnealingLR(optimizer, T_max,
+eta_min, last_epoch)``; every argument is checked on entry."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
+from minigrad.arguments import check_number
 from minigrad.optim.optimizer import Optimizer
 
 
@@ -30,12 +34,27 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        call = type(self).__name__
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{call}: optimizer must be an Optimizer, got {type(optimizer).__name__}")
+        check_number(call, "last_epoch", last_epoch, integer=True, at_least=-1)
+        if last_epoch != -1:  # resuming: the groups must hold the rate the schedule started from
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise ValueError(
+                        f"{call}: param_groups.{i} has no 'initial_lr', so last_epoch={last_epoch} cannot resume"
+                        " (load the optimizer's state first, or start with last_epoch=-1)"
+                    )
         self.optimizer = optimizer
         for group in optimizer.param_groups:
             group.setdefault("initial_lr", group["lr"])
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self.step()
+
+    def _check_settings(self, call: str, settings: Mapping[str, Any]) -> None:
+        """Refuse a bad value of the subclass's own settings (``step_size``, ``T_max``, ...) in
+        ``settings``, naming it; the base class has none."""
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         """The learning rate at ``epoch`` of a group that started at ``base_lr``; a subclass writes it."""
@@ -80,8 +99,11 @@ class LRScheduler:
         """
         return {key: value for key, value in vars(self).items() if key != "optimizer"}
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned, to resume a schedule.
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned (or some of it), to resume a schedule.
+
+        Every key and value is checked first, as the constructor checks its arguments; a bad
+        one raises an error naming it, and then nothing has been changed.
 
         Examples
         --------
@@ -92,8 +114,26 @@ class LRScheduler:
         >>> scheduler.step()
         >>> scheduler.get_last_lr()                  # epoch 8: 1.0 * 0.1 ** (8 // 2)
         [0.0001...]
+        >>> scheduler.load_state_dict({"step_size": 0})
+        Traceback (most recent call last):
+        ValueError: StepLR.load_state_dict: step_size must be an integer >= 1, got 0
         """
-        vars(self).update(state)
+        call = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"{call}: state_dict must be a mapping, got {type(state_dict).__name__}")
+        current = self.state_dict()
+        unexpected = sorted(str(key) for key in state_dict.keys() - current.keys())
+        if unexpected:
+            raise ValueError(f"{call}: unexpected keys {unexpected}; expected some of {sorted(current)}")
+        settings = {**current, **state_dict}
+        self._check_settings(call, settings)
+        check_number(call, "last_epoch", settings["last_epoch"], integer=True, at_least=-1)
+        base_lrs, groups = list(settings["base_lrs"]), len(self.optimizer.param_groups)
+        if len(base_lrs) != groups:
+            raise ValueError(f"{call}: base_lrs has {len(base_lrs)} rates but the optimizer has {groups} groups")
+        for i, base_lr in enumerate(base_lrs):
+            check_number(call, f"base_lrs[{i}]", base_lr, at_least=0)
+        vars(self).update(settings, base_lrs=base_lrs)
 
 
 class StepLR(LRScheduler):
@@ -114,8 +154,13 @@ class StepLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
+        self._check_settings("StepLR", {"step_size": step_size, "gamma": gamma})
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
+
+    def _check_settings(self, call: str, settings: Mapping[str, Any]) -> None:
+        check_number(call, "step_size", settings["step_size"], integer=True, at_least=1)
+        check_number(call, "gamma", settings["gamma"], at_least=0)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return base_lr * self.gamma ** (epoch // self.step_size)
@@ -142,8 +187,13 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
+        self._check_settings("CosineAnnealingLR", {"T_max": T_max, "eta_min": eta_min})
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
+
+    def _check_settings(self, call: str, settings: Mapping[str, Any]) -> None:
+        check_number(call, "T_max", settings["T_max"], integer=True, at_least=1)
+        check_number(call, "eta_min", settings["eta_min"], at_least=0)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2

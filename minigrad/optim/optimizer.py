@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
 import numpy as np
 
-from minigrad.autograd import no_grad
-from minigrad.serialization import unflatten
+from minigrad.arguments import check_choice
+from minigrad.autograd import enable_grad, no_grad
+from minigrad.optim.saved_state import check_state
 from minigrad.tensor import Tensor
 
-# What an optimizer takes: parameters, or parameter groups ({'params': [...], 'lr': ...}).
-Params: TypeAlias = "Tensor | Iterable[Tensor] | Iterable[dict[str, Any]]"
+# What an optimizer takes: parameters, or parameter groups ({'params': [...], 'lr': ...}), in order.
+Params: TypeAlias = "Iterable[Tensor] | Iterable[dict[str, Any]]"
 
 
 class Optimizer:
@@ -22,7 +24,9 @@ class Optimizer:
     ``_update`` changes one parameter ``p`` (in place, on its array) given its gradient array,
     its running ``state`` (a dict, empty at the first step) and the hyperparameters of its
     ``group``. ``params`` is an iterable of parameters, or of dicts ``{'params': [...], 'lr': ...}``
-    (parameter groups), each of which may override the defaults.
+    (parameter groups), each of which may override the defaults. A subclass also says which
+    hyperparameters are valid (``_check_hyperparameters``) and which running values its state
+    holds (``_state_names``), so that bad settings and bad saved states are refused on entry.
 
     Examples
     --------
@@ -35,18 +39,29 @@ class Optimizer:
     """
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
+        call = type(self).__name__
+        self._check_hyperparameters(call, defaults)
         self.defaults = defaults
         # parameter -> its running values (momentum buffers, moments, step count)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
-        given: list[Any] = [params] if isinstance(params, Tensor) else list(params)
+        self._checked_values: list[tuple[Any, ...]] = []  # the hyperparameters step() last checked
+        if isinstance(params, Tensor) or not isinstance(params, Iterable):
+            raise TypeError(
+                f"{call}: params must be an iterable of Tensors or of dicts, got {type(params).__name__}"
+                + (" (pass [tensor])" if isinstance(params, Tensor) else "")
+            )
+        given = _ordered(call, "params", params)
         if not given:
-            raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
+            raise ValueError(f"{call}: got an empty list of parameters")
         for group in given if isinstance(given[0], dict) else [{"params": given}]:
-            self.add_param_group(group)
+            self._add_group(call, group)
 
-    def add_param_group(self, group: dict[str, Any]) -> None:
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add ``{'params': [...], **hyperparameters}``; missing hyperparameters take the defaults.
+
+        The group is checked as the constructor checks its arguments; a parameter already in a
+        group is refused, and one given twice in the group is kept once (with PyTorch's warning).
 
         Examples
         --------
@@ -56,19 +71,47 @@ class Optimizer:
         >>> [group["lr"] for group in opt.param_groups]
         [0.1, 0.01]
         """
-        group = dict(group)
+        self._add_group(f"{type(self).__name__}.add_param_group", param_group)
+
+    def _add_group(self, call: str, param_group: dict[str, Any]) -> None:
+        number = len(self.param_groups)
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{call}: param_group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{call}: parameter group {number} has no 'params'")
+        group = {**self.defaults, **param_group}
         params = group["params"]
-        group["params"] = [params] if isinstance(params, Tensor) else list(params)
-        known = {id(p) for g in self.param_groups for p in g["params"]}
-        for i, p in enumerate(group["params"]):
-            if not isinstance(p, Tensor) or not p.requires_grad:
-                where = f"{type(self).__name__}: parameter {i} of group {len(self.param_groups)}"
-                raise TypeError(f"{where} is not a tensor that requires grad")
+        params = [params] if isinstance(params, Tensor) else _ordered(call, f"params of group {number}", params)
+        known = {id(p) for p in self._params()}
+        for i, p in enumerate(params):
+            where = f"{call}: params[{i}] of group {number}"
+            if not isinstance(p, Tensor):
+                hint = " (named parameters are not supported: pass model.parameters())" if isinstance(p, tuple) else ""
+                raise TypeError(f"{where} must be a Tensor, got {type(p).__name__}{hint}")
+            if not p.is_leaf:
+                raise ValueError(f"{where}: can't optimize a non-leaf Tensor (pass the leaf it was computed from)")
+            if not p.requires_grad:
+                raise ValueError(f"{where} does not require grad, so it would never move")
             if id(p) in known:
-                raise ValueError(f"{type(self).__name__}: a parameter appears in more than one parameter group")
-        for key, value in self.defaults.items():
-            group.setdefault(key, value)
-        self.param_groups.append(group)
+                raise ValueError(f"{call}: some parameters appear in more than one parameter group")
+        unique = list({id(p): p for p in params}.values())
+        if len(unique) != len(params):
+            # NOTE: PyTorch warns and then steps such a parameter twice; minigrad keeps it once.
+            warnings.warn(
+                f"{call}: optimizer contains a parameter group with duplicate parameters; each is kept once",
+                stacklevel=3,
+            )
+        self._check_hyperparameters(call, group, f"param_groups.{number}.")
+        self.param_groups.append({**group, "params": unique})
+
+    def _check_hyperparameters(self, call: str, group: Mapping[str, Any], prefix: str = "") -> None:
+        """Refuse a bad hyperparameter in ``group`` with an error naming ``prefix + name``; a
+        subclass checks its own (the base class knows none)."""
+
+    def _state_names(self, group: Mapping[str, Any]) -> dict[str, str]:
+        """The running values a parameter's state holds under ``group``: name -> 'step' (a count)
+        or 'array' (an array of the parameter's shape); a subclass lists its own."""
+        return {}
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: ``grad = None`` (PyTorch's default), or zeros.
@@ -83,24 +126,48 @@ class Optimizer:
         >>> w.grad
         Tensor([0.])
         """
+        check_flag(f"{type(self).__name__}.zero_grad", "set_to_none", set_to_none)
         for p in self._params():
             p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.data))
 
-    def step(self) -> None:
-        """Update every parameter that has a gradient, in place.
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient, in place; return the closure's loss.
 
-        A parameter whose grad is None is skipped (its state does not move either).
+        ``closure``, if given, is called first with grad mode on (it should zero the gradients,
+        compute the loss, call ``backward`` and return the loss), as PyTorch's ``step(closure)``.
+        A parameter whose grad is None is skipped (its state does not move either). Every
+        group's hyperparameters are checked first, so a bad value set by hand moves nothing.
 
         Examples
         --------
         >>> from minigrad.nn import Parameter
         >>> w, unused = Parameter([1.0]), Parameter([5.0])
         >>> opt = optim.SGD([w, unused], lr=0.1)
-        >>> (w * w).sum().backward()                 # dw = 2
-        >>> opt.step()
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = (w * w).sum()                 # dw = 2
+        ...     loss.backward()
+        ...     return loss
+        >>> opt.step(closure).item()                 # the loss before the step
+        1.0
         >>> w.data, unused.data
         (array([0.8]), array([5.]))
         """
+        call = f"{type(self).__name__}.step"
+        if closure is not None and not callable(closure):
+            raise TypeError(f"{call}: closure must be callable, got {type(closure).__name__}")
+        values = [tuple(group.get(name) for name in self.defaults) for group in self.param_groups]
+        if values != self._checked_values:  # NOTE: checked once per change, not on every step
+            for i, group in enumerate(self.param_groups):
+                lacking = [repr(name) for name in self.defaults if name not in group]
+                if lacking:
+                    raise ValueError(f"{call}: param_groups.{i} lacks {', '.join(lacking)}")
+                self._check_hyperparameters(call, group, f"param_groups.{i}.")
+            self._checked_values = values
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
@@ -108,7 +175,10 @@ class Optimizer:
                         state = self.state.get(p)
                         if state is None:
                             state = self.state[p] = {}
-                        self._update(p, p.grad.data, state, group)
+                        # NOTE: maximize ascends: every optimiser negates the gradient first, as PyTorch.
+                        grad = -p.grad.data if group.get("maximize") else p.grad.data
+                        self._update(p, grad, state, group)
+        return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -143,9 +213,10 @@ class Optimizer:
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore from :meth:`state_dict`, or from its flat form as :func:`minigrad.load` returns it.
 
-        Everything is checked first (the number of groups and of parameters in each, the state's
-        parameter numbers and array shapes); a mismatch raises a ValueError naming each problem,
-        and then nothing has been changed.
+        Everything is checked first: the keys, the number of groups and of parameters in each,
+        every hyperparameter (as the constructor checks it), and each parameter's state: its
+        number, and each running value's presence, type and shape. A problem raises a
+        ValueError naming each entry that is wrong, and then nothing has been changed.
 
         Examples
         --------
@@ -157,60 +228,54 @@ class Optimizer:
         >>> resumed.load_state_dict(opt.state_dict())
         >>> resumed.param_groups[0]["lr"], resumed.state_dict()["state"][0]["step"]
         (0.1, 1)
+        >>> resumed.load_state_dict({"state": {0: {"step": 1}}, "param_groups": opt.state_dict()["param_groups"]})
+        Traceback (most recent call last):
+        ValueError: Adam.load_state_dict: state.0 lacks 'exp_avg', 'exp_avg_sq'; nothing was loaded
         """
-        if "param_groups" not in state_dict:
-            state_dict = _from_flat(state_dict)
-        params, saved_groups = self._params(), list(state_dict["param_groups"])
-        errors = []
-        if len(saved_groups) != len(self.param_groups):
-            errors.append(f"{len(saved_groups)} parameter groups in the state, {len(self.param_groups)} here")
-        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(saved["params"]) != len(group["params"]):
-                counts = len(saved["params"]), len(group["params"])
-                errors.append(f"group {i} has {counts[0]} parameters in the state, {counts[1]} here")
-        state = {}
-        for index, values in state_dict["state"].items():
-            if not 0 <= int(index) < len(params):
-                errors.append(f"state for parameter {index}, but there are {len(params)} parameters")
-                continue
-            p = params[int(index)]
-            for name, value in values.items():
-                value = np.asarray(value)
-                if value.ndim and value.shape != p.shape:
-                    errors.append(f"state.{index}.{name} has shape {value.shape} but parameter {index} has {p.shape}")
-            state[p] = {name: _like(None, value) for name, value in values.items()}
-        if errors:
-            raise ValueError(f"{type(self).__name__}.load_state_dict: " + "; ".join(errors) + "; nothing was loaded")
-        for group, saved in zip(self.param_groups, saved_groups):
-            group.update((k, _like(group.get(k), v)) for k, v in saved.items() if k != "params")
+        call = f"{type(self).__name__}.load_state_dict"
+        groups, state = check_state(self, call, state_dict)
+        for group, saved in zip(self.param_groups, groups):
+            group.update(saved)
         self.state = state
 
 
-def _from_flat(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """``{'state.0.step': ..., 'param_groups.0.lr': ...}`` back into the nested form."""
-    nested = unflatten(flat)
-    unexpected = nested.keys() - {"state", "param_groups"}
-    if unexpected:
-        raise ValueError(
-            f"Optimizer.load_state_dict: unexpected keys {sorted(unexpected)}; expected 'state.*' and 'param_groups.*'"
-        )
-    groups = nested.get("param_groups", {})
-    return {
-        "state": {int(i): values for i, values in nested.get("state", {}).items()},
-        "param_groups": [groups[key] for key in sorted(groups, key=int)],
-    }
+def refuse_unsupported(call: str, **options: Any) -> None:
+    """Refuse a PyTorch option minigrad does not implement when it is given a value that asks for
+    something (anything but None or False), naming it: never silently ignore it.
+
+    Examples
+    --------
+    >>> refuse_unsupported("SGD", foreach=None, fused=False)
+    >>> refuse_unsupported("SGD", fused=True)
+    Traceback (most recent call last):
+    NotImplementedError: SGD: fused=True is not supported by minigrad (its one implementation is a loop over the parameters in NumPy); leave fused at its default
+    """
+    for name, value in options.items():
+        if value is not None and value is not False:
+            raise NotImplementedError(
+                f"{call}: {name}={value!r} is not supported by minigrad (its one implementation is a loop over"
+                f" the parameters in NumPy); leave {name} at its default"
+            )
 
 
-def _like(current: Any, value: Any) -> Any:
-    """A loaded value with the Python type the current one has: a file gives back arrays for
-    numbers, tuples and flags. A 0-d array with no current value becomes a number."""
-    if isinstance(value, np.ndarray):
-        if isinstance(current, tuple):
-            return tuple(value.tolist())
-        if isinstance(current, (bool, int, float)):
-            return type(current)(value.item())
-        return value.item() if value.ndim == 0 else value.copy()
-    return value
+def check_flag(call: str, name: str, value: Any) -> bool:
+    """``value`` if it is True or False (a flag such as ``nesterov``), else a ValueError naming it.
+
+    Examples
+    --------
+    >>> check_flag("SGD", "nesterov", 5e-4)
+    Traceback (most recent call last):
+    ValueError: SGD: nesterov must be one of False, True, got 0.0005
+    """
+    return bool(check_choice(call, name, value, (False, True)))
+
+
+def _ordered(call: str, name: str, params: Any) -> list[Any]:
+    """``params`` as a list, refusing a set: its order changes between runs, and the saved state
+    numbers the parameters in order."""
+    if isinstance(params, (set, frozenset)) or not isinstance(params, Iterable):
+        raise TypeError(f"{call}: {name} must be in an ordered collection (a list), got {type(params).__name__}")
+    return list(params)
 
 
 def _copy(value: Any) -> Any:

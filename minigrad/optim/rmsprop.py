@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, Params
+from minigrad.arguments import check_number
+from minigrad.optim.optimizer import Optimizer, Params, check_flag, refuse_unsupported
 from minigrad.tensor import Tensor
 
 
@@ -18,6 +20,11 @@ class RMSprop(Optimizer):
         a = alpha * a + (1 - alpha) * g;  v~ = v - a^2    (centered only; else v~ = v)
         b = momentum * b + g / (sqrt(v~) + eps);  p = p - lr * b          (if momentum)
         p = p - lr * g / (sqrt(v~) + eps)                                  (otherwise)
+
+    The positional order is PyTorch's: ``RMSprop(params, lr, alpha, eps, weight_decay, momentum,
+    centered, capturable, foreach, maximize, differentiable)``; ``maximize=True`` ascends;
+    ``capturable``, ``foreach`` and ``differentiable`` are refused unless left at their defaults.
+    ``alpha`` must lie in [0, 1] (PyTorch takes any alpha >= 0).
 
     Examples
     --------
@@ -38,13 +45,38 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
-        if lr < 0 or eps < 0 or weight_decay < 0 or momentum < 0 or not 0 <= alpha <= 1:
-            raise ValueError(
-                f"RMSprop: invalid lr={lr}, alpha={alpha}, eps={eps}, weight_decay={weight_decay}, momentum={momentum}"
-            )
-        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered)
+        refuse_unsupported("RMSprop", capturable=capturable, foreach=foreach, differentiable=differentiable)
+        defaults = dict(
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+            maximize=maximize,
+        )
         super().__init__(params, defaults)
+
+    def _check_hyperparameters(self, call: str, group: Mapping[str, Any], prefix: str = "") -> None:
+        for name in ("lr", "eps", "weight_decay", "momentum"):
+            check_number(call, prefix + name, group[name], at_least=0)
+        # NOTE: PyTorch accepts alpha > 1, where (1 - alpha) g^2 < 0 drives v negative and sqrt(v) to NaN.
+        check_number(call, prefix + "alpha", group["alpha"], at_least=0, at_most=1)
+        for name in ("centered", "maximize"):
+            check_flag(call, prefix + name, group[name])
+
+    def _state_names(self, group: Mapping[str, Any]) -> dict[str, str]:
+        names = {"step": "step", "square_avg": "array"}
+        if group["momentum"]:
+            names["momentum_buffer"] = "array"
+        if group["centered"]:
+            names["grad_avg"] = "array"
+        return names
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, Params
+from minigrad.arguments import check_number
+from minigrad.optim.optimizer import Optimizer, Params, check_flag, refuse_unsupported
 from minigrad.tensor import Tensor
 
 
@@ -17,6 +19,10 @@ class SGD(Optimizer):
         b = g at the first step, else momentum * b + (1 - dampening) * g     (if momentum)
         g = g + momentum * b if nesterov else b                                (if momentum)
         p = p - lr * g
+
+    The positional order is PyTorch's: ``SGD(params, lr, momentum, dampening, weight_decay,
+    nesterov)``; ``maximize=True`` ascends (the gradient is negated first). PyTorch's
+    ``foreach``, ``differentiable`` and ``fused`` are refused unless left at their defaults.
 
     Examples
     --------
@@ -34,15 +40,38 @@ class SGD(Optimizer):
         lr: float = 1e-3,
         momentum: float = 0.0,
         dampening: float = 0.0,
-        nesterov: bool = False,
         weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
-        if lr < 0 or momentum < 0 or weight_decay < 0:
-            raise ValueError(f"SGD: lr, momentum and weight_decay must be >= 0, got {lr}, {momentum}, {weight_decay}")
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0")
-        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)
+        refuse_unsupported("SGD", foreach=foreach, differentiable=differentiable, fused=fused)
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+            maximize=maximize,
+        )
         super().__init__(params, defaults)
+
+    def _check_hyperparameters(self, call: str, group: Mapping[str, Any], prefix: str = "") -> None:
+        for name in ("lr", "momentum", "weight_decay"):
+            check_number(call, prefix + name, group[name], at_least=0)
+        check_number(call, prefix + "dampening", group["dampening"])
+        check_flag(call, prefix + "maximize", group["maximize"])
+        if check_flag(call, prefix + "nesterov", group["nesterov"]) and (group["momentum"] <= 0 or group["dampening"]):
+            raise ValueError(
+                f"{call}: {prefix}nesterov=True needs momentum > 0 and dampening = 0,"
+                f" got momentum={group['momentum']!r}, dampening={group['dampening']!r}"
+            )
+
+    def _state_names(self, group: Mapping[str, Any]) -> dict[str, str]:
+        return {"momentum_buffer": "array"} if group["momentum"] else {}
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         momentum = group["momentum"]

@@ -12,6 +12,7 @@ import numpy as np
 
 from minigrad import nn
 from minigrad.analysis.record import Recording, record
+from minigrad.arguments import check_number
 from minigrad.autograd import no_grad
 from minigrad.tensor import Tensor
 
@@ -78,17 +79,25 @@ def mlp(
     init : str, optional
         A weight initialiser of :class:`minigrad.nn.MLP` ('xavier_uniform', 'kaiming_normal'...).
     dead : int
-        Force this many units of every hidden layer dead: their bias is set to -100 and their
-        weights to zero, so that their pre-activation is negative for every example.
+        Force this many units (0 to ``width``) of every hidden layer dead: their bias is set to
+        -100 and their weights to zero, so that their pre-activation is negative for every example.
     batch, seed : int
-        Batch size; seed of the model and of the data.
+        Batch size (>= 1); seed of the model and of the data (>= 0).
 
     Examples
     --------
     >>> example = mlp("sigmoid", depth=2, width=4)
     >>> example.title, example.root.name, [call.label for call in example.recording.calls][:3]
     ('2-layer sigmoid MLP, width 4, init default: mean squared error', 'loss', ['layers.0', 'layers.1', 'layers.2'])
+    >>> mlp(depth=-1)
+    Traceback (most recent call last):
+    ValueError: mlp: depth must be an integer >= 1, got -1
     """
+    check_number("mlp", "depth", depth, integer=True, at_least=1)
+    check_number("mlp", "width", width, integer=True, at_least=1)
+    check_number("mlp", "dead", dead, integer=True, at_least=0, at_most=width)
+    check_number("mlp", "batch", batch, integer=True, at_least=1)
+    check_number("mlp", "seed", seed, integer=True, at_least=0)
     rng = np.random.default_rng(seed)
     model = nn.MLP([4] + [width] * depth + [1], activation=activation, init=init, rng=seed)
     if dead:
