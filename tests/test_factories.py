@@ -32,6 +32,17 @@ def test_manual_seed_repeats_every_draw_that_is_given_no_rng():
     assert not np.array_equal(nn.Linear(3, 2).weight.data, first[0])
 
 
+def test_manual_seed_reaches_the_datasets_and_the_initialisers():
+    from minigrad.data import make_moons
+
+    mg.manual_seed(5)
+    first = make_moons(10)[0], nn.init.normal_(mg.zeros(3)).numpy().copy()
+    mg.manual_seed(5)
+    again = make_moons(10)[0], nn.init.normal_(mg.zeros(3)).numpy()
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_an_explicit_rng_is_not_the_default_generator():
     mg.manual_seed(0)
     a = nn.Linear(2, 2, rng=7).weight.data
