@@ -7,10 +7,38 @@ testing.py. The README's "Reading the source" gives the whole order.
 """
 
 from minigrad.autograd import Function, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.factories import (
+    allclose,
+    arange,
+    bool_,
+    double,
+    eye,
+    float32,
+    float64,
+    full,
+    int32,
+    int64,
+    long,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from minigrad.functional import concatenate, maximum, minimum, stack, where
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from minigrad.random import manual_seed
 from minigrad.serialization import load, save
 from minigrad.tensor import Tensor, from_numpy
+
+# NOTE: last, as in PyTorch (`import torch` gives torch.nn and torch.optim): they import the above.
+from minigrad import nn, optim  # noqa: E402  (isort: skip)
+
+# PyTorch's short dtype names (minigrad.float is float32, as torch.float), kept out of the names
+# above so that this module's own code still means Python's float, int and bool by them.
+float, int, bool = float32, int32, bool_  # noqa: A001
 
 __all__ = [
     "Tensor",
@@ -29,4 +57,7 @@ __all__ = [
 ]
 __all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]
 __all__ += ["save", "load"]
+__all__ += ["manual_seed", "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "eye"]
+__all__ += ["randn", "rand", "allclose", "nn", "optim"]
+__all__ += ["float64", "double", "float32", "float", "int64", "long", "int32", "int", "bool"]
 __version__ = "0.1.0"

@@ -3,7 +3,7 @@
 Each check returns the value it accepts and refuses any other with an error naming the call, the
 argument, the value and what was expected: a ``TypeError`` for a value of the wrong kind, a
 ``ValueError`` for one of the right kind out of range. Like :mod:`minigrad.arrays` it imports
-nothing of minigrad, so every layer may use it.
+nothing of minigrad but :mod:`minigrad.random` (the default generator), so every layer may use it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Collection
 from typing import Any, TypeVar
 
 import numpy as np
+
+from minigrad.random import default_generator
 
 Choice = TypeVar("Choice")
 
@@ -90,8 +92,9 @@ def check_choice(call: str, name: str, value: Choice, choices: Collection[Choice
 
 
 def check_rng(call: str, rng: Any) -> np.random.Generator:
-    """The Generator ``rng`` gives: ``np.random.default_rng(rng)`` for a Generator, a seed (an
-    integer >= 0, or a sequence of them) or None, refused by name when NumPy cannot use it.
+    """The Generator ``rng`` gives: itself for a Generator, a new one for a seed (an integer >= 0,
+    or a sequence of them), and minigrad's default generator for None (the one
+    :func:`minigrad.manual_seed` seeds); refused by name when NumPy cannot use it.
 
     Examples
     --------
@@ -101,6 +104,8 @@ def check_rng(call: str, rng: Any) -> np.random.Generator:
     Traceback (most recent call last):
     ValueError: Linear: rng must be a numpy Generator, None or a seed (an integer >= 0), got -1
     """
+    if rng is None:
+        return default_generator()
     try:
         return np.random.default_rng(rng)
     except (TypeError, ValueError) as error:
@@ -125,3 +130,42 @@ def _expected_number(
         if bound is not None
     ]
     return " ".join([kind, " and ".join(bounds)]) if bounds else kind
+
+
+def check_dims(
+    call: str, dim: Any = None, keepdim: Any = False, axis: Any = None, keepdims: Any = None
+) -> tuple[int | tuple[int, ...] | None, bool]:
+    """The axes and keepdim of a reduction, from PyTorch's ``dim``/``keepdim`` or NumPy's
+    ``axis``/``keepdims`` (one spelling at a time): None (all), an int, or a tuple or list of ints.
+
+    NOTE: an empty tuple is refused: PyTorch reduces over all dims there, NumPy over none.
+
+    Examples
+    --------
+    >>> check_dims("sum", 1), check_dims("sum", axis=[0, 1], keepdims=True)
+    ((1, False), ((0, 1), True))
+    >>> check_dims("sum", dim=0, axis=0)
+    Traceback (most recent call last):
+    TypeError: sum: give dim (PyTorch's name) or axis (NumPy's), not both: got dim=0 and axis=0
+    """
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(
+                f"{call}: give dim (PyTorch's name) or axis (NumPy's), not both: got dim={dim!r} and axis={axis!r}"
+            )
+        dim = axis
+    if keepdims is not None:
+        if keepdim is not False:
+            raise TypeError(f"{call}: give keepdim (PyTorch's name) or keepdims (NumPy's), not both")
+        keepdim = keepdims
+    if type(keepdim) is not bool:
+        raise TypeError(f"{call}: keepdim must be a bool, got {type(keepdim).__name__} {keepdim!r:.40}")
+    if isinstance(dim, list):
+        dim = tuple(dim)
+    if dim is None or (isinstance(dim, numbers.Integral) and not isinstance(dim, bool)):
+        return None if dim is None else int(dim), keepdim
+    if not isinstance(dim, tuple) or not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in dim):
+        raise TypeError(f"{call}: dim must be None, an int or a tuple of ints, got {type(dim).__name__} {dim!r:.40}")
+    if not dim:
+        raise ValueError(f"{call}: dim=() reduces over all dims in PyTorch and over none in NumPy; give None for all")
+    return tuple(int(d) for d in dim), keepdim

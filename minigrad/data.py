@@ -1,7 +1,7 @@
 """Small synthetic datasets made with NumPy (nothing is ever downloaded), and a batch iterator.
 
 Every function takes ``rng``: a ``numpy.random.Generator``, or an int seed (the same seed gives
-the same data), or None for fresh entropy. Classification sets return ``X`` of shape (n, 2)
+the same data), or None for the default generator (:func:`minigrad.manual_seed`). Classification sets return ``X`` of shape (n, 2)
 (float64) and integer labels ``y`` of shape (n,).
 
 >>> X, y = make_moons(100, noise=0.1, rng=0)
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import ArrayLike
 
+from minigrad.arguments import check_rng
 from minigrad.tensor import Tensor
 
 
@@ -36,7 +37,7 @@ def make_moons(
     >>> X.round(2).tolist(), y.tolist()
     ([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]], [0, 0, 1, 1])
     """
-    rng = np.random.default_rng(rng)
+    rng = check_rng("make_moons", rng)
     n0, n1 = _split(n_samples, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
     X = np.concatenate([np.stack([np.cos(t0), np.sin(t0)], 1), np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)], 1)])
@@ -55,7 +56,7 @@ def make_circles(
     >>> np.hypot(X[:, 0], X[:, 1]).round(2).tolist(), y.tolist()
     ([1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
     """
-    rng = np.random.default_rng(rng)
+    rng = check_rng("make_circles", rng)
     n0, n1 = _split(n_samples, 2)
     t0, t1 = (np.linspace(0, 2 * np.pi, n, endpoint=False) for n in (n0, n1))
     X = np.concatenate([np.stack([np.cos(t0), np.sin(t0)], 1), factor * np.stack([np.cos(t1), np.sin(t1)], 1)])
@@ -76,7 +77,7 @@ def make_spirals(
     >>> X.shape, y.tolist()
     ((6, 2), [0, 0, 1, 1, 2, 2])
     """
-    rng = np.random.default_rng(rng)
+    rng = check_rng("make_spirals", rng)
     Xs, ys = [], []
     for k, n in enumerate(_split(n_samples, n_classes)):
         r = np.linspace(0.0, 1.0, n)
@@ -99,7 +100,7 @@ def make_xor(
     >>> X.tolist(), y.tolist()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    rng = np.random.default_rng(rng)
+    rng = check_rng("make_xor", rng)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     which = np.arange(n_samples) % 4
     X = corners[which] + noise * rng.standard_normal((n_samples, 2))
@@ -117,7 +118,7 @@ def make_regression(
     >>> x.shape, bool(np.allclose(y, np.sin(2 * x) + x / 3))
     ((5, 1), True)
     """
-    rng = np.random.default_rng(rng)
+    rng = check_rng("make_regression", rng)
     x = rng.uniform(-3, 3, (n_samples, 1))
     return x, np.sin(2 * x) + x / 3 + noise * rng.standard_normal((n_samples, 1))
 
@@ -151,7 +152,7 @@ class DataLoader:
         if batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be at least 1, got {batch_size}")
         self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
-        self.rng = np.random.default_rng(rng)
+        self.rng = check_rng("DataLoader", rng)
 
     def __len__(self) -> int:
         full, rest = divmod(len(self.X), self.batch_size)

@@ -9,30 +9,34 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from minigrad.arrays import FLOAT_DTYPES, Axis, Hook, TensorLike, as_float_array
+from minigrad.arrays import DTYPES, FLOAT_DTYPES, Axis, Hook, TensorLike, as_tensor_array, is_float
 from minigrad.autograd import Context, backward, is_grad_enabled
 from minigrad.tensor_activations import TensorActivations
+from minigrad.tensor_dtypes import TensorDtypes
 from minigrad.tensor_inplace import TensorInPlace
 from minigrad.tensor_math import TensorMath
+from minigrad.tensor_reductions import TensorReductions
 
-__all__ = ["Tensor", "from_numpy", "TensorLike", "Axis", "FLOAT_DTYPES", "as_float_array"]
+__all__ = ["Tensor", "from_numpy", "TensorLike", "Axis", "FLOAT_DTYPES", "as_tensor_array"]
 
 
-class Tensor(TensorMath, TensorActivations, TensorInPlace):
+class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, TensorDtypes):
     """An n-dimensional array of float64 (default) or float32 that records how it was made.
 
     ``grad_fn`` is the :class:`~minigrad.autograd.Context` of the op that made the tensor
-    (None for a leaf). Comparisons (``x > 0``) return plain NumPy boolean arrays: no gradient
-    flows through them.
+    (None for a leaf). Tensors of int64, int32 and bool (class labels, indices, masks) never
+    require grad and have no ``grad_fn``: comparisons (``x > 0``) make bool tensors, so no
+    gradient flows through them; :func:`minigrad.tensor` infers int64 from integers, as PyTorch.
 
     Parameters
     ----------
     data : array_like or Tensor
         Real numbers, copied (:func:`from_numpy` shares an array's memory instead); float32 stays
-        float32, anything else becomes float64.
+        float32, anything else becomes float64 (as ``torch.Tensor(data)``).
     requires_grad : bool
-        Whether ``backward`` should compute this tensor's gradient into ``.grad``.
-    dtype : {None, float64, float32}
+        Whether ``backward`` should compute this tensor's gradient into ``.grad`` (a float
+        tensor's only).
+    dtype : {None, float64, float32, int64, int32, bool}
         Force a dtype.
     name : str, optional
         A label for graph pictures.
@@ -45,7 +49,7 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
     >>> x.grad
     Tensor([2. 4. 6.])
     >>> x > 1.5
-    array([False,  True,  True])
+    Tensor([False  True  True], dtype=bool)
     """
 
     __slots__ = (
@@ -78,7 +82,7 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
     def __init__(
         self, data: TensorLike, requires_grad: bool = False, dtype: DTypeLike | None = None, name: str | None = None
     ) -> None:
-        self._data = as_float_array(data._data if isinstance(data, Tensor) else data, dtype, copy=True)
+        self._data = as_tensor_array(data._data if isinstance(data, Tensor) else data, dtype, copy=True)
         self.grad = None
         self.grad_fn = None
         self.requires_grad = requires_grad  # NOTE: after grad_fn, which the setter reads
@@ -113,7 +117,7 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
 
     @data.setter
     def data(self, value: ArrayLike) -> None:
-        self._data = as_float_array(value, self.dtype)
+        self._data = as_tensor_array(value, self.dtype)
         self._count_change()
 
     @property
@@ -133,15 +137,15 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
 
     @property
     def dtype(self) -> np.dtype:
-        """float64 or float32, a ``numpy.dtype``."""
+        """float64 or float32 (differentiable), or int64, int32 or bool, a ``numpy.dtype``."""
         return self._data.dtype
 
     @property
     def requires_grad(self) -> bool:
         """Whether ops record a graph from this tensor, so that backward gives it a gradient.
 
-        Set it on a leaf only, and only to a bool (as PyTorch): on a tensor an op made, it is what
-        the graph says.
+        Set it on a leaf only, only to a bool and only on a float tensor (as PyTorch): on a tensor
+        an op made, it is what the graph says.
         """
         return self._requires_grad
 
@@ -154,6 +158,11 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
                 f"requires_grad: can be set only on a leaf, and this tensor was made by {self.grad_fn.name} "
                 f"(setting it to {value}); use detach() for a tensor without the graph"
             )
+        if value and not is_float(self._data.dtype):
+            raise RuntimeError(
+                f"requires_grad: only Tensors of floating point dtype can require gradients, this one is "
+                f"{self._data.dtype} (convert it with .float() or .double())"
+            )
         self._requires_grad = value
 
     @property
@@ -162,7 +171,7 @@ class Tensor(TensorMath, TensorActivations, TensorInPlace):
         return self.grad_fn is None
 
     def item(self) -> float:
-        """The value of a one-element tensor as a Python float.
+        """The value of a one-element tensor as a Python number (an int or bool for those dtypes).
 
         Examples
         --------
@@ -338,8 +347,8 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """A leaf tensor that shares ``array``'s memory, as ``torch.from_numpy``: a change to either
     shows in the other. ``Tensor(array)`` makes a copy instead.
 
-    Only float64 and float32 arrays can be shared (a tensor holds nothing else); any other dtype
-    is refused (convert it with ``Tensor(array)``). NOTE: writes through the array bypass the
+    Only arrays of a tensor's dtypes (float64, float32, int64, int32, bool) can be shared; any
+    other dtype is refused (convert it with ``Tensor(array)``). NOTE: writes through the array bypass the
     version check, as in PyTorch: after an op has used the tensor, changing the array makes that
     op's gradient wrong without an error.
 
@@ -350,16 +359,16 @@ def from_numpy(array: np.ndarray) -> Tensor:
     >>> a[0] = 10.0
     >>> x
     Tensor([10.  2.])
-    >>> minigrad.from_numpy(np.arange(3))
+    >>> minigrad.from_numpy(np.arange(3, dtype=np.uint8))
     Traceback (most recent call last):
-    TypeError: from_numpy: cannot share an array of dtype int64; a tensor holds float64 or float32 (Tensor(array) converts a copy)
+    TypeError: from_numpy: cannot share an array of dtype uint8; a tensor holds float64, float32, int64, int32 or bool (Tensor(array) converts a copy)
     """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
-    if array.dtype not in FLOAT_DTYPES:
+    if array.dtype not in DTYPES:
         raise TypeError(
-            f"from_numpy: cannot share an array of dtype {array.dtype}; a tensor holds float64 or "
-            "float32 (Tensor(array) converts a copy)"
+            f"from_numpy: cannot share an array of dtype {array.dtype}; a tensor holds float64, "
+            "float32, int64, int32 or bool (Tensor(array) converts a copy)"
         )
     return Tensor._make(np.asarray(array))  # NOTE: asarray: a subclass (np.matrix) as a plain view
 

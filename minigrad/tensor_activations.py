@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from minigrad.arrays import TensorLike
 from minigrad.ops import relu_family, sigmoid_family, smooth_relu_family
 from minigrad.ops import softmax as softmax_ops
@@ -25,6 +27,7 @@ class TensorActivations:
     """
 
     __slots__ = ()
+    _data: np.ndarray
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), elementwise: squashes into (0, 1); its derivative is at most 1/4.
@@ -193,22 +196,23 @@ class TensorActivations:
         """
         return smooth_relu_family.Mish.apply(self)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """e^x / sum(e^x) along ``axis``: positive numbers that sum to 1 (probabilities).
+    def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """e^x / sum(e^x) along ``dim`` (``axis`` in NumPy's words): positive numbers that sum to 1.
+        Without ``dim``: the last axis of a tensor of up to 2 dims (see :func:`~minigrad.ops.softmax.softmax_dim`).
 
         Examples
         --------
-        >>> Tensor([-2.0, 0.0, 2.0]).softmax().numpy().round(4)
+        >>> Tensor([-2.0, 0.0, 2.0]).softmax(dim=0).numpy().round(4)
         array([0.0159, 0.1173, 0.8668])
         """
-        return softmax_ops.Softmax.apply(self, axis=axis)
+        return softmax_ops.Softmax.apply(self, axis=softmax_ops.softmax_dim("softmax", self._data, dim, axis))
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """log(softmax(x)) along ``axis``, computed without overflow: x - log sum(e^x).
+    def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """log(softmax(x)) along ``dim``, computed without overflow: x - log sum(e^x).
 
         Examples
         --------
-        >>> Tensor([-2.0, 0.0, 2.0]).log_softmax().numpy().round(4)
+        >>> Tensor([-2.0, 0.0, 2.0]).log_softmax(0).numpy().round(4)
         array([-4.1429, -2.1429, -0.1429])
         """
-        return softmax_ops.LogSoftmax.apply(self, axis=axis)
+        return softmax_ops.LogSoftmax.apply(self, axis=softmax_ops.softmax_dim("log_softmax", self._data, dim, axis))

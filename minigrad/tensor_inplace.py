@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from minigrad.arrays import TensorLike, array_of
+from minigrad.arrays import TensorLike, array_of, index_array
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -34,7 +34,7 @@ class TensorInPlace:
 
     def __setitem__(self, index: Any, value: TensorLike) -> None:
         def assign(data: np.ndarray) -> None:
-            data[index] = array_of(value)
+            data[index_array(index)] = array_of(value)
 
         self._write("__setitem__", assign)
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import numpy as np
-from numpy.typing import ArrayLike, DTypeLike
+from numpy.typing import ArrayLike
 
-from minigrad.arrays import FLOAT_DTYPES, Axis, TensorLike, array_of, as_float_array
-from minigrad.ops import arithmetic, elementwise, reductions, scalar
+from minigrad.arrays import TensorLike, array_of, as_tensor_array, index_array, is_float
+from minigrad.ops import arithmetic, elementwise, scalar
 from minigrad.ops import shape as shape_ops
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class TensorMath:
     --------
     >>> x = Tensor([[1.0, -2.0]])
     >>> (x * 2 + 1).sum(), x.T.shape, x > 0
-    (Tensor(0.), (2, 1), array([[ True, False]]))
+    (Tensor(0.), (2, 1), Tensor([[ True False]], dtype=bool))
     """
 
     __slots__ = ()
@@ -43,62 +43,86 @@ class TensorMath:
     # --- arithmetic ------------------------------------------------------------------------------
 
     def _lift(self, other: TensorLike) -> Tensor:
-        """``other`` as a Tensor: a Python number takes this tensor's dtype (float32 stays float32)."""
+        """``other`` as a Tensor: a Python number takes this tensor's dtype (float32 stays float32),
+        or the default float64 if it is a float and this tensor is not."""
         if isinstance(other, TensorMath):  # NOTE: every Tensor is one (a mixin knows no subclass)
             return other
         if _is_number(other):
-            return self._make(np.array(other, dtype=self._data.dtype))
-        return self._make(np.array(as_float_array(other)))  # NOTE: a copy, as Tensor(array)
+            number = _python_number(other)
+            return self._make(np.array(number, dtype=np.result_type(self._data.dtype, number)))
+        return self._make(np.array(as_tensor_array(other)))  # NOTE: a copy, as Tensor(array)
+
+    def _pair(self, other: TensorLike) -> tuple[Tensor, Tensor]:
+        """This tensor and ``other`` (lifted) for a binary op, promoted as PyTorch promotes: an int or
+        bool tensor meeting a float one becomes of its dtype. NOTE: NumPy would make int64 and float32
+        float64; an int or bool tensor never requires grad, so the conversion records nothing."""
+        x, y = cast("Tensor", self), self._lift(other)
+        if x._data.dtype == y._data.dtype:
+            return x, y
+        x_float, y_float = is_float(x._data.dtype), is_float(y._data.dtype)
+        if x_float == y_float:
+            return x, y
+        if x_float:
+            return x, self._make(y._data.astype(x._data.dtype))
+        return self._make(x._data.astype(y._data.dtype)), y
 
     # NOTE: with a Python number the ops of ops/scalar.py run: the number is no Tensor of the graph.
+    # It stays a Python number, which NumPy promotes as PyTorch does: float32 + 2.5 stays float32,
+    # int64 + 2 stays int64, int64 + 2.5 becomes float64 (minigrad's default float).
 
     def __add__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.AddScalar.apply(self, c=float(other))
-        return arithmetic.Add.apply(self, self._lift(other))
+            return scalar.AddScalar.apply(self, c=_python_number(other))
+        return arithmetic.Add.apply(*self._pair(other))
 
     def __radd__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.AddScalar.apply(self, c=float(other))
-        return arithmetic.Add.apply(self._lift(other), self)
+            return scalar.AddScalar.apply(self, c=_python_number(other))
+        x, y = self._pair(other)
+        return arithmetic.Add.apply(y, x)
 
     def __sub__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.AddScalar.apply(self, c=-float(other))
-        return arithmetic.Sub.apply(self, self._lift(other))
+            return scalar.AddScalar.apply(_no_bool(self, self), c=-_python_number(other))
+        other = self._lift(other)
+        return arithmetic.Sub.apply(*self._pair(_no_bool(other, self)))
 
     def __rsub__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.RSubScalar.apply(self, c=float(other))
-        return arithmetic.Sub.apply(self._lift(other), self)
+            return scalar.RSubScalar.apply(_no_bool(self, self), c=_python_number(other))
+        x, y = self._pair(_no_bool(self._lift(other), self))
+        return arithmetic.Sub.apply(y, x)
 
     def __mul__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.MulScalar.apply(self, c=float(other))
-        return arithmetic.Mul.apply(self, self._lift(other))
+            return scalar.MulScalar.apply(self, c=_python_number(other))
+        return arithmetic.Mul.apply(*self._pair(other))
 
     def __rmul__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.MulScalar.apply(self, c=float(other))
-        return arithmetic.Mul.apply(self._lift(other), self)
+            return scalar.MulScalar.apply(self, c=_python_number(other))
+        x, y = self._pair(other)
+        return arithmetic.Mul.apply(y, x)
 
     def __truediv__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.DivScalar.apply(self, c=float(other))
-        return arithmetic.Div.apply(self, self._lift(other))
+            return scalar.DivScalar.apply(self, c=_python_number(other))
+        return arithmetic.Div.apply(*self._pair(other))
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
         if _is_number(other):
-            return scalar.RDivScalar.apply(self, c=float(other))
-        return arithmetic.Div.apply(self._lift(other), self)
+            return scalar.RDivScalar.apply(self, c=_python_number(other))
+        x, y = self._pair(other)
+        return arithmetic.Div.apply(y, x)
 
     def __pow__(self, exponent: TensorLike) -> Tensor:
         if _is_number(exponent):
-            return scalar.PowScalar.apply(self, c=float(exponent))
-        return arithmetic.Pow.apply(self, self._lift(exponent))
+            return scalar.PowScalar.apply(self, c=_python_number(exponent))
+        return arithmetic.Pow.apply(*self._pair(exponent))
 
     def __rpow__(self, base: TensorLike) -> Tensor:
-        return arithmetic.Pow.apply(self._lift(base), self)
+        x, y = self._pair(base)
+        return arithmetic.Pow.apply(y, x)
 
     def __neg__(self) -> Tensor:
         return arithmetic.Neg.apply(self)
@@ -107,31 +131,57 @@ class TensorMath:
         return self
 
     def __matmul__(self, other: TensorLike) -> Tensor:
-        return arithmetic.MatMul.apply(self, self._lift(other))
+        return arithmetic.MatMul.apply(*self._pair(other))
 
     def __rmatmul__(self, other: TensorLike) -> Tensor:
-        return arithmetic.MatMul.apply(self._lift(other), self)
+        x, y = self._pair(other)
+        return arithmetic.MatMul.apply(y, x)
 
-    # NOTE: comparisons give NumPy boolean arrays, hence Tensor keeps identity hashing.
+    # NOTE: comparisons give bool tensors (no graph: no gradient flows through a comparison), as
+    # PyTorch; hence Tensor keeps identity hashing.
     __hash__ = object.__hash__
 
-    def __eq__(self, other: TensorLike) -> np.ndarray:  # type: ignore[override]
-        return self._data == array_of(other)
+    def __eq__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
+        return self._make(np.asarray(self._data == array_of(other)))
 
-    def __ne__(self, other: TensorLike) -> np.ndarray:  # type: ignore[override]
-        return self._data != array_of(other)
+    def __ne__(self, other: TensorLike) -> Tensor:  # type: ignore[override]
+        return self._make(np.asarray(self._data != array_of(other)))
 
-    def __lt__(self, other: TensorLike) -> np.ndarray:
-        return self._data < array_of(other)
+    def __lt__(self, other: TensorLike) -> Tensor:
+        return self._make(np.asarray(self._data < array_of(other)))
 
-    def __le__(self, other: TensorLike) -> np.ndarray:
-        return self._data <= array_of(other)
+    def __le__(self, other: TensorLike) -> Tensor:
+        return self._make(np.asarray(self._data <= array_of(other)))
 
-    def __gt__(self, other: TensorLike) -> np.ndarray:
-        return self._data > array_of(other)
+    def __gt__(self, other: TensorLike) -> Tensor:
+        return self._make(np.asarray(self._data > array_of(other)))
 
-    def __ge__(self, other: TensorLike) -> np.ndarray:
-        return self._data >= array_of(other)
+    def __ge__(self, other: TensorLike) -> Tensor:
+        return self._make(np.asarray(self._data >= array_of(other)))
+
+    # NOTE: &, |, ^ and ~ are bitwise on int tensors and logical on bool ones, and refused on float
+    # ones, as PyTorch: ``(x > 0) & (x < 1)`` is a mask.
+
+    def __and__(self, other: TensorLike) -> Tensor:
+        return self._bitwise("&", np.bitwise_and, other)
+
+    def __or__(self, other: TensorLike) -> Tensor:
+        return self._bitwise("|", np.bitwise_or, other)
+
+    def __xor__(self, other: TensorLike) -> Tensor:
+        return self._bitwise("^", np.bitwise_xor, other)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self) -> Tensor:
+        return self._bitwise("~", lambda x, _: np.invert(x), False)
+
+    def _bitwise(self, symbol: str, op: Any, other: TensorLike) -> Tensor:
+        other = array_of(other)
+        for data in (self._data, np.asarray(other)):
+            if data.dtype.kind not in "biu":
+                raise TypeError(f"{symbol}: needs bool or int tensors (as PyTorch), got {data.dtype}")
+        return self._make(np.asarray(op(self._data, other)))
 
     # --- elementwise math ------------------------------------------------------------------------
 
@@ -188,54 +238,10 @@ class TensorMath:
         """
         return elementwise.Clip.apply(self, min=min, max=max)
 
-    # --- reductions and shape --------------------------------------------------------------------
-
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """The sum over ``axis`` (an int, a tuple, or None for all), as ``numpy.sum``.
-
-        Examples
-        --------
-        >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]])
-        >>> x.sum(), x.sum(axis=0)
-        (Tensor(10.), Tensor([4. 6.]))
-        """
-        return reductions.Sum.apply(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """The mean over ``axis`` (an int, a tuple, or None for all), as ``numpy.mean``.
-
-        Examples
-        --------
-        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1, keepdims=True)
-        Tensor([[1.5]
-                [3.5]])
-        """
-        return reductions.Mean.apply(self, axis=axis, keepdims=keepdims)
-
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """The largest value over ``axis`` (ties share the gradient evenly, as ``torch.amax``).
-
-        Examples
-        --------
-        >>> x = Tensor([3.0, 1.0, 3.0], requires_grad=True)
-        >>> x.max().backward()
-        >>> x.grad
-        Tensor([0.5 0.  0.5])
-        """
-        return reductions.Max.apply(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """The smallest value over ``axis`` (ties share the gradient evenly, as ``torch.amin``).
-
-        Examples
-        --------
-        >>> Tensor([[1.0, 2.0], [3.0, 0.0]]).min(axis=1)
-        Tensor([1. 0.])
-        """
-        return reductions.Min.apply(self, axis=axis, keepdims=keepdims)
+    # --- shape ----------------------------------------------------------------------------
 
     def __getitem__(self, index: Any) -> Tensor:
-        return shape_ops.GetItem.apply(self, index=index)
+        return shape_ops.GetItem.apply(self, index=index_array(index))
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same elements in a new shape, given as ints or one tuple (-1: whatever is left).
@@ -290,43 +296,22 @@ class TensorMath:
         """
         return shape_ops.BroadcastTo.apply(self, shape=tuple(shape))
 
-    # --- float32 and float64 (the Cast op) -------------------------------------------------------
 
-    def to(self, dtype: DTypeLike) -> Self | Tensor:
-        """This tensor in ``dtype`` (float32 or float64); the gradient is converted back.
+def _no_bool(x: Any, y: Any) -> Any:
+    """``x``, after refusing a subtraction where ``x`` or ``y`` is a bool tensor, as PyTorch does
+    (NumPy would count True as 1 for a bool minus an int)."""
+    if x._data.dtype.kind == "b" or y._data.dtype.kind == "b":
+        raise TypeError("-: subtraction with a bool tensor is not supported (as PyTorch); use ~ to invert a mask")
+    return x
 
-        Examples
-        --------
-        >>> Tensor([1.0]).to(np.float32)
-        Tensor([1.], dtype=float32)
-        """
-        dtype = np.dtype(dtype)
-        if dtype not in FLOAT_DTYPES:
-            raise TypeError(f"to: dtype must be float64 or float32, got {dtype}")
-        return self if dtype == self._data.dtype else elementwise.Cast.apply(self, dtype=dtype)
 
-    # --- float32 and float64 ---------------------------------------------------------------------
-    # NOTE: last in the class: below `def float`, `float` in an annotation would name this method.
-
-    def float(self) -> Self | Tensor:
-        """This tensor in float32, as PyTorch's ``Tensor.float``.
-
-        Examples
-        --------
-        >>> Tensor([1.0]).float()
-        Tensor([1.], dtype=float32)
-        """
-        return self.to(np.float32)
-
-    def double(self) -> Self | Tensor:
-        """This tensor in float64.
-
-        Examples
-        --------
-        >>> Tensor([1.0], dtype=np.float32).double()
-        Tensor([1.])
-        """
-        return self.to(np.float64)
+def _python_number(x: float) -> float:
+    """A number as a Python bool, int or float, which NumPy promotes weakly (it takes the tensor's
+    dtype where that can hold it), as PyTorch treats a Python number. NOTE: a NumPy scalar would
+    promote strongly (float32 + np.float64(1) is float64)."""
+    if type(x) is float or type(x) is int or type(x) is bool:
+        return x
+    return int(x) if isinstance(x, numbers.Integral) else float(x)
 
 
 def _is_number(x: object) -> TypeGuard[float]:

@@ -112,3 +112,17 @@ class DetachedCube(Cube):
     def backward(ctx, grad):
         (x,) = ctx.inputs
         return grad * 3 * Tensor(x.data) ** 2
+
+
+def check_against_torch(call, array, atol=1e-12):
+    """``call`` (written once, for a minigrad and a torch tensor alike) gives the same value, and
+    the same gradient of its weighted sum, on both; float64, weights from a fixed seed."""
+    import torch  # NOTE: the callers have skipped already when torch is missing
+
+    ours, theirs = Tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True)
+    out, out_torch = call(ours), call(theirs)
+    weights = _direction(out.shape, 0)
+    (out * Tensor(weights)).sum().backward()
+    (out_torch * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(out.data, out_torch.detach().numpy(), rtol=1e-12, atol=atol)
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-10, atol=atol)

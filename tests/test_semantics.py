@@ -11,6 +11,7 @@ import warnings
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from helpers import check_against_torch
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -323,7 +324,7 @@ def test_from_numpy_shares_the_array_both_ways(dtype):
     assert np.shares_memory(mg.from_numpy(view).data, view)
 
 
-@pytest.mark.parametrize("dtype", ["int64", "float16", "bool", "complex128", ">f8", "object"])
+@pytest.mark.parametrize("dtype", ["uint8", "float16", "int16", "complex128", ">f8", "object"])
 def test_from_numpy_refuses_a_dtype_a_tensor_cannot_hold_naming_it(dtype):
     array = np.zeros(2, dtype=dtype)
     with pytest.raises(TypeError, match=f"from_numpy: .*dtype {np.dtype(dtype)}"):
@@ -653,17 +654,10 @@ def test_softmax_over_an_empty_tensor_still_refuses_an_axis_out_of_range(method)
     st.data(),
 )
 def test_softmax_and_log_softmax_of_any_shape_match_torch(array, data):
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     axis = data.draw(st.integers(-max(array.ndim, 1), max(array.ndim, 1) - 1))
     for name in ("softmax", "log_softmax"):
-        x = Tensor(array, requires_grad=True)
-        t = torch.tensor(array, requires_grad=True)
-        y, ty = getattr(x, name)(axis), getattr(t, name)(axis)
-        weights = np.random.default_rng(0).standard_normal(array.shape)
-        (y * Tensor(weights)).sum().backward()
-        (ty * torch.tensor(weights)).sum().backward()
-        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-14)
+        check_against_torch(lambda x, name=name: getattr(x, name)(axis), array, atol=1e-14)
 
 
 # --- changes in place through a view -------------------------------------------------------------

@@ -40,11 +40,12 @@ def test_unary_plus_is_the_tensor_itself():
         (operator.ge, [False, True, True]),
     ],
 )
-def test_every_comparison_gives_a_boolean_array(compare, expected):
-    x = Tensor([-1.0, 0.0, 2.0])
+def test_every_comparison_gives_a_bool_tensor_without_a_graph(compare, expected):
+    x = Tensor([-1.0, 0.0, 2.0], requires_grad=True)
     result = compare(x, Tensor(0.0))
-    assert isinstance(result, np.ndarray) and result.dtype == bool
-    np.testing.assert_array_equal(result, expected)
+    assert isinstance(result, Tensor) and result.dtype == bool
+    assert result.grad_fn is None and not result.requires_grad
+    np.testing.assert_array_equal(np.asarray(result), expected)
 
 
 def test_a_one_element_tensor_has_a_truth_value():

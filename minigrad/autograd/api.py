@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
-from minigrad.arrays import TensorLike, as_float_array, is_tensor
+from minigrad.arrays import TensorLike, as_tensor_array, is_tensor
 from minigrad.autograd.walk import run_backward
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def _root_gradient(tensor: Tensor, gradient: TensorLike | None, caller: str) -> 
                 f"shape {tensor.shape}; pass gradient= (or grad_outputs=) of that shape"
             )
         return tensor._make(np.ones_like(tensor._data))
-    root_grad = gradient if is_tensor(gradient) else tensor._make(np.array(as_float_array(gradient, tensor.dtype)))
+    root_grad = gradient if is_tensor(gradient) else tensor._make(np.array(as_tensor_array(gradient, tensor.dtype)))
     if root_grad.shape != tensor.shape:
         raise ValueError(f"{caller}: gradient has shape {root_grad.shape} but the output has shape {tensor.shape}")
     return root_grad

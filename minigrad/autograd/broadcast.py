@@ -24,5 +24,5 @@ def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
         return grad
     extra = grad.ndim - len(shape)
     axes = [*range(extra)] + [extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1]
-    summed = grad.sum(axis=tuple(axes))
+    summed = grad.sum(axis=tuple(axes)) if axes else grad
     return summed if summed.shape == shape else summed.reshape(shape)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from minigrad.arrays import as_float_array, is_tensor
+from minigrad.arrays import as_tensor_array, is_tensor
 from minigrad.autograd.grad_mode import grad_enabled
 
 if TYPE_CHECKING:
@@ -175,4 +175,4 @@ def _as_tensors(function: type[Function], inputs: tuple[Any, ...]) -> tuple[Tens
     tensor = next((x for x in inputs if is_tensor(x)), None)
     if tensor is None:
         raise TypeError(f"{function.__name__}.apply: at least one input must be a Tensor")
-    return tuple(x if is_tensor(x) else tensor._make(np.array(as_float_array(x))) for x in inputs)
+    return tuple(x if is_tensor(x) else tensor._make(np.array(as_tensor_array(x))) for x in inputs)

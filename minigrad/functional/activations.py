@@ -1,4 +1,4 @@
-"""The activation functions: ``F.relu(x)``, ``F.gelu(x)``, ``F.softmax(x, axis=-1)``.
+"""The activation functions: ``F.relu(x)``, ``F.gelu(x)``, ``F.softmax(x, dim=-1)``.
 
 Each is one line that runs its op (``F.relu`` is ``ReLU.apply``), the op behind the Tensor method
 of the same name; the op's class holds f and f' (its docstring), its forward and its backward rule.
@@ -188,23 +188,28 @@ def mish(x: TensorLike) -> Tensor:
     return smooth_relu_family.Mish.apply(tensor_operand(x))
 
 
-def softmax(x: TensorLike, axis: int = -1) -> Tensor:
-    """e^x / sum(e^x) along ``axis`` (:meth:`Tensor.softmax`).
+def softmax(x: TensorLike, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """e^x / sum(e^x) along ``dim`` (``axis`` in NumPy's words) (:meth:`Tensor.softmax`).
+
+    Without ``dim``: the last axis of a tensor of up to 2 dims, as PyTorch's implicit choice; a
+    tensor of more dims needs ``dim``.
 
     Examples
     --------
     >>> F.softmax([-1.0, 0.0, 3.0]).numpy().round(3)
     array([0.017, 0.047, 0.936])
     """
-    return softmax_ops.Softmax.apply(tensor_operand(x), axis=axis)
+    x = tensor_operand(x)
+    return softmax_ops.Softmax.apply(x, axis=softmax_ops.softmax_dim("softmax", x.data, dim, axis))
 
 
-def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
-    """log(softmax(x)) along ``axis``, computed stably (:meth:`Tensor.log_softmax`).
+def log_softmax(x: TensorLike, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """log(softmax(x)) along ``dim``, computed stably (:meth:`Tensor.log_softmax`).
 
     Examples
     --------
-    >>> F.log_softmax([-1.0, 0.0, 3.0]).numpy().round(3)
+    >>> F.log_softmax([-1.0, 0.0, 3.0], dim=0).numpy().round(3)
     array([-4.066, -3.066, -0.066])
     """
-    return softmax_ops.LogSoftmax.apply(tensor_operand(x), axis=axis)
+    x = tensor_operand(x)
+    return softmax_ops.LogSoftmax.apply(x, axis=softmax_ops.softmax_dim("log_softmax", x.data, dim, axis))

@@ -1,4 +1,4 @@
-"""The functions of math, reductions and shape: ``F.exp(x)``, ``F.mean(x, axis=0)``, ``F.stack(xs)``.
+"""The functions of math, reductions and shape: ``F.exp(x)``, ``F.mean(x, dim=0)``, ``F.stack(xs)``.
 
 Each is one line that runs its op (in minigrad/ops/), the op behind the Tensor method of the same name.
 """
@@ -6,13 +6,15 @@ Each is one line that runs its op (in minigrad/ops/), the op behind the Tensor m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from numpy.typing import ArrayLike
 
 from minigrad.functional.operands import tensor_operand, tensor_operands
-from minigrad.ops import arithmetic, elementwise, reductions
+from minigrad.ops import arithmetic, elementwise
 from minigrad.ops import shape as shape_ops
 from minigrad.tensor import Axis, Tensor, TensorLike
+from minigrad.tensor_reductions import ValuesIndices
 
 
 def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) -> Tensor:
@@ -82,37 +84,45 @@ def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = No
     return elementwise.Clip.apply(tensor_operand(x), min=min, max=max)
 
 
-def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """The mean over ``axis`` (:meth:`Tensor.mean`).
+def mean(
+    x: TensorLike, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+) -> Tensor:
+    """The mean over ``dim`` (:meth:`Tensor.mean`; NumPy's ``axis``/``keepdims`` also work).
 
     Examples
     --------
-    >>> F.mean([[1.0, 2.0], [3.0, 5.0]], axis=0)
+    >>> F.mean([[1.0, 2.0], [3.0, 5.0]], dim=0)
     Tensor([2.  3.5])
     """
-    return reductions.Mean.apply(tensor_operand(x), axis=axis, keepdims=keepdims)
+    return tensor_operand(x).mean(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
-def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """The largest value over ``axis`` (:meth:`Tensor.max`).
+def max(
+    x: TensorLike, dim: Any = None, keepdim: bool = False, *, axis: int | None = None, keepdims: bool | None = None
+) -> Tensor | ValuesIndices:
+    """As ``torch.max`` (:meth:`Tensor.max`): the largest value; with an int ``dim``, the named
+    tuple (values, indices) along it; with a Tensor, the elementwise maximum.
 
     Examples
     --------
-    >>> F.max([[1.0, 2.0], [3.0, 5.0]], axis=1)
+    >>> F.max([[1.0, 2.0], [3.0, 5.0]], dim=1).values
     Tensor([2. 5.])
     """
-    return reductions.Max.apply(tensor_operand(x), axis=axis, keepdims=keepdims)
+    return tensor_operand(x).max(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
-def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """The smallest value over ``axis`` (:meth:`Tensor.min`).
+def min(
+    x: TensorLike, dim: Any = None, keepdim: bool = False, *, axis: int | None = None, keepdims: bool | None = None
+) -> Tensor | ValuesIndices:
+    """As ``torch.min`` (:meth:`Tensor.min`): the smallest value; with an int ``dim``, the named
+    tuple (values, indices) along it; with a Tensor, the elementwise minimum.
 
     Examples
     --------
     >>> F.min([[1.0, 2.0], [3.0, 5.0]])
     Tensor(1.)
     """
-    return reductions.Min.apply(tensor_operand(x), axis=axis, keepdims=keepdims)
+    return tensor_operand(x).min(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
 def where(condition: ArrayLike, x: TensorLike, y: TensorLike) -> Tensor:

@@ -1,11 +1,12 @@
 """Neural-network building blocks, PyTorch's ``torch.nn``: ``import minigrad.nn as nn``.
 
 Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (saving and loading a
-Module's state), layers.py (Linear, Dropout, Sequential, Residual), norm.py, activations.py,
-loss.py, init.py, mlp.py (the MLP builder), utils.py (gradient clipping).
+Module's state), layers.py (Linear, Dropout, Sequential, Residual), containers.py (ModuleList,
+ModuleDict), norm.py, activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py
+(gradient clipping).
 """
 
-from minigrad.nn import init, utils
+from minigrad.nn import functional, init, utils
 from minigrad.nn.activations import (
     CELU,
     ELU,
@@ -26,6 +27,7 @@ from minigrad.nn.activations import (
     Softsign,
     Tanh,
 )
+from minigrad.nn.containers import ModuleDict, ModuleList
 from minigrad.nn.layers import Dropout, Linear, Residual, Sequential
 from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.mlp import MLP
@@ -40,6 +42,8 @@ __all__ = [
     "Dropout",
     "Sequential",
     "Residual",
+    "ModuleList",
+    "ModuleDict",
     "MLP",
     "LayerNorm",
     "BatchNorm1d",
@@ -70,4 +74,5 @@ __all__ = [
     "CrossEntropyLoss",
     "init",
     "utils",
+    "functional",
 ]

@@ -294,7 +294,8 @@ class Hardsigmoid(Module):
 
 
 class Softmax(Module):
-    """Softmax over ``dim``, PyTorch's name for what the functional form calls ``axis``.
+    """Softmax over ``dim`` (without it: the last dim of an input of up to 2 dims; an input of
+    more dims needs it, see :func:`minigrad.functional.softmax`).
 
     Examples
     --------
@@ -303,20 +304,21 @@ class Softmax(Module):
             [0.25 0.75]])
     """
 
-    def __init__(self, dim: int = -1) -> None:
-        check_number(type(self).__name__, "dim", dim, integer=True)
+    def __init__(self, dim: int | None = None) -> None:
+        if dim is not None:
+            check_number(type(self).__name__, "dim", dim, integer=True)
         super().__init__()
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.softmax(x, axis=self.dim)
+        return F.softmax(x, dim=self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Softmax):
-    """log(softmax(x)) over ``dim`` (``axis`` in the functional form), computed stably.
+    """log(softmax(x)) over ``dim``, computed stably.
 
     Examples
     --------
@@ -325,7 +327,7 @@ class LogSoftmax(Softmax):
     """
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.log_softmax(x, axis=self.dim)
+        return F.log_softmax(x, dim=self.dim)
 
 
 ACTIVATIONS = {

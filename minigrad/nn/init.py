@@ -1,7 +1,7 @@
 """Initialisers, PyTorch's ``torch.nn.init``: each fills a tensor in place and returns it.
 
 All randomness comes from ``rng``: a ``numpy.random.Generator``, or an int seed (the same seed
-gives the same values), or None for fresh entropy. Every argument is checked on entry, as PyTorch
+gives the same values), or None for the default generator (:func:`minigrad.manual_seed`). Every argument is checked on entry, as PyTorch
 checks it: a gain, slope, bound, mean or std that is NaN or infinite, an unknown ``mode`` or
 ``nonlinearity``, and a std < 0 or bounds a > b are refused by name.
 

@@ -273,14 +273,14 @@ class Module(ModuleState):
 
     # --- calling and hooks -------------------------------------------------------------------------
 
-    def __call__(self, *inputs: Any) -> Any:
+    def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
         if not (self._forward_hooks or self._backward_hooks):
-            return self.forward(*inputs)
+            return self.forward(*inputs, **kwargs)
         watcher = (
             BackwardWatcher(self, self._backward_hooks, inputs) if self._backward_hooks and is_grad_enabled() else None
         )
         inputs = watcher.inputs if watcher else inputs
-        output = self.forward(*inputs)
+        output = self.forward(*inputs, **kwargs)
         for hook in list(self._forward_hooks):
             replaced = hook(self, inputs, output)
             output = output if replaced is None else replaced

@@ -196,5 +196,7 @@ class Linear(Function):
         if len(ctx.inputs) == 2:
             return grad_x, grad_w
         # NOTE: the bias was added to every row, so its gradient sums over all axes but the last.
-        grad_b = grad.sum(axis=tuple(range(grad.ndim - 1))) if ctx.needs_input_grad[2] else None
+        grad_b = None
+        if ctx.needs_input_grad[2]:
+            grad_b = grad.sum(axis=tuple(range(grad.ndim - 1))) if grad.ndim > 1 else grad
         return grad_x, grad_w, grad_b

@@ -20,6 +20,40 @@ if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
 
+def softmax_dim(call: str, x: np.ndarray, dim: int | None, axis: int | None) -> int:
+    """The axis a softmax of the array ``x`` runs along, from PyTorch's ``dim`` or NumPy's ``axis`` (not both).
+
+    Without either, the last axis of a tensor of up to 2 dims, which is where PyTorch's implicit
+    choice lands too; a tensor of more dims needs ``dim`` (PyTorch would pick dim 0 there).
+
+    Examples
+    --------
+    >>> softmax_dim("softmax", np.zeros((2, 3)), None, None)
+    -1
+    >>> softmax_dim("softmax", np.zeros((2, 3, 4)), None, None)
+    Traceback (most recent call last):
+    TypeError: softmax: give dim for a tensor of 3 dims (PyTorch's implicit choice there is dim 0, NumPy users expect the last)
+    """
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(
+                f"{call}: give dim (PyTorch's name) or axis (NumPy's), not both: got dim={dim!r} and axis={axis!r}"
+            )
+        dim = axis
+    if x.dtype.kind != "f":
+        raise TypeError(f"{call}: needs a float tensor, got {x.dtype}; use .float() or .double() first")
+    if dim is None:
+        if x.ndim > 2:
+            raise TypeError(
+                f"{call}: give dim for a tensor of {x.ndim} dims (PyTorch's implicit choice there is dim 0, "
+                "NumPy users expect the last)"
+            )
+        return -1
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{call}: dim must be an int, got {type(dim).__name__} {dim!r:.40}")
+    return int(dim)
+
+
 def shifted_by_max(x: np.ndarray, axis: int, top: np.ndarray | None = None) -> np.ndarray:
     """x - max(x) along ``axis``: every entry <= 0, with the maximum (or maxima) at 0.
 
