@@ -27,7 +27,26 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
-from minigrad.functional import concatenate, maximum, minimum, stack, where
+from minigrad.functional import (
+    abs,
+    concatenate,
+    exp,
+    log,
+    log_softmax,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    relu,
+    sigmoid,
+    softmax,
+    sqrt,
+    stack,
+    sum,
+    tanh,
+    where,
+)
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigrad.random import manual_seed
 from minigrad.serialization import load, save
@@ -55,6 +74,9 @@ __all__ = [
     "concatenate",
     "stack",
 ]
+# PyTorch's functions at the top level (torch.relu(x), torch.max(x, dim=1)): the same as minigrad.functional's
+__all__ += ["exp", "log", "sqrt", "abs", "sum", "mean", "max", "min", "relu", "sigmoid", "tanh"]
+__all__ += ["softmax", "log_softmax"]
 __all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]
 __all__ += ["save", "load"]
 __all__ += ["manual_seed", "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "eye"]

@@ -39,6 +39,7 @@ from minigrad.functional.math import (
     minimum,
     sqrt,
     stack,
+    sum,
     where,
 )
 from minigrad.losses import (
@@ -60,6 +61,7 @@ __all__ = [
     "sqrt",
     "abs",
     "clip",
+    "sum",
     "mean",
     "max",
     "min",

@@ -84,6 +84,19 @@ def clip(x: TensorLike, min: ArrayLike | None = None, max: ArrayLike | None = No
     return elementwise.Clip.apply(tensor_operand(x), min=min, max=max)
 
 
+def sum(
+    x: TensorLike, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+) -> Tensor:
+    """The sum over ``dim`` (:meth:`Tensor.sum`; NumPy's ``axis``/``keepdims`` also work).
+
+    Examples
+    --------
+    >>> F.sum([[1.0, 2.0], [3.0, 5.0]], dim=1)
+    Tensor([3. 8.])
+    """
+    return tensor_operand(x).sum(dim, keepdim, axis=axis, keepdims=keepdims)
+
+
 def mean(
     x: TensorLike, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
 ) -> Tensor:
