@@ -3,17 +3,19 @@
 NumPy has no erf. This module computes Phi(x) = erfc(-x / sqrt 2) / 2 from polynomials, in
 float64 whatever x's dtype, with the upper tail Q(t) = Phi(-t), t = |x|, in four pieces:
 
-    t < 1:       Q(t) = 1/2 - t A(t^2)                A(s) = (Phi(sqrt s) - 1/2) / sqrt s, entire in s
+    t <= 1:      Q(t) = 1/2 - t A(t^2)                A(s) = (Phi(sqrt s) - 1/2) / sqrt s, entire in s
     1 <= t < 4:  Q(t) = e^(-t^2/2) B(t)               B = Q e^(t^2/2) = erfcx(t / sqrt 2) / 2, smooth
     t >= 4:      Q(t) = e^(-t^2/2) D(16 / t^2) / t    D(w) -> 1 / sqrt(2 pi) as w -> 0 (Q ~ phi / t)
 
-and Phi(x) = Q(|x|) for x <= 0, 1 - Q(x) for x > 0 (no cancellation: Q <= 1/2). The pieces
-follow Cephes' erf/erfc (a series near 0, erfc = e^(-z^2) times a smooth factor outside) with
-polynomials instead of its rational functions: A on [0, 1], B on [1, 2] and [2, 4], and D on
-(0, 1] are Chebyshev fits of degree 10, 15, 18 and 19 with relative error below 5e-18, derived
-(and re-derivable) with mpmath by docs/fit_normal_cdf.py, and evaluated by Horner's rule in a
-variable scaled to [-1, 1], where the coefficients' magnitudes sum to less than 2.5 times the
-value, so rounding adds only a few ulp. 1/2 - t A(t^2) loses at most a factor 2.2 at t = 1.
+and Phi(x) = Q(|x|) for x <= 0, 1 - Q(x) for x > 0 (no cancellation: Q <= 1/2); in the centre
+directly Phi(x) = 1/2 + x A(x^2). The pieces follow Cephes' erf/erfc (a series near 0, erfc =
+e^(-z^2) times a smooth factor outside) with polynomials instead of its rational functions: A
+on s in [0, 1], B on t in [1, 2] and [2, 4], and D on w in (0, 1] are Chebyshev fits of degree
+10, 15, 18 and 19 with relative error below 5e-18, derived (and re-derivable) with mpmath by
+docs/fit_normal_cdf.py, and evaluated by Horner's rule (the tails' in a variable scaled to
+[-1, 1]), where the coefficients' magnitudes sum to less than 2.5 times the value, so rounding
+adds only a few ulp. 1/2 - t A(t^2) loses at most a factor 2.2 at t = 1. Measured against
+mpmath over the whole line (tests/test_gelu_exact.py): at most 3 ulp for Phi and phi.
 
 The factor e^(-t^2/2) is where a naive formula loses most: t^2 rounds with a relative error of
 2^-53, an absolute error of t^2 2^-53 in the exponent, which becomes a relative error of
@@ -21,6 +23,9 @@ t^2 / 2 ulp in the result (350 ulp at t = 37). So t is split as t = h + l, h = t
 multiple of 1/256 (14 significant bits, so h^2 / 2 is exact below t = 64), and
 e^(-t^2/2) = e^(-h^2/2) e^(-l (h + l/2)), where |l (h + l/2)| < 0.1 keeps its rounding small.
 Q underflows to 0 past t = 38.5, so t is clipped at 40 (which also keeps inf and 1e308 finite).
+
+Speed: about 25 NumPy operations per element, run on blocks of 65536 entries so that their
+temporaries stay in the cache; on a (1000, 1000) array this is about as fast as SciPy's erf.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ SQRT_2_PI = float(np.sqrt(2 * np.pi))
 TAIL_END = 40.0
 GRID = 256.0  # h = round(256 t) / 256: at most 14 significant bits below t = 64, so h * h is exact
 INV_SQRT_2_PI = 1 / SQRT_2_PI
+BLOCK = 1 << 16  # entries per block: 512 KB per float64 temporary
 
 # Derived by docs/fit_normal_cdf.py (its output, pasted). Tails: (centre, half-width, coefficients
 # highest degree first), evaluated at (t - centre) / half-width; the centre's in s = x^2 itself.
@@ -185,10 +191,28 @@ def normal_cdf_and_pdf(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> pdf.round(6)
     array([0.      , 0.241971, 0.398942, 0.241971, 0.      ])
     """
-    x64 = np.asarray(x, dtype=np.float64).reshape(-1)  # NOTE: flat, so that 0-d results are arrays too
-    # NOTE: the centre's formulas run on the whole array (no gathering), clipped so that x^2 stays
-    # finite; the entries with |x| >= 1 (and nan) are then overwritten from the tail's formulas.
-    inner = np.clip(x64, -1.0, 1.0)
+    x64 = np.asarray(x, dtype=np.float64).reshape(-1)
+    cdf, pdf = np.empty_like(x64), np.empty_like(x64)
+    # NOTE: in blocks, so that the twenty-odd temporaries of a block stay in the cache: twice as
+    # fast on a (1000, 1000) array as whole-array operations, which each stream 8 MB from memory.
+    for start in range(0, x64.size, BLOCK):
+        block = slice(start, start + BLOCK)
+        cdf[block], pdf[block] = block_cdf_and_pdf(x64[block])
+    shape, dtype = np.shape(x), x.dtype
+    return cdf.reshape(shape).astype(dtype, copy=False), pdf.reshape(shape).astype(dtype, copy=False)
+
+
+def block_cdf_and_pdf(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Phi(x) and phi(x) for a 1-d float64 array ``x`` (one block of :func:`normal_cdf_and_pdf`).
+
+    Examples
+    --------
+    >>> block_cdf_and_pdf(np.array([-3.0, 0.5]))[0]
+    array([0.0013499 , 0.69146246])
+    """
+    # NOTE: the centre's formulas run on the whole block (no gathering), clipped so that x^2 stays
+    # finite; the entries with |x| > 1 (and nan) are then overwritten from the tail's formulas.
+    inner = np.clip(x, -1.0, 1.0)
     square = inner * inner
     cdf = horner(CENTRE, square)
     cdf *= inner
@@ -196,16 +220,16 @@ def normal_cdf_and_pdf(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     square *= -0.5
     pdf = np.exp(square, out=square)  # NOTE: x^2 < 1 rounds by under 2^-53 absolute: no split needed
     pdf *= INV_SQRT_2_PI
-    outside = np.flatnonzero(inner != x64)  # |x| > 1, and nan
+    outside = np.flatnonzero(inner != x)  # |x| > 1, and nan
     if outside.size:
-        outer = x64[outside]
+        outer = x[outside]
         upper, gauss = upper_tail(np.minimum(np.abs(outer), TAIL_END))
-        np.subtract(1, upper, out=upper, where=outer > 0)  # Phi(x) = 1 - Q(x) for x > 0
-        cdf[outside] = upper
+        phi_outer = np.copysign(upper, -outer)
+        phi_outer += outer > 0  # Phi(x) = Q(-x) for x < 0, 1 - Q(x) for x > 0
+        cdf[outside] = phi_outer
         gauss *= INV_SQRT_2_PI
         pdf[outside] = gauss
-    shape, dtype = np.shape(x), x.dtype
-    return cdf.reshape(shape).astype(dtype, copy=False), pdf.reshape(shape).astype(dtype, copy=False)
+    return cdf, pdf
 
 
 def normal_pdf_array(x: np.ndarray) -> np.ndarray:
@@ -234,11 +258,14 @@ def upper_tail(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     gauss = exp_half_square(t)
     # NOTE: the near piece runs on every entry (most lie there), then the others overwrite theirs.
     scaled = on_piece(NEAR_TAIL, t)  # Q(t) e^(t^2/2)
-    mid = (t >= 2) & (t < 4)
-    far = ~((t < 2) | mid)  # t >= 4, and nan
-    if mid.any():
-        scaled[mid] = on_piece(MID_TAIL, t[mid])
-    if far.any():
-        t_far = t[far]
-        scaled[far] = on_piece(FAR_TAIL, 16 / (t_far * t_far)) / t_far
+    beyond = np.flatnonzero(~(t < 2))  # t >= 2, and nan: few entries, so gathered
+    if beyond.size:
+        t_beyond = t[beyond]
+        mid = t_beyond < 4
+        far = ~mid
+        values = np.empty_like(t_beyond)
+        values[mid] = on_piece(MID_TAIL, t_beyond[mid])
+        t_far = t_beyond[far]
+        values[far] = on_piece(FAR_TAIL, 16 / (t_far * t_far)) / t_far
+        scaled[beyond] = values
     return gauss * scaled, gauss
