@@ -156,8 +156,10 @@ class Module(ModuleState):
         else:
             del store[name]
 
-    def register_buffer(self, name: str, array: ArrayLike) -> None:
+    def register_buffer(self, name: str, array: ArrayLike | None) -> None:
         """Keep ``array`` (a NumPy array) as saved, not learned, state: it is in ``state_dict``.
+
+        ``None`` registers the name without a value (left out of ``state_dict``), as PyTorch.
 
         Examples
         --------
@@ -169,7 +171,7 @@ class Module(ModuleState):
         """
         if self._store_of(name) is not None or name in self.__dict__:
             raise KeyError(f"{type(self).__name__}.register_buffer: {name!r} is already an attribute")
-        self._buffers[name] = np.asarray(array)
+        self._buffers[name] = None if array is None else np.asarray(array)
 
     # --- walking the tree ----------------------------------------------------------------------
 
