@@ -169,3 +169,29 @@ def test_extremes_give_limits_without_a_warning():
 def test_nan_gives_nan():
     cdf, pdf = normal_cdf_and_pdf(np.array([np.nan, 0.5, -np.nan]))
     assert np.isnan(cdf[[0, 2]]).all() and np.isnan(pdf[[0, 2]]).all() and cdf[1] > 0.5
+
+
+def test_third_derivative_is_phi_times_x_cubed_minus_4x():
+    # gelu'' = (2 - x^2) phi, so gelu''' = (x^3 - 4x) phi: through NormalPDF's own backward.
+    x = Tensor([-6.0, -2.0, -0.5, 0.0, 0.7, 3.0], requires_grad=True)
+    (first,) = minigrad.grad(F.gelu(x).sum(), x, create_graph=True)
+    (second,) = minigrad.grad(first.sum(), x, create_graph=True)
+    (third,) = minigrad.grad(second.sum(), x)
+    for got, v in zip(third.numpy(), x.numpy()):
+        v = mp.mpf(float(v))
+        assert float(got) == pytest.approx(float((v**3 - 4 * v) * mp.npdf(v)), rel=1e-13, abs=1e-300)
+
+
+def test_second_derivative_matches_central_differences_of_the_first():
+    x = np.linspace(-7, 7, 57)
+    t = Tensor(x, requires_grad=True)
+    (first,) = minigrad.grad(F.gelu(t).sum(), t, create_graph=True)
+    (second,) = minigrad.grad(first.sum(), t)
+    h = 1e-5
+
+    def slope(v):
+        s = Tensor(v, requires_grad=True)
+        F.gelu(s).sum().backward()
+        return s.grad.numpy()
+
+    np.testing.assert_allclose(second.numpy(), (slope(x + h) - slope(x - h)) / (2 * h), rtol=1e-6, atol=1e-9)
