@@ -72,16 +72,17 @@ class _BatchNorm(Module):
     num_batches_tracked: np.ndarray | None
     input_shapes: str  # the input shapes a subclass takes, C as {c}: "(N, {c}, H, W)"
 
-    def _setup(
+    def __init__(
         self,
         num_features: int,
-        eps: float,
-        momentum: float | None,
-        affine: bool,
-        track_running_stats: bool,
-        bias: bool,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
-        """The parameters and buffers of ``__init__``."""
+        super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.weight = Parameter(np.ones(num_features)) if affine else None
@@ -152,19 +153,6 @@ class BatchNorm1d(_BatchNorm):
 
     input_shapes = "(N, {c}) or (N, {c}, L)"
 
-    def __init__(
-        self,
-        num_features: int,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        *,
-        bias: bool = True,
-    ) -> None:
-        super().__init__()
-        self._setup(num_features, eps, momentum, affine, track_running_stats, bias)
-
     def _takes(self, ndim: int) -> bool:
         return ndim in (2, 3)
 
@@ -191,19 +179,6 @@ class BatchNorm2d(_BatchNorm):
     """
 
     input_shapes = "(N, {c}, H, W)"
-
-    def __init__(
-        self,
-        num_features: int,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        *,
-        bias: bool = True,
-    ) -> None:
-        super().__init__()
-        self._setup(num_features, eps, momentum, affine, track_running_stats, bias)
 
     def _takes(self, ndim: int) -> bool:
         return ndim == 4
