@@ -70,7 +70,8 @@ class _BatchNorm(Module):
     running_mean: np.ndarray | None  # buffers (see Module.register_buffer)
     running_var: np.ndarray | None
     num_batches_tracked: np.ndarray | None
-    input_shapes: str  # the input shapes a subclass takes, C as {c}: "(N, {c}, H, W)"
+    input_ndims: tuple[int, ...]  # the numbers of dimensions a subclass takes, e.g. (4,)
+    input_shapes: str  # the same in words, C as {c}: "(N, {c}, H, W)"
 
     def __init__(
         self,
@@ -92,13 +93,9 @@ class _BatchNorm(Module):
         self.register_buffer("running_var", np.ones(num_features) if tracked else None)
         self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
 
-    def _takes(self, ndim: int) -> bool:
-        """Whether an input with ``ndim`` dimensions is of the subclass's kind."""
-        raise NotImplementedError
-
     def forward(self, x: Tensor) -> Tensor:
         name, c = type(self).__name__, self.num_features
-        if not self._takes(x.ndim) or x.shape[1] != c:
+        if x.ndim not in self.input_ndims or x.shape[1] != c:
             raise ValueError(f"{name}: expected input of shape {self.input_shapes.format(c=c)}, got {x.shape}")
         axis = (0, *range(2, x.ndim))
         shape = (-1,) + (1,) * (x.ndim - 2)  # (C,) as (C, 1, ...): broadcasts over the dims after C
@@ -151,10 +148,8 @@ class BatchNorm1d(_BatchNorm):
     array([1., 3.])
     """
 
+    input_ndims = (2, 3)
     input_shapes = "(N, {c}) or (N, {c}, L)"
-
-    def _takes(self, ndim: int) -> bool:
-        return ndim in (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
@@ -178,7 +173,5 @@ class BatchNorm2d(_BatchNorm):
     ValueError: BatchNorm2d: expected input of shape (N, 3, H, W), got (2, 3, 4)
     """
 
+    input_ndims = (4,)
     input_shapes = "(N, {c}, H, W)"
-
-    def _takes(self, ndim: int) -> bool:
-        return ndim == 4
