@@ -85,7 +85,7 @@ def test_repr_is_nested_like_pytorch():
         "MLP(\n"
         "  (layers): Sequential(\n"
         "    (0): Linear(in_features=2, out_features=4, bias=True)\n"
-        "    (1): BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True)\n"
+        "    (1): BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)\n"
         "    (2): LeakyReLU(negative_slope=0.01)\n"
         "    (3): Linear(in_features=4, out_features=1, bias=True)\n"
         "  )\n"

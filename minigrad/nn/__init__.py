@@ -32,7 +32,7 @@ from minigrad.nn.layers import Dropout, Linear, Residual, Sequential
 from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module
-from minigrad.nn.norm import BatchNorm1d, LayerNorm
+from minigrad.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
 from minigrad.nn.parameter import Parameter
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "MLP",
     "LayerNorm",
     "BatchNorm1d",
+    "BatchNorm2d",
     "Sigmoid",
     "Tanh",
     "ReLU",

@@ -5,6 +5,10 @@ state that is not learned, such as BatchNorm's running mean) and its submodules 
 attributes you set, in the order you set them, so names and orders are deterministic. Walks over
 the tree are iterative. Saving and loading (``state_dict``, ``load_state_dict``) are in
 state_dict.py.
+
+Reading ``self.weight`` in a forward is a plain attribute read: each registry (of parameters,
+buffers, submodules) is a :class:`Registry`, a dict that also writes every entry into the
+module's ``__dict__``, where Python's lookup finds it without a call to ``__getattr__``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,50 @@ from minigrad.tensor import Tensor, _HookHandle
 ForwardHook: TypeAlias = "Callable[[Module, tuple[Any, ...], Any], Any]"
 # hook(module, grad_input, grad_output): observes only, returns None.
 BackwardHook: TypeAlias = "Callable[[Module, tuple[Tensor | None, ...], tuple[Tensor, ...]], None]"
+
+
+class Registry(dict):
+    """A module's dict of parameters, buffers or submodules, in registration order, whose every
+    entry is also an attribute of the module (a plain read on the hot path).
+
+    Entries are set and deleted one at a time (``registry[name] = value``, ``del registry[name]``),
+    whoever does it (``Module.__setattr__``, ``load_state_dict``, ``functional_call``), so the
+    attribute always equals the entry; the other ways to change a dict are refused.
+
+    Examples
+    --------
+    >>> layer = nn.Linear(2, 1)
+    >>> layer._parameters["bias"] = None
+    >>> layer.bias is None and "bias" in vars(layer)
+    True
+    """
+
+    # NOTE: the owner, not its __dict__: copy.deepcopy and pickle give a copy a new __dict__.
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: Module) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, value)
+        self.owner.__dict__[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        super().__delitem__(name)
+        self.owner.__dict__.pop(name, None)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # NOTE: rebuilt as Registry(owner) and then filled, so that copy.deepcopy and pickle mirror
+        # the entries into the copy's own __dict__ (pickle would otherwise fill it before owner is set).
+        return (Registry, (self.owner,), None, None, iter(self.items()))
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "a Module's registry is changed one entry at a time: registry[name] = value, del registry[name]"
+        )
+
+    pop = popitem = clear = update = setdefault = __ior__ = _refuse
 
 
 class Module(ModuleState):
@@ -54,7 +102,7 @@ class Module(ModuleState):
     def __init__(self) -> None:
         # NOTE: object.__setattr__, because our own __setattr__ files attributes into these dicts.
         for store in ("_parameters", "_buffers", "_modules"):
-            object.__setattr__(self, store, {})
+            object.__setattr__(self, store, Registry(self))
         object.__setattr__(self, "_forward_hooks", [])
         object.__setattr__(self, "_backward_hooks", [])
         object.__setattr__(self, "training", True)
@@ -80,9 +128,9 @@ class Module(ModuleState):
         if isinstance(value, (Parameter, Module)):
             wanted: dict[str, Any] = self._parameters if isinstance(value, Parameter) else self._modules
             if store is not wanted:  # a replacement of the same kind keeps its place in the order
-                self.__dict__.pop(name, None)
                 if store is not None:
                     del store[name]
+                self.__dict__.pop(name, None)
             wanted[name] = value
         elif store is self._buffers:
             store[name] = None if value is None else np.asarray(value)
@@ -98,11 +146,8 @@ class Module(ModuleState):
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
-        # Called only when ordinary lookup fails: the registered parameters, buffers and submodules.
-        store = self._store_of(name)
-        if store is None:
-            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
-        return store[name]
+        # NOTE: called only when ordinary lookup fails; registered names are in __dict__ (Registry).
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def __delattr__(self, name: str) -> None:
         store = self._store_of(name)
@@ -111,8 +156,10 @@ class Module(ModuleState):
         else:
             del store[name]
 
-    def register_buffer(self, name: str, array: ArrayLike) -> None:
+    def register_buffer(self, name: str, array: ArrayLike | None) -> None:
         """Keep ``array`` (a NumPy array) as saved, not learned, state: it is in ``state_dict``.
+
+        ``None`` registers the name without a value (left out of ``state_dict``), as PyTorch.
 
         Examples
         --------
@@ -124,7 +171,7 @@ class Module(ModuleState):
         """
         if self._store_of(name) is not None or name in self.__dict__:
             raise KeyError(f"{type(self).__name__}.register_buffer: {name!r} is already an attribute")
-        self._buffers[name] = np.asarray(array)
+        self._buffers[name] = None if array is None else np.asarray(array)
 
     # --- walking the tree ----------------------------------------------------------------------
 

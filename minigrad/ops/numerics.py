@@ -6,7 +6,7 @@ Masks: every piecewise op's backward computes its mask from the saved input, a c
 dtype, with derivative 0. Computed in backward rather than saved by forward, the mask sits next
 to the derivative it belongs to, and a forward that no gradient is needed for does no extra work.
 
-Numerics: the array formulas (``sigmoid_array``, ``softplus_array``, ``normal_cdf_array``) are
+Numerics: the array formulas (``sigmoid_array``, ``softplus_array``; Phi and phi in normal_cdf.py) are
 finite for finite input and keep relative precision in the tails. The derivatives of sigmoid
 and tanh are ops of their own (:class:`SigmoidDerivative`, :class:`Sech2`): one NumPy
 expression forward, so a backward pass costs one op each, and a Tensor expression backward, so
@@ -16,7 +16,6 @@ reached their limits, so derivative rules :func:`saturate` x there to keep 2x, x
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,14 +28,6 @@ if TYPE_CHECKING:
 # NOTE: past |x| = SATURATION every smooth activation's derivative equals its limit in float64
 # and float32 (e^-1e5 = 0), so derivative rules may clip x there to keep 2x, x^2, x^3 finite.
 SATURATION = 1e5
-
-SQRT_2 = math.sqrt(2.0)
-SQRT_2_PI = math.sqrt(2.0 * math.pi)
-
-# NOTE: NumPy has no erf. The C library's erfc, through math.erfc, is accurate to about an ulp and
-# costs ~0.1 us per element (np.exp: ~2 ns), a fair price for two readable lines. erfc rather
-# than erf keeps Phi(x) = erfc(-x / sqrt 2) / 2 precise in the left tail, where 1 + erf cancels.
-_erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 # --- stable formulas on arrays ------------------------------------------------------------------
@@ -70,17 +61,6 @@ def softplus_array(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
-def normal_cdf_array(x: np.ndarray) -> np.ndarray:
-    """Phi(x) = erfc(-x / sqrt 2) / 2, the standard normal CDF, in x's dtype.
-
-    Examples
-    --------
-    >>> normal_cdf_array(np.array([0.0, 1.0])).round(4)
-    array([0.5   , 0.8413])
-    """
-    return np.asarray(0.5 * _erfc(-x / SQRT_2), dtype=x.dtype)
-
-
 # --- stable formulas on Tensors, for derivative rules --------------------------------------------
 
 
@@ -93,18 +73,6 @@ def saturate(x: Tensor) -> Tensor:
     Tensor([-1.e+05  1.e+00])
     """
     return x.clip(-SATURATION, SATURATION)
-
-
-def normal_pdf(x: Tensor) -> Tensor:
-    """phi(x) = e^(-x^2 / 2) / sqrt(2 pi) as a Tensor expression (x saturated so x^2 is finite).
-
-    Examples
-    --------
-    >>> normal_pdf(Tensor([0.0, 1.0])).numpy().round(4)
-    array([0.3989, 0.242 ])
-    """
-    x = saturate(x)
-    return (-0.5 * x * x).exp() / SQRT_2_PI
 
 
 def sech2(x: Tensor) -> Tensor:

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from minigrad.autograd import Context, Function
+from minigrad.ops.normal_cdf import normal_cdf_and_pdf, normal_pdf_array
 from minigrad.ops.numerics import (
     SATURATION,
     locally_constant,
-    normal_cdf_array,
-    normal_pdf,
     saturate,
     sech2,
     sigmoid_array,
@@ -85,20 +84,38 @@ class SiLU(Function):
         return grad * x.sigmoid() * (1 + x * (-x).sigmoid())
 
 
-class NormalCDF(Function):
-    """Phi(x) = (1 + erf(x / sqrt 2)) / 2;  Phi'(x) = phi(x) = e^(-x^2 / 2) / sqrt(2 pi)
-
-    The gate of the exact GELU, an op of its own so that GELU's derivative is differentiable.
-    """
+class NormalPDF(Function):
+    """phi(x) = e^(-x^2 / 2) / sqrt(2 pi);  phi'(x) = -x phi(x)"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        return normal_cdf_array(x)
+        return normal_pdf_array(x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * normal_pdf(x)
+        return grad * -saturate(x) * ctx.output
+
+
+class GELUDerivative(Function):
+    """gelu'(x) = Phi(x) + x phi(x);  gelu''(x) = (2 - x^2) phi(x)
+
+    The exact GELU's derivative as an op of its own (as :class:`Sech2` is tanh's): forward is one
+    NumPy expression of the Phi and phi that GELU's forward computed, so a backward pass costs
+    one op; backward is a Tensor expression, so it can be differentiated again.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, gate: np.ndarray, density: np.ndarray) -> np.ndarray:
+        slope = np.clip(x, -SATURATION, SATURATION) * density  # x phi(x): inf * 0 would be nan
+        slope += gate
+        return slope
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.inputs
+        x = saturate(x)
+        return grad * NormalPDF.apply(x) * (2 - x * x)
 
 
 class GELU(Function):
@@ -118,21 +135,25 @@ class GELU(Function):
     def forward(ctx: Context, x: np.ndarray, approximate: str = "none") -> np.ndarray:
         ctx.approximate = approximate
         if approximate == "none":
-            gate = normal_cdf_array(x)
+            # NOTE: Phi and phi come from one e^(-x^2/2); both are kept, as backward needs them.
+            gate, ctx.density = normal_cdf_and_pdf(x)
+            ctx.gate = gate
         elif approximate == "tanh":
             x_finite = np.clip(x, -SATURATION, SATURATION)
             u = TANH_GELU_SCALE * (x_finite + TANH_GELU_CUBIC * x_finite**3)
             gate = sigmoid_array(2 * u)
         else:
             raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
-        return np.maximum(x, -SATURATION) * gate
+        y = np.maximum(x, -SATURATION)
+        y *= gate
+        return y
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        x = saturate(x)
         if ctx.approximate == "none":
-            return grad * (NormalCDF.apply(x) + x * normal_pdf(x))
+            return grad * GELUDerivative.apply(x, gate=ctx.gate, density=ctx.density)
+        x = saturate(x)
         u = TANH_GELU_SCALE * (x + TANH_GELU_CUBIC * x * x * x)
         du = TANH_GELU_SCALE * (1 + 3 * TANH_GELU_CUBIC * x * x)
         gate = (2 * u).sigmoid()
