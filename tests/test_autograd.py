@@ -479,6 +479,7 @@ def test_a_node_holds_no_output_outside_its_backward():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = x * 3
     node = y.grad_fn
+    assert node.output is None  # none before its backward either
     seen = []
     x.register_hook(lambda grad: seen.append(node.output))  # runs after Mul's backward has finished
     y.sum().backward(retain_graph=True)
