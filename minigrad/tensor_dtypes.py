@@ -40,7 +40,7 @@ class TensorDtypes:
         def _make(data: np.ndarray) -> Tensor: ...
 
     def numel(self) -> int:
-        """The number of elements, as PyTorch's ``numel()`` (``.size`` here is NumPy's same count).
+        """The number of elements, as PyTorch's ``numel()`` (NumPy's ``size``; ``size()`` is the shape, as PyTorch's).
 
         Examples
         --------
@@ -48,6 +48,8 @@ class TensorDtypes:
         6
         """
         return self._data.size
+
+    nelement = numel  # PyTorch's other name for it
 
     def dim(self) -> int:
         """The number of axes, as PyTorch's ``dim()`` (``.ndim``).
