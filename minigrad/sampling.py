@@ -42,9 +42,9 @@ def randint(
     if not isinstance(size, Sequence):
         raise TypeError(f"randint: size must be a tuple of ints, got {size!r:.40}")
     shape = _shape("randint", (size,))
-    if low >= high:
+    if low >= high:  # type: ignore[operator]
         raise ValueError(f"randint: low must be < high, got low={low}, high={high}")
-    draws = check_rng("randint", generator).integers(low, high, shape)  # type: ignore[arg-type]
+    draws = check_rng("randint", generator).integers(low, high, shape)
     return Tensor._make(as_tensor_array(draws, np.int64 if dtype is None else dtype)).requires_grad_(requires_grad)
 
 
