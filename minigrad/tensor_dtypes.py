@@ -153,3 +153,15 @@ class TensorDtypes:
         Tensor([False  True], dtype=bool)
         """
         return self.to(np.bool_)
+
+    def type(self, dtype: DTypeLike) -> Self | Tensor:
+        """This tensor in ``dtype``, as PyTorch's ``x.type(torch.float)`` (:meth:`to`). NOTE:
+        PyTorch's ``x.type()`` without a dtype names the tensor class (``'torch.FloatTensor'``);
+        minigrad has no such names, and ``x.dtype`` says the dtype.
+
+        Examples
+        --------
+        >>> (minigrad.tensor([1, 2]) == 1).type(minigrad.float)
+        Tensor([1. 0.], dtype=float32)
+        """
+        return self.to(dtype)
