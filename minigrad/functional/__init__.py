@@ -37,6 +37,7 @@ from minigrad.functional.math import (
     mean,
     min,
     minimum,
+    one_hot,
     sqrt,
     stack,
     sum,
@@ -70,6 +71,7 @@ __all__ = [
     "minimum",
     "concatenate",
     "stack",
+    "one_hot",
     # activations
     "sigmoid",
     "tanh",

@@ -203,7 +203,7 @@ class Module(ModuleState):
 
         Examples
         --------
-        >>> sum(p.size for p in nn.MLP([2, 3, 1], rng=0).parameters())      # 2*3 + 3 + 3*1 + 1
+        >>> sum(p.numel() for p in nn.MLP([2, 3, 1], rng=0).parameters())      # 2*3 + 3 + 3*1 + 1
         13
         """
         return (p for _, p in self.named_parameters())
