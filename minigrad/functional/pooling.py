@@ -25,8 +25,8 @@ def max_pool2d(
 ) -> Tensor:
     """The largest value of each window of ``input`` (N, C, H, W) or (C, H, W), as ``torch.nn.functional.max_pool2d``.
 
-    ``stride`` defaults to ``kernel_size``; ``padding`` (of -inf, at most half the window) may not
-    win. The gradient goes to each window's arg max, the first one in row-major order on a tie (as
+    ``stride`` defaults to ``kernel_size``; ``padding`` (of -inf, at most half the kernel) never
+    wins. The gradient goes to each window's arg max, the first one in row-major order on a tie (as
     PyTorch); ``ceil_mode=True`` is refused.
 
     Examples
@@ -39,12 +39,13 @@ def max_pool2d(
     """
     x, kernel, strides, pads = _pool_arguments("max_pool2d", input, kernel_size, stride, padding, ceil_mode)
     dilations = int_tuple("max_pool2d", "dilation", dilation, 2, at_least=1)
-    for k, p, d in zip(kernel, pads, dilations):
-        if 2 * p[0] > d * (k - 1) + 1:
-            raise ValueError(
-                f"max_pool2d: padding {padding} must be at most half the window ({kernel_size}, dilation {dilation})"
-            )
     batched = _batched("max_pool2d", x, kernel, strides, pads, dilations)
+    if not window_counts(batched.shape[2:], kernel, strides, pads, dilations).all():
+        # NOTE: PyTorch 2.13 writes out of bounds there (and may crash); its max would be -inf with no arg max.
+        raise ValueError(
+            f"max_pool2d: with dilation={dilation} and padding={padding} a window of kernel_size={kernel_size} "
+            f"holds only padding in the input of shape {x.shape}"
+        )
     y = MaxPool.apply(batched, kernel_size=kernel, stride=strides, padding=pads, dilation=dilations)
     return y if x.ndim == 4 else y.reshape(y.shape[1:])
 
@@ -72,9 +73,6 @@ def avg_pool2d(
     """
     x, kernel, strides, pads = _pool_arguments("avg_pool2d", input, kernel_size, stride, padding, ceil_mode)
     check_choice("avg_pool2d", "count_include_pad", count_include_pad, (True, False))
-    for k, p in zip(kernel, pads):
-        if 2 * p[0] > k:
-            raise ValueError(f"avg_pool2d: padding {padding} must be at most half the kernel ({kernel_size})")
     batched = _batched("avg_pool2d", x, kernel, strides, pads, (1, 1))
     if divisor_override is not None:
         divisor = np.array(
@@ -83,7 +81,7 @@ def avg_pool2d(
     elif count_include_pad:
         divisor = np.array(float(np.prod(kernel)))
     else:
-        divisor = window_counts(batched.shape[2:], kernel, strides, pads)
+        divisor = window_counts(batched.shape[2:], kernel, strides, pads, (1, 1))
     y = AvgPool.apply(batched, kernel_size=kernel, stride=strides, padding=pads, divisor=divisor.astype(x.dtype))
     return y if x.ndim == 4 else y.reshape(y.shape[1:])
 
@@ -129,6 +127,8 @@ def _pool_arguments(
     kernel = int_tuple(call, "kernel_size", kernel_size, 2, at_least=1)
     strides = kernel if stride is None else int_tuple(call, "stride", stride, 2, at_least=1)
     pads = tuple((p, p) for p in int_tuple(call, "padding", padding, 2, at_least=0))
+    if any(2 * p > k for (p, _), k in zip(pads, kernel)):  # NOTE: as PyTorch: no window of padding only
+        raise ValueError(f"{call}: padding={padding} must be at most half of kernel_size={kernel_size}")
     if check_choice(call, "ceil_mode", ceil_mode, (True, False)):
         raise ValueError(f"{call}: ceil_mode=True is not supported; pad the input instead")
     return x, kernel, strides, pads

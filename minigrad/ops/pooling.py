@@ -108,16 +108,21 @@ class AvgPool(Function):
 
 
 def window_counts(
-    spatial: tuple[int, ...], kernel_size: tuple[int, ...], stride: tuple[int, ...], padding: Pairs
+    spatial: tuple[int, ...],
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: Pairs,
+    dilation: tuple[int, ...],
 ) -> np.ndarray:
-    """How many inputs (not padding) each window holds, shape (*out): avg pooling's divisor without ``count_include_pad``.
+    """How many inputs (not padding) each window holds, shape (*out): avg pooling's divisor without
+    ``count_include_pad``, and 0 for a window of padding only.
 
     Examples
     --------
     >>> from minigrad.ops.pooling import window_counts
-    >>> window_counts((3,), kernel_size=(2,), stride=(2,), padding=((1, 1),))
+    >>> window_counts((3,), kernel_size=(2,), stride=(2,), padding=((1, 1),), dilation=(1,))
     array([1., 2.])
     """
     ones = pad_spatial(np.ones((1, 1) + spatial), padding)
-    view = windows(ones, kernel_size, stride, (1,) * len(kernel_size))
+    view = windows(ones, kernel_size, stride, dilation)
     return view.sum(axis=tuple(range(2 + len(spatial), view.ndim)))[0, 0]
