@@ -22,6 +22,8 @@ from minigrad import functional
 
 # NOTE: running minigrad/__main__.py is running the command line, so it is not imported to collect doctests.
 collect_ignore = ["minigrad/__main__.py"]
+# PyTorch scripts that tests/test_pytorch_port.py runs in a subprocess: programs, not test modules
+collect_ignore_glob = ["tests/pytorch_scripts/*"]
 
 # NOTE: ./run mutate sets MINIGRAD_MUTATION. mutmut forks each mutant's process from one that has run the
 # suite, and a process forked after torch started its threads can hang on a lock; so there torch is not
