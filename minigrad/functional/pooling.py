@@ -37,7 +37,9 @@ def max_pool2d(
     Tensor([[0. 1.]
             [0. 0.]])
     """
-    x, kernel, strides, pads = _pool_arguments("max_pool2d", input, kernel_size, stride, padding, ceil_mode)
+    x = tensor_operand(input)
+    check_input_rank("max_pool2d", x, 2)
+    kernel, strides, pads = check_pool_arguments("max_pool2d", kernel_size, stride, padding, ceil_mode)
     dilations = int_tuple("max_pool2d", "dilation", dilation, 2, at_least=1)
     batched = _batched("max_pool2d", x, kernel, strides, pads, dilations)
     if not window_counts(batched.shape[2:], kernel, strides, pads, dilations).all():
@@ -71,7 +73,9 @@ def avg_pool2d(
     Tensor([[[[ 2.5  4.5]
               [10.5 12.5]]]])
     """
-    x, kernel, strides, pads = _pool_arguments("avg_pool2d", input, kernel_size, stride, padding, ceil_mode)
+    x = tensor_operand(input)
+    check_input_rank("avg_pool2d", x, 2)
+    kernel, strides, pads = check_pool_arguments("avg_pool2d", kernel_size, stride, padding, ceil_mode)
     check_choice("avg_pool2d", "count_include_pad", count_include_pad, (True, False))
     batched = _batched("avg_pool2d", x, kernel, strides, pads, (1, 1))
     if divisor_override is not None:
@@ -118,12 +122,21 @@ def _dim(call: str, name: str, dim: Any, rank: int) -> int:
     return int(dim) % rank
 
 
-def _pool_arguments(
-    call: str, input: TensorLike, kernel_size: Any, stride: Any, padding: Any, ceil_mode: Any
-) -> tuple[Tensor, tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
-    """The input, kernel, strides (the kernel's when None) and (before, after) paddings of a 2-D pooling."""
-    x = tensor_operand(input)
-    check_input_rank(call, x, 2)
+def check_pool_arguments(
+    call: str, kernel_size: Any, stride: Any, padding: Any, ceil_mode: Any
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """The kernel, strides (the kernel's when None) and (before, after) paddings of a 2-D pooling,
+    each refused by name when it is bad.
+
+    Examples
+    --------
+    >>> from minigrad.functional.pooling import check_pool_arguments
+    >>> check_pool_arguments("max_pool2d", 2, None, 1, False)
+    ((2, 2), (2, 2), ((1, 1), (1, 1)))
+    >>> check_pool_arguments("max_pool2d", 2, None, 2, False)
+    Traceback (most recent call last):
+    ValueError: max_pool2d: padding=2 must be at most half of kernel_size=2
+    """
     kernel = int_tuple(call, "kernel_size", kernel_size, 2, at_least=1)
     strides = kernel if stride is None else int_tuple(call, "stride", stride, 2, at_least=1)
     pads = tuple((p, p) for p in int_tuple(call, "padding", padding, 2, at_least=0))
@@ -131,7 +144,7 @@ def _pool_arguments(
         raise ValueError(f"{call}: padding={padding} must be at most half of kernel_size={kernel_size}")
     if check_choice(call, "ceil_mode", ceil_mode, (True, False)):
         raise ValueError(f"{call}: ceil_mode=True is not supported; pad the input instead")
-    return x, kernel, strides, pads
+    return kernel, strides, pads
 
 
 def _batched(

@@ -8,18 +8,9 @@ from collections.abc import Sequence
 from minigrad import functional as F
 from minigrad.arguments import check_choice, check_number
 from minigrad.functional.convolution import int_tuple
+from minigrad.functional.pooling import check_pool_arguments
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
-
-
-def _check_pool(call: str, kernel_size: object, stride: object, padding: object, ceil_mode: object) -> None:
-    """Refuse a bad argument of a pooling layer when it is made, as its function would when called."""
-    int_tuple(call, "kernel_size", kernel_size, 2, at_least=1)
-    if stride is not None:
-        int_tuple(call, "stride", stride, 2, at_least=1)
-    int_tuple(call, "padding", padding, 2, at_least=0)
-    if check_choice(call, "ceil_mode", ceil_mode, (True, False)):
-        raise ValueError(f"{call}: ceil_mode=True is not supported; pad the input instead")
 
 
 class MaxPool2d(Module):
@@ -41,7 +32,7 @@ class MaxPool2d(Module):
         dilation: int | Sequence[int] = 1,
         ceil_mode: bool = False,
     ) -> None:
-        _check_pool("MaxPool2d", kernel_size, stride, padding, ceil_mode)
+        check_pool_arguments("MaxPool2d", kernel_size, stride, padding, ceil_mode)
         int_tuple("MaxPool2d", "dilation", dilation, 2, at_least=1)
         super().__init__()
         self.kernel_size, self.padding, self.dilation, self.ceil_mode = kernel_size, padding, dilation, ceil_mode
@@ -77,7 +68,7 @@ class AvgPool2d(Module):
         count_include_pad: bool = True,
         divisor_override: int | None = None,
     ) -> None:
-        _check_pool("AvgPool2d", kernel_size, stride, padding, ceil_mode)
+        check_pool_arguments("AvgPool2d", kernel_size, stride, padding, ceil_mode)
         check_choice("AvgPool2d", "count_include_pad", count_include_pad, (True, False))
         if divisor_override is not None:
             check_number("AvgPool2d", "divisor_override", divisor_override, integer=True, at_least=1)

@@ -75,6 +75,19 @@ def pad_spatial(x: np.ndarray, padding: Pairs, value: float = 0.0) -> np.ndarray
     return np.pad(x, ((0, 0), (0, 0)) + tuple(padding), constant_values=value)
 
 
+def _grouped_windows(
+    x: np.ndarray,
+    kernel: tuple[int, ...],
+    padding: Pairs,
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    groups: int,
+) -> np.ndarray:
+    """The windows of x_pad with the channels split into groups, (N, groups, C / groups, *out, *kernel): a view."""
+    view = windows(pad_spatial(x, padding), kernel, stride, dilation)
+    return view.reshape((x.shape[0], groups, x.shape[1] // groups) + view.shape[2:])
+
+
 def _letters(n_spatial: int) -> tuple[str, str]:
     """einsum letters for the output positions and the kernel offsets of ``n_spatial`` dimensions."""
     return string.ascii_lowercase[:n_spatial], string.ascii_uppercase[:n_spatial]
@@ -84,10 +97,8 @@ def _correlate(
     x: np.ndarray, w: np.ndarray, padding: Pairs, stride: tuple[int, ...], dilation: tuple[int, ...], groups: int
 ) -> np.ndarray:
     """y[n, (k, o), p] = sum over c, i of x_pad[n, (k, c), p * stride + i * dilation] w[(k, o), c, i], for each group k."""
-    n, channels = x.shape[:2]
-    out_channels, kernel = w.shape[0], w.shape[2:]
-    view = windows(pad_spatial(x, padding), kernel, stride, dilation)
-    view = view.reshape((n, groups, channels // groups) + view.shape[2:])
+    n, out_channels, kernel = x.shape[0], w.shape[0], w.shape[2:]
+    view = _grouped_windows(x, kernel, padding, stride, dilation, groups)
     w = w.reshape((groups, out_channels // groups) + w.shape[1:])
     out, offsets = _letters(len(kernel))
     y = np.einsum(f"ngc{out}{offsets},goc{offsets}->ngo{out}", view, w, optimize=True)
@@ -212,10 +223,8 @@ class ConvolutionWeight(Function):
         groups: int,
     ) -> np.ndarray:
         _save(ctx, stride, padding, dilation, groups)
-        n, channels = x.shape[:2]
-        out_channels = g.shape[1]
-        view = windows(pad_spatial(x, padding), kernel_size, stride, dilation)
-        view = view.reshape((n, groups, channels // groups) + view.shape[2:])
+        n, channels, out_channels = x.shape[0], x.shape[1], g.shape[1]
+        view = _grouped_windows(x, kernel_size, padding, stride, dilation, groups)
         g = g.reshape((n, groups, out_channels // groups) + g.shape[2:])
         out, offsets = _letters(len(kernel_size))
         w_bar = np.einsum(f"ngc{out}{offsets},ngo{out}->goc{offsets}", view, g, optimize=True)
