@@ -114,3 +114,32 @@ def test_a_small_cnn_learns_to_tell_vertical_from_horizontal_bars():
         opt.step()
     assert loss.item() < first / 10
     assert (model(x).data.argmax(axis=1) == labels).all()
+
+
+def test_the_layers_picture_draws_each_conv_layer_as_one_node_and_starts_a_row_at_it():
+    import re
+
+    from minigrad.viz import draw_graph, record
+
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1, rng=0),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, padding=1, rng=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(16, 3, rng=2),
+    )
+    with record(model) as recording:
+        loss = F.cross_entropy(model(Tensor(np.random.default_rng(0).normal(size=(5, 1, 8, 8)))), np.arange(5) % 3)
+    source = draw_graph(loss, recording=recording, mode="layers").source
+    kinds = dict(re.findall(r"(L\d+) \[label=<<TABLE[^>]*><TR><TD><B>[^<]*</B> · (\w+)", source))
+    assert sorted(kinds.values()).count("Conv2d") == 2  # one node per conv call, not its ops
+    for node in (line for line in source.splitlines() if "· Conv2d" in line):
+        assert "weight: grad rms" in node and "bias: grad rms" in node
+    rows = re.findall(r"\{\s*rank=same\s*((?:L\d+\s*)+)\}", source)
+    assert [[kinds[n] for n in row.split()] for row in rows] == [
+        ["Conv2d", "ReLU", "MaxPool2d"],
+        ["Conv2d", "ReLU", "MaxPool2d", "Flatten"],
+    ]
