@@ -1,8 +1,8 @@
 """Public functions, PyTorch's ``torch.nn.functional`` style: ``F.relu(x)``, ``F.softmax(x)``.
 
 Each runs its op (``F.relu`` is ``ReLU.apply``), the same op as the Tensor method of the same
-name; the nn modules call these. Read math.py (math, reductions and shape), then activations.py;
-the losses (``F.mse_loss``, ``F.cross_entropy``, ...) are written in minigrad/losses.py.
+name; the nn modules call these. Read math.py (math, reductions and shape), then activations.py,
+convolution.py and pooling.py; the losses (``F.mse_loss``, ``F.cross_entropy``, ...) are written in minigrad/losses.py.
 """
 
 from minigrad.functional.activations import (
@@ -25,6 +25,7 @@ from minigrad.functional.activations import (
     softsign,
     tanh,
 )
+from minigrad.functional.convolution import conv1d, conv2d
 from minigrad.functional.math import (
     abs,
     clip,
@@ -43,6 +44,7 @@ from minigrad.functional.math import (
     sum,
     where,
 )
+from minigrad.functional.pooling import avg_pool2d, flatten, max_pool2d
 from minigrad.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -72,6 +74,12 @@ __all__ = [
     "concatenate",
     "stack",
     "one_hot",
+    "flatten",
+    # convolution and pooling
+    "conv1d",
+    "conv2d",
+    "max_pool2d",
+    "avg_pool2d",
     # activations
     "sigmoid",
     "tanh",

@@ -1,9 +1,9 @@
 """Neural-network building blocks, PyTorch's ``torch.nn``: ``import minigrad.nn as nn``.
 
 Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (saving and loading a
-Module's state), layers.py (Linear, Dropout, Sequential, Residual), containers.py (ModuleList,
-ModuleDict), norm.py, activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py
-(gradient clipping).
+Module's state), layers.py (Linear, Dropout, Sequential, Residual), convolution.py (Conv1d, Conv2d),
+pooling.py (MaxPool2d, AvgPool2d, Flatten), containers.py (ModuleList, ModuleDict), norm.py,
+activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py (gradient clipping).
 """
 
 from minigrad.nn import functional, init, utils
@@ -28,12 +28,14 @@ from minigrad.nn.activations import (
     Tanh,
 )
 from minigrad.nn.containers import ModuleDict, ModuleList
+from minigrad.nn.convolution import Conv1d, Conv2d
 from minigrad.nn.layers import Dropout, Linear, Residual, Sequential
 from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.pooling import AvgPool2d, Flatten, MaxPool2d
 
 __all__ = [
     "Module",
@@ -42,6 +44,11 @@ __all__ = [
     "Dropout",
     "Sequential",
     "Residual",
+    "Conv1d",
+    "Conv2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "Flatten",
     "ModuleList",
     "ModuleDict",
     "MLP",

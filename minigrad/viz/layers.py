@@ -1,4 +1,4 @@
-"""The 'layers' picture: one node per call of a leaf module (Linear, an activation, a norm).
+"""The 'layers' picture: one node per call of a leaf module (Linear, a convolution, an activation, a norm).
 
 Each leaf call's ops, their outputs, and the parameters only it uses fold into one node, which
 shows the call's output (values, gradient, state, unit strip) and the gradient of each of its
@@ -16,6 +16,7 @@ import graphviz
 from minigrad.analysis import stats
 from minigrad.analysis.record import ModuleCall, Recording
 from minigrad.analysis.trace import Edge, Op, Trace, Value
+from minigrad.nn.convolution import Conv1d, Conv2d
 from minigrad.nn.layers import Linear
 from minigrad.viz import dot, style
 from minigrad.viz.canvas import Canvas
@@ -87,15 +88,15 @@ def _rows(
     key_of: Callable[[Value], str],
     recording: Recording,
 ) -> list[list[ModuleCall]]:
-    """Each Linear with the layers right after it that read its output (a norm, an activation):
-    laid out side by side, they make a deep stack read one hidden layer per row."""
+    """Each Linear or convolution with the layers right after it that read its output (a norm, an
+    activation, a pooling): laid out side by side, they make a deep stack read one hidden layer per row."""
     order = {call: i for i, call in enumerate(recording.calls)}
     rows: list[list[ModuleCall]] = []
     for call in sorted(members, key=order.__getitem__):
         reads = {key_of(edge.source) for op in members[call] for edge in op.edges}
         previous = rows[-1][-1] if rows else None
         joins = previous is not None and keys[previous] in reads and previous.parent is call.parent
-        if joins and not isinstance(call.module, Linear):
+        if joins and not isinstance(call.module, (Linear, Conv1d, Conv2d)):
             rows[-1].append(call)
         else:
             rows.append([call])

@@ -1,0 +1,240 @@
+"""Convolution (cross-correlation, as PyTorch's conv1d and conv2d) over any number of spatial dimensions.
+
+A convolution y = conv(x, w) is linear in x and linear in w, so its backward is two more linear maps,
+and the three ops here are each other's derivatives (this is what makes second derivatives work):
+
+- :class:`Convolution`          y     = conv(x, w)            grad_x = conv_transpose(grad, w), grad_w = conv_weight(x, grad)
+- :class:`ConvolutionTranspose` x_bar = conv_transpose(g, w)  (the adjoint of y = conv(x, w) in x)
+- :class:`ConvolutionWeight`    w_bar = conv_weight(x, g)     (the adjoint of y = conv(x, w) in w)
+
+Shapes are PyTorch's: x (N, C, *spatial), w (C_out, C / groups, *kernel), y (N, C_out, *out). Each
+output position p of a channel in group k reads the window x_pad[n, k's channels, p * stride + i * dilation]
+for each kernel offset i. ``padding`` is one (before, after) pair of zeros per spatial dimension.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from minigrad.autograd import Context, Function
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+
+Pairs = tuple[tuple[int, int], ...]
+
+
+def output_size(size: int, kernel: int, stride: int, padding: tuple[int, int], dilation: int) -> int:
+    """How many windows fit along one spatial dimension: floor((size + pads - dilation (kernel - 1) - 1) / stride) + 1.
+
+    Examples
+    --------
+    >>> from minigrad.ops.convolution import output_size
+    >>> output_size(5, kernel=3, stride=2, padding=(1, 1), dilation=1)
+    3
+    """
+    return (size + padding[0] + padding[1] - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def windows(
+    x_padded: np.ndarray, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]
+) -> np.ndarray:
+    """A view (N, C, *out, *kernel) of every window of an already padded (N, C, *spatial) array: no copy.
+
+    Examples
+    --------
+    >>> from minigrad.ops.convolution import windows
+    >>> windows(np.arange(5.0).reshape(1, 1, 5), kernel=(2,), stride=(2,), dilation=(1,))[0, 0]
+    array([[0., 1.],
+           [2., 3.]])
+    """
+    spatial = tuple(range(2, x_padded.ndim))
+    extents = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    view = sliding_window_view(x_padded, extents, axis=spatial)
+    step = (
+        (slice(None),) * 2 + tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)
+    )
+    return view[step]
+
+
+def pad_spatial(x: np.ndarray, padding: Pairs, value: float = 0.0) -> np.ndarray:
+    """x (N, C, *spatial) with ``padding`` (a (before, after) pair per spatial dimension) of ``value`` around its spatial dimensions.
+
+    Examples
+    --------
+    >>> from minigrad.ops.convolution import pad_spatial
+    >>> pad_spatial(np.ones((1, 1, 2)), ((1, 0),), value=-np.inf)
+    array([[[-inf,   1.,   1.]]])
+    """
+    if not any(before or after for before, after in padding):
+        return x
+    return np.pad(x, ((0, 0), (0, 0)) + tuple(padding), constant_values=value)
+
+
+def _grouped_windows(
+    x: np.ndarray,
+    kernel: tuple[int, ...],
+    padding: Pairs,
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    groups: int,
+) -> np.ndarray:
+    """The windows of x_pad with the channels split into groups, (N, groups, C / groups, *out, *kernel): a view."""
+    view = windows(pad_spatial(x, padding), kernel, stride, dilation)
+    return view.reshape((x.shape[0], groups, x.shape[1] // groups) + view.shape[2:])
+
+
+def _letters(n_spatial: int) -> tuple[str, str]:
+    """einsum letters for the output positions and the kernel offsets of ``n_spatial`` dimensions."""
+    return string.ascii_lowercase[:n_spatial], string.ascii_uppercase[:n_spatial]
+
+
+def _correlate(
+    x: np.ndarray, w: np.ndarray, padding: Pairs, stride: tuple[int, ...], dilation: tuple[int, ...], groups: int
+) -> np.ndarray:
+    """y[n, (k, o), p] = sum over c, i of x_pad[n, (k, c), p * stride + i * dilation] w[(k, o), c, i], for each group k."""
+    n, out_channels, kernel = x.shape[0], w.shape[0], w.shape[2:]
+    view = _grouped_windows(x, kernel, padding, stride, dilation, groups)
+    w = w.reshape((groups, out_channels // groups) + w.shape[1:])
+    out, offsets = _letters(len(kernel))
+    y = np.einsum(f"ngc{out}{offsets},goc{offsets}->ngo{out}", view, w, optimize=True)
+    return y.reshape((n, out_channels) + y.shape[3:])
+
+
+def _params(ctx: Context) -> dict[str, Any]:
+    return {"stride": ctx.stride, "padding": ctx.padding, "dilation": ctx.dilation, "groups": ctx.groups}
+
+
+def _save(ctx: Context, stride: tuple[int, ...], padding: Pairs, dilation: tuple[int, ...], groups: int) -> None:
+    ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, dilation, groups
+
+
+class Convolution(Function):
+    """y[n, o, p] = b[o] + sum over c, i of x_pad[n, c, p * stride + i * dilation] w[o, c, i] (c in o's group)
+    dy/dx: grad_x = conv_transpose(grad, w);  dy/dw: grad_w = conv_weight(x, grad);  dy/db: grad summed over n, p
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        x: np.ndarray,
+        weight: np.ndarray,
+        bias: np.ndarray | None = None,
+        *,
+        stride: tuple[int, ...],
+        padding: Pairs,
+        dilation: tuple[int, ...],
+        groups: int,
+    ) -> np.ndarray:
+        _save(ctx, stride, padding, dilation, groups)
+        y = _correlate(x, weight, padding, stride, dilation, groups)
+        if bias is not None:
+            y += bias.reshape((-1,) + (1,) * (y.ndim - 2))
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = ctx.inputs[:2]
+        grad_x = grad_w = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_x = ConvolutionTranspose.apply(grad, weight, input_size=x.shape[2:], **_params(ctx))
+        if ctx.needs_input_grad[1]:
+            grad_w = ConvolutionWeight.apply(x, grad, kernel_size=weight.shape[2:], **_params(ctx))
+        if len(ctx.inputs) == 2:
+            return grad_x, grad_w
+        if ctx.needs_input_grad[2]:
+            grad_b = grad.sum(axis=(0,) + tuple(range(2, grad.ndim)))
+        return grad_x, grad_w, grad_b
+
+
+class ConvolutionTranspose(Function):
+    """f(g, w) = conv_transpose(g, w): the x_bar with <x_bar, v> = <g, conv(v, w)> for every v (x_bar: x's shape)
+    df/dg: grad_g = conv(grad, w);  df/dw: grad_w = conv_weight(grad, g)
+
+    It is itself a correlation, the one that carries a convolution's gradient back: spread g out
+    (stride - 1 zeros between its entries), pad it by dilation (kernel - 1) on each side, correlate it
+    with the kernel flipped in space and its two channel axes swapped (in each group), and cut the
+    padding of x back off.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        g: np.ndarray,
+        weight: np.ndarray,
+        *,
+        input_size: tuple[int, ...],
+        stride: tuple[int, ...],
+        padding: Pairs,
+        dilation: tuple[int, ...],
+        groups: int,
+    ) -> np.ndarray:
+        _save(ctx, stride, padding, dilation, groups)
+        n, out_channels = g.shape[:2]
+        kernel, spatial = weight.shape[2:], tuple(range(2, g.ndim))
+        spread_shape = tuple((size - 1) * s + 1 for size, s in zip(g.shape[2:], stride))
+        spread = np.zeros((n, out_channels) + spread_shape, dtype=g.dtype)
+        spread[(slice(None),) * 2 + tuple(slice(None, None, s) for s in stride)] = g
+        # NOTE: positions of x_pad that no window reached (the remainder of the division by the
+        # stride) get no gradient: they pad the end of the result, after the full correlation.
+        padded_size = tuple(size + before + after for size, (before, after) in zip(input_size, padding))
+        full = tuple(d * (k - 1) for k, d in zip(kernel, dilation))
+        ends = tuple(p - (s + f) for p, s, f in zip(padded_size, spread_shape, full))
+        weight_t = weight.reshape((groups, out_channels // groups) + weight.shape[1:]).swapaxes(1, 2)
+        weight_t = np.flip(weight_t, axis=tuple(a + 1 for a in spatial)).reshape((-1, out_channels // groups) + kernel)
+        grad_padded = _correlate(
+            spread, weight_t, tuple((f, f + e) for f, e in zip(full, ends)), (1,) * len(kernel), dilation, groups
+        )
+        crop = tuple(slice(before, before + size) for size, (before, _) in zip(input_size, padding))
+        return np.ascontiguousarray(grad_padded[(slice(None),) * 2 + crop])
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, weight = ctx.inputs
+        grad_g = Convolution.apply(grad, weight, **_params(ctx)) if ctx.needs_input_grad[0] else None
+        grad_w = None
+        if ctx.needs_input_grad[1]:
+            grad_w = ConvolutionWeight.apply(grad, g, kernel_size=weight.shape[2:], **_params(ctx))
+        return grad_g, grad_w
+
+
+class ConvolutionWeight(Function):
+    """f(x, g) = conv_weight(x, g): the w_bar with <w_bar, v> = <g, conv(x, v)> for every v (w_bar: w's shape)
+    df/dx: grad_x = conv_transpose(g, grad);  df/dg: grad_g = conv(x, grad)
+
+    w_bar[o, c, i] = sum over n, p of g[n, o, p] x_pad[n, c, p * stride + i * dilation]: the windows
+    of x correlated with g over the batch and the positions.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        x: np.ndarray,
+        g: np.ndarray,
+        *,
+        kernel_size: tuple[int, ...],
+        stride: tuple[int, ...],
+        padding: Pairs,
+        dilation: tuple[int, ...],
+        groups: int,
+    ) -> np.ndarray:
+        _save(ctx, stride, padding, dilation, groups)
+        n, channels, out_channels = x.shape[0], x.shape[1], g.shape[1]
+        view = _grouped_windows(x, kernel_size, padding, stride, dilation, groups)
+        g = g.reshape((n, groups, out_channels // groups) + g.shape[2:])
+        out, offsets = _letters(len(kernel_size))
+        w_bar = np.einsum(f"ngc{out}{offsets},ngo{out}->goc{offsets}", view, g, optimize=True)
+        return w_bar.reshape((out_channels, channels // groups) + tuple(kernel_size))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, g = ctx.inputs
+        grad_x = None
+        if ctx.needs_input_grad[0]:
+            grad_x = ConvolutionTranspose.apply(g, grad, input_size=x.shape[2:], **_params(ctx))
+        grad_g = Convolution.apply(x, grad, **_params(ctx)) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_g

@@ -1,0 +1,128 @@
+"""Pooling over the windows of the spatial dimensions (N, C, *spatial), as PyTorch's max_pool2d and avg_pool2d.
+
+The windows are the convolution's (:func:`minigrad.ops.convolution.windows`): a view, no copy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from minigrad.autograd import Context, Function
+from minigrad.ops.convolution import ConvolutionTranspose, Pairs, pad_spatial, windows
+from minigrad.ops.shape import ScatterAdd
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+
+
+class MaxPool(Function):
+    """y[n, c, p] = max over i of x_pad[n, c, p * stride + i * dilation] (padded with -inf)
+    dy/dx = 1 at the window's arg max, 0 elsewhere: the gradient is routed to it (and summed where windows overlap)
+
+    Ties go where PyTorch sends them: to the first maximum of the window in row-major order, or to its
+    last NaN when it holds one (the output is then NaN). Padding never wins: a window whose inputs are
+    all -inf routes to its first input.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        x: np.ndarray,
+        *,
+        kernel_size: tuple[int, ...],
+        stride: tuple[int, ...],
+        padding: Pairs,
+        dilation: tuple[int, ...],
+    ) -> np.ndarray:
+        spatial = x.shape[2:]
+        view = windows(pad_spatial(x, padding, -np.inf), kernel_size, stride, dilation)
+        inside = windows(
+            pad_spatial(np.ones((1, 1) + spatial, dtype=bool), padding, False), kernel_size, stride, dilation
+        )
+        flat = view.reshape(view.shape[: x.ndim] + (-1,))
+        inside = inside.reshape(inside.shape[: x.ndim] + (-1,))
+        y = flat.max(axis=-1)
+        first_max = ((flat == y[..., None]) & inside).argmax(axis=-1)  # argmax gives the first True
+        nans = np.isnan(flat)
+        last_nan = int(np.prod(kernel_size)) - 1 - nans[..., ::-1].argmax(axis=-1)
+        # NOTE: PyTorch's loop takes a value when it is larger or NaN: the first max, but the last NaN.
+        winner = np.where(np.isnan(y), last_nan, first_max)
+        # NOTE: the index of the winner in x (unpadded): window start + its offset, per spatial dimension.
+        offsets = np.unravel_index(winner, kernel_size)
+        grid = np.indices(y.shape[2:], sparse=True)
+        ones = (1,) * len(spatial)
+        examples = np.arange(x.shape[0]).reshape((-1, 1) + ones)
+        channels = np.arange(x.shape[1]).reshape((1, -1) + ones)
+        ctx.index = (examples, channels) + tuple(
+            start * s + offset * d - before
+            for start, s, offset, d, (before, _) in zip(grid, stride, offsets, dilation, padding)
+        )
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.inputs
+        return ScatterAdd.apply(grad, shape=x.shape, index=ctx.index)
+
+
+class AvgPool(Function):
+    """y[n, c, p] = (1 / m_p) sum over i of x_pad[n, c, p * stride + i] (padded with 0)
+    dy/dx: each output's gradient spread evenly, grad / m_p, over its window: a transposed convolution with a kernel of ones
+
+    m_p is the size of the window (``count_include_pad``), or the number of inputs (not padding) in it.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        x: np.ndarray,
+        *,
+        kernel_size: tuple[int, ...],
+        stride: tuple[int, ...],
+        padding: Pairs,
+        divisor: np.ndarray,
+    ) -> np.ndarray:
+        ctx.kernel_size, ctx.stride, ctx.padding, ctx.divisor = kernel_size, stride, padding, divisor
+        ones = (1,) * len(kernel_size)
+        view = windows(pad_spatial(x, padding), kernel_size, stride, ones)
+        return view.sum(axis=tuple(range(x.ndim, view.ndim))) / divisor
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.inputs
+        n, channels = x.shape[:2]
+        per_window = (grad / grad._make(ctx.divisor.astype(grad.dtype))).reshape((n * channels, 1) + grad.shape[2:])
+        ones = grad._make(np.ones((1, 1) + ctx.kernel_size, dtype=grad.dtype))
+        spread = ConvolutionTranspose.apply(
+            per_window,
+            ones,
+            input_size=x.shape[2:],
+            stride=ctx.stride,
+            padding=ctx.padding,
+            dilation=(1,) * len(ctx.kernel_size),
+            groups=1,
+        )
+        return spread.reshape(x.shape)
+
+
+def window_counts(
+    spatial: tuple[int, ...],
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: Pairs,
+    dilation: tuple[int, ...],
+) -> np.ndarray:
+    """How many inputs (not padding) each window holds, shape (*out): avg pooling's divisor without
+    ``count_include_pad``, and 0 for a window of padding only.
+
+    Examples
+    --------
+    >>> from minigrad.ops.pooling import window_counts
+    >>> window_counts((3,), kernel_size=(2,), stride=(2,), padding=((1, 1),), dilation=(1,))
+    array([1., 2.])
+    """
+    ones = pad_spatial(np.ones((1, 1) + spatial), padding)
+    view = windows(ones, kernel_size, stride, dilation)
+    return view.sum(axis=tuple(range(2 + len(spatial), view.ndim)))[0, 0]
