@@ -42,6 +42,7 @@ from minigrad.functional.math import (
     sum,
     where,
 )
+from minigrad.functional.sparse import embedding
 from minigrad.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -70,6 +71,7 @@ __all__ = [
     "minimum",
     "concatenate",
     "stack",
+    "embedding",
     # activations
     "sigmoid",
     "tanh",

@@ -3,7 +3,7 @@
 Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (saving and loading a
 Module's state), layers.py (Linear, Dropout, Sequential, Residual), containers.py (ModuleList,
 ModuleDict), norm.py, activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py
-(gradient clipping).
+(gradient clipping); rnn_cells.py and rnn.py (the recurrent layers), sparse.py (Embedding).
 """
 
 from minigrad.nn import functional, init, utils
@@ -34,6 +34,9 @@ from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.rnn import GRU, LSTM, RNN
+from minigrad.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
+from minigrad.nn.sparse import Embedding
 
 __all__ = [
     "Module",
@@ -48,6 +51,13 @@ __all__ = [
     "LayerNorm",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Embedding",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
+    "RNN",
+    "LSTM",
+    "GRU",
     "Sigmoid",
     "Tanh",
     "ReLU",
