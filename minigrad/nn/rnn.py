@@ -26,10 +26,19 @@ from minigrad.nn.rnn_cells import MODES, State, check_input, check_pair, check_s
 from minigrad.ops.shape import Transpose
 from minigrad.tensor import Tensor
 
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU"]
+
 
 class RNNBase(Module):
     """What the three layers share: the parameters of each layer, the checks of a call and the
-    loop over time and layers. ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU', as PyTorch's."""
+    loop over time and layers. ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU', as PyTorch's.
+
+    Examples
+    --------
+    >>> from minigrad.nn.rnn import RNNBase
+    >>> isinstance(nn.LSTM(2, 3), RNNBase), nn.RNN(2, 3, nonlinearity="relu").mode
+    (True, 'RNN_RELU')
+    """
 
     def __init__(
         self,

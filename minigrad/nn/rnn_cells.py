@@ -28,6 +28,8 @@ from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
 
+__all__ = ["rnn_tanh_step", "rnn_relu_step", "lstm_step", "gru_step", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
 State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
 
 
@@ -35,20 +37,44 @@ State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
 
 
 def rnn_tanh_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
-    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)"""
+    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)
+
+    Examples
+    --------
+    >>> from minigrad.nn.rnn_cells import rnn_tanh_step
+    >>> h, gi = Tensor([[1.0, -1.0]]), Tensor([[0.5, -2.0]])
+    >>> rnn_tanh_step(gi, (h,), Tensor(np.eye(2)), None)         # tanh(gi + h)
+    (Tensor([[ 0.90514825 -0.99505475]]),)
+    """
     (h,) = state
     return ((gi + F.linear(h, w_hh, b_hh)).tanh(),)
 
 
 def rnn_relu_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
-    """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)"""
+    """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)
+
+    Examples
+    --------
+    >>> from minigrad.nn.rnn_cells import rnn_relu_step
+    >>> h, gi = Tensor([[1.0, -1.0]]), Tensor([[0.5, -2.0]])
+    >>> rnn_relu_step(gi, (h,), Tensor(np.eye(2)), None)         # relu(gi + h)
+    (Tensor([[1.5 0. ]]),)
+    """
     (h,) = state
     return ((gi + F.linear(h, w_hh, b_hh)).relu(),)
 
 
 def lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
     """The gates i, f, g, o (PyTorch's order) of x W_ih^T + b_ih + h W_hh^T + b_hh, then
-    c' = sigmoid(f) * c + sigmoid(i) * tanh(g) and h' = sigmoid(o) * tanh(c')."""
+    c' = sigmoid(f) * c + sigmoid(i) * tanh(g) and h' = sigmoid(o) * tanh(c').
+
+    Examples
+    --------
+    >>> from minigrad.nn.rnn_cells import lstm_step
+    >>> h, c = Tensor([[0.0, 0.0]]), Tensor([[1.0, -1.0]])
+    >>> lstm_step(Tensor(np.zeros((1, 8))), (h, c), Tensor(np.zeros((8, 2))), None)  # every gate half open
+    (Tensor([[ 0.23105858 -0.23105858]]), Tensor([[ 0.5 -0.5]]))
+    """
     h, c = state
     gates = gi + F.linear(h, w_hh, b_hh)
     i, f, g, o = _split(gates, 4)
@@ -58,7 +84,15 @@ def lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> St
 
 def gru_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
     """The gates r, z, n (PyTorch's order): r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z),
-    n = tanh(gi_n + r * gh_n) with gh = h W_hh^T + b_hh, and h' = (1 - z) * n + z * h."""
+    n = tanh(gi_n + r * gh_n) with gh = h W_hh^T + b_hh, and h' = (1 - z) * n + z * h.
+
+    Examples
+    --------
+    >>> from minigrad.nn.rnn_cells import gru_step
+    >>> h = Tensor([[1.0, -1.0]])
+    >>> gru_step(Tensor(np.zeros((1, 6))), (h,), Tensor(np.zeros((6, 2))), None)  # z = 1/2, n = 0
+    (Tensor([[ 0.5 -0.5]]),)
+    """
     (h,) = state
     gi_r, gi_z, gi_n = _split(gi, 3)
     gh_r, gh_z, gh_n = _split(F.linear(h, w_hh, b_hh), 3)
@@ -127,7 +161,17 @@ def check_state(call: str, name: str, state: Any, shape: tuple[int, ...], weight
 
 
 class RNNCellBase(Module):
-    """What the three cells share: their parameters, their initialisation and the checks of a call."""
+    """What the three cells share: their parameters, their initialisation and the checks of a call.
+
+    ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU' (PyTorch's names); it sets the number of
+    gates and the step.
+
+    Examples
+    --------
+    >>> from minigrad.nn.rnn_cells import RNNCellBase
+    >>> isinstance(nn.GRUCell(2, 3), RNNCellBase), nn.GRUCell(2, 3).mode
+    (True, 'GRU')
+    """
 
     def __init__(
         self, mode: str, input_size: int, hidden_size: int, bias: bool, rng: int | np.random.Generator | None
