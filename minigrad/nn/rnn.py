@@ -40,9 +40,10 @@ class RNNBase(Module):
     (True, 'RNN_RELU')
     """
 
+    mode: str  # set by each subclass
+
     def __init__(
         self,
-        mode: str,
         input_size: int,
         hidden_size: int,
         num_layers: int = 1,
@@ -53,7 +54,7 @@ class RNNBase(Module):
         proj_size: int = 0,
         rng: int | np.random.Generator | None = None,
     ) -> None:
-        call = mode.split("_")[0]
+        call, mode = type(self).__name__, self.mode
         check_number(call, "input_size", input_size, integer=True, at_least=1)
         check_number(call, "hidden_size", hidden_size, integer=True, at_least=1)
         check_number(call, "num_layers", num_layers, integer=True, at_least=1)
@@ -63,10 +64,12 @@ class RNNBase(Module):
         check_number(call, "dropout", dropout, at_least=0, at_most=1)
         check_unimplemented(call, "dropout", dropout, default=0.0)
         check_unimplemented(call, "bidirectional", bidirectional, default=False)
+        if mode != "LSTM" and proj_size != 0:  # NOTE: PyTorch's RNN and GRU refuse it too
+            raise ValueError(f"{call}: proj_size is an option of LSTM only, got proj_size={proj_size!r}")
         check_unimplemented(call, "proj_size", proj_size, default=0)
         super().__init__()
         rng = check_rng(call, rng)
-        self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first = bias, batch_first
         self.dropout, self.bidirectional, self.proj_size = dropout, bidirectional, proj_size
         gates = MODES[mode][0] * hidden_size
@@ -167,6 +170,8 @@ class RNN(RNNBase):
     NotImplementedError: RNN: bidirectional=True is not implemented in minigrad; leave bidirectional at its default, False
     """
 
+    mode = "RNN_TANH"  # or RNN_RELU, as the nonlinearity says
+
     def __init__(
         self,
         input_size: int,
@@ -180,8 +185,8 @@ class RNN(RNNBase):
         rng: int | np.random.Generator | None = None,
     ) -> None:
         mode = rnn_mode("RNN", nonlinearity)
-        super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, rng=rng)
-        self.nonlinearity = nonlinearity
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, rng=rng)
+        self.mode, self.nonlinearity = mode, nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
         output, (h_n,) = self._run(input, None if hx is None else (hx,))
@@ -207,21 +212,7 @@ class LSTM(RNNBase):
     ((7, 4), (1, 4), (1, 4))
     """
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        proj_size: int = 0,
-        rng: int | np.random.Generator | None = None,
-    ) -> None:
-        super().__init__(
-            "LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, proj_size, rng
-        )
+    mode = "LSTM"
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         output, (h_n, c_n) = self._run(input, check_pair("LSTM", hx))
@@ -245,18 +236,7 @@ class GRU(RNNBase):
     ((7, 5, 4), (2, 5, 4))
     """
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        rng: int | np.random.Generator | None = None,
-    ) -> None:
-        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, rng=rng)
+    mode = "GRU"
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
         output, (h_n,) = self._run(input, None if hx is None else (hx,))

@@ -16,6 +16,7 @@ through time vanish or explode, as they do through depth; the LSTM's additive ce
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -28,7 +29,7 @@ from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
 
-__all__ = ["rnn_tanh_step", "rnn_relu_step", "lstm_step", "gru_step", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["rnn_step", "lstm_step", "gru_step", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
 
@@ -36,32 +37,21 @@ State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
 # --- the steps: gi = x W_ih^T + b_ih (computed for all steps at once by the layers) -------------
 
 
-def rnn_tanh_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
-    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)
+def rnn_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None, nonlinearity: str = "tanh") -> State:
+    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh), or relu(...) with ``nonlinearity='relu'``
 
     Examples
     --------
-    >>> from minigrad.nn.rnn_cells import rnn_tanh_step
+    >>> from minigrad.nn.rnn_cells import rnn_step
     >>> h, gi = Tensor([[1.0, -1.0]]), Tensor([[0.5, -2.0]])
-    >>> rnn_tanh_step(gi, (h,), Tensor(np.eye(2)), None)         # tanh(gi + h)
+    >>> rnn_step(gi, (h,), Tensor(np.eye(2)), None)                # tanh(gi + h)
     (Tensor([[ 0.90514825 -0.99505475]]),)
-    """
-    (h,) = state
-    return ((gi + F.linear(h, w_hh, b_hh)).tanh(),)
-
-
-def rnn_relu_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
-    """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)
-
-    Examples
-    --------
-    >>> from minigrad.nn.rnn_cells import rnn_relu_step
-    >>> h, gi = Tensor([[1.0, -1.0]]), Tensor([[0.5, -2.0]])
-    >>> rnn_relu_step(gi, (h,), Tensor(np.eye(2)), None)         # relu(gi + h)
+    >>> rnn_step(gi, (h,), Tensor(np.eye(2)), None, "relu")        # relu(gi + h)
     (Tensor([[1.5 0. ]]),)
     """
     (h,) = state
-    return ((gi + F.linear(h, w_hh, b_hh)).relu(),)
+    pre = gi + F.linear(h, w_hh, b_hh)
+    return (pre.relu() if nonlinearity == "relu" else pre.tanh(),)
 
 
 def lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
@@ -109,8 +99,8 @@ def _split(gates: Tensor, count: int) -> list[Tensor]:
 
 # mode: (gates per hidden unit, states, step), with PyTorch's names of the modes
 MODES: dict[str, tuple[int, int, Any]] = {
-    "RNN_TANH": (1, 1, rnn_tanh_step),
-    "RNN_RELU": (1, 1, rnn_relu_step),
+    "RNN_TANH": (1, 1, rnn_step),
+    "RNN_RELU": (1, 1, functools.partial(rnn_step, nonlinearity="relu")),
     "LSTM": (4, 2, lstm_step),
     "GRU": (3, 1, gru_step),
 }
