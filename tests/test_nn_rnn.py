@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import minigrad
 from minigrad import Tensor, gradcheck, gradgradcheck, nn
 from minigrad.nn.utils import functional_call
 from minigrad.testing import tensors
@@ -187,3 +188,22 @@ def test_a_batch_of_no_sequences_gives_empty_outputs_as_pytorch():
 )
 def test_repr_names_the_settings_that_differ_from_the_defaults(layer, text):
     assert repr(layer) == text
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_each_layer_learns_to_sum_a_short_sequence_with_adam(name):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, size=(5, 16, 1))
+    target = Tensor(x.sum(axis=0))
+    layer, head = getattr(nn, name)(1, 8, rng=1), nn.Linear(8, 1, rng=2)
+    optimizer = minigrad.optim.Adam([*layer.parameters(), *head.parameters()], lr=0.03)
+    losses = []
+    for _ in range(60):
+        optimizer.zero_grad()
+        _, final = layer(Tensor(x))
+        h_n = final[0] if name == "LSTM" else final
+        loss = ((head(h_n[0]) - target) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.1 * losses[0]
