@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -98,7 +99,7 @@ def _split(gates: Tensor, count: int) -> list[Tensor]:
 
 
 # mode: (gates per hidden unit, states, step), with PyTorch's names of the modes
-MODES: dict[str, tuple[int, int, Any]] = {
+MODES: dict[str, tuple[int, int, Callable[..., State]]] = {
     "RNN_TANH": (1, 1, rnn_step),
     "RNN_RELU": (1, 1, functools.partial(rnn_step, nonlinearity="relu")),
     "LSTM": (4, 2, lstm_step),
@@ -153,8 +154,8 @@ def check_state(call: str, name: str, state: Any, shape: tuple[int, ...], weight
 class RNNCellBase(Module):
     """What the three cells share: their parameters, their initialisation and the checks of a call.
 
-    ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU' (PyTorch's names); it sets the number of
-    gates and the step.
+    ``mode``, set by each subclass, is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU' (PyTorch's names); it
+    sets the number of gates and the step.
 
     Examples
     --------
@@ -163,8 +164,10 @@ class RNNCellBase(Module):
     (True, 'GRU')
     """
 
+    mode: str
+
     def __init__(
-        self, mode: str, input_size: int, hidden_size: int, bias: bool, rng: int | np.random.Generator | None
+        self, input_size: int, hidden_size: int, bias: bool = True, rng: int | np.random.Generator | None = None
     ) -> None:
         call = type(self).__name__
         check_number(call, "input_size", input_size, integer=True, at_least=0)
@@ -173,8 +176,8 @@ class RNNCellBase(Module):
             raise TypeError(f"{call}: bias must be a bool, got {type(bias).__name__} {bias!r}")
         super().__init__()
         rng = check_rng(call, rng)
-        self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
-        gates = MODES[mode][0] * hidden_size
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        gates = MODES[self.mode][0] * hidden_size
         self.weight_ih = Parameter(np.empty((gates, input_size)))
         self.weight_hh = Parameter(np.empty((gates, hidden_size)))
         self.bias_ih = Parameter(np.empty(gates)) if bias else None
@@ -217,6 +220,8 @@ class RNNCell(RNNCellBase):
     ValueError: RNNCell: input must have input_size=3 features in its last dimension, got shape (4, 2)
     """
 
+    mode = "RNN_TANH"  # or RNN_RELU, as the nonlinearity says
+
     def __init__(
         self,
         input_size: int,
@@ -225,8 +230,9 @@ class RNNCell(RNNCellBase):
         nonlinearity: str = "tanh",
         rng: int | np.random.Generator | None = None,
     ) -> None:
-        super().__init__(rnn_mode("RNNCell", nonlinearity), input_size, hidden_size, bias, rng)
-        self.nonlinearity = nonlinearity
+        mode = rnn_mode("RNNCell", nonlinearity)
+        super().__init__(input_size, hidden_size, bias, rng)
+        self.mode, self.nonlinearity = mode, nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         (h,) = self._run(input, None if hx is None else (hx,))
@@ -251,10 +257,7 @@ class LSTMCell(RNNCellBase):
     ((2,), (2,))
     """
 
-    def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, rng: int | np.random.Generator | None = None
-    ) -> None:
-        super().__init__("LSTM", input_size, hidden_size, bias, rng)
+    mode = "LSTM"
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         h, c = self._run(input, check_pair("LSTMCell", hx))
@@ -278,10 +281,7 @@ class GRUCell(RNNCellBase):
     (4, 2)
     """
 
-    def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, rng: int | np.random.Generator | None = None
-    ) -> None:
-        super().__init__("GRU", input_size, hidden_size, bias, rng)
+    mode = "GRU"
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         (h,) = self._run(input, None if hx is None else (hx,))
