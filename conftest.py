@@ -21,8 +21,10 @@ import minigrad.optim
 from minigrad import functional
 
 # NOTE: running minigrad/__main__.py is running the command line, so it is not imported to collect doctests.
-# NOTE: so are the PyTorch scripts that tests/test_pytorch_port.py runs (each reads its command line on import).
-collect_ignore = ["minigrad/__main__.py", "tests/pytorch_scripts"]
+collect_ignore = ["minigrad/__main__.py"]
+# NOTE: the PyTorch scripts are programs that tests/test_pytorch_port*.py run; imported to collect
+# doctests, they would run with pytest's arguments.
+collect_ignore_glob = ["tests/pytorch_scripts/*"]
 
 # NOTE: ./run mutate sets MINIGRAD_MUTATION. mutmut forks each mutant's process from one that has run the
 # suite, and a process forked after torch started its threads can hang on a lock; so there torch is not

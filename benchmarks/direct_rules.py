@@ -54,7 +54,7 @@ class SquaredError(losses.SquaredError):
     @staticmethod
     def backward(ctx, grad):
         x, target = ctx.inputs
-        scale = 2 / x.size if ctx.reduction == "mean" else 2
+        scale = 2 / x.numel() if ctx.reduction == "mean" else 2
         grad_x = (x._data - target._data) * (grad._data * scale)
         return _wrap(grad_x if ctx.needs_input_grad[0] else None, -grad_x if ctx.needs_input_grad[1] else None)
 

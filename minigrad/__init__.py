@@ -18,6 +18,7 @@ from minigrad.factories import (
     full,
     int32,
     int64,
+    linspace,
     long,
     ones,
     ones_like,
@@ -48,12 +49,13 @@ from minigrad.functional import (
     where,
 )
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
-from minigrad.random import manual_seed
+from minigrad.random import Generator, manual_seed
+from minigrad.sampling import multinomial, randint, randperm
 from minigrad.serialization import load, save
 from minigrad.tensor import Tensor, from_numpy
 
 # NOTE: last, as in PyTorch (`import torch` gives torch.nn and torch.optim): they import the above.
-from minigrad import nn, optim  # noqa: E402  (isort: skip)
+from minigrad import nn, optim, utils  # noqa: E402  (isort: skip)
 
 # PyTorch's short dtype names (minigrad.float is float32, as torch.float), kept out of the names
 # above so that this module's own code still means Python's float, int and bool by them.
@@ -80,6 +82,18 @@ __all__ += ["softmax", "log_softmax"]
 __all__ += ["gradcheck", "gradgradcheck", "GradcheckError"]
 __all__ += ["save", "load"]
 __all__ += ["manual_seed", "tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "eye"]
-__all__ += ["randn", "rand", "allclose", "nn", "optim"]
+__all__ += [
+    "randn",
+    "rand",
+    "allclose",
+    "nn",
+    "optim",
+    "utils",
+    "linspace",
+    "Generator",
+    "randint",
+    "randperm",
+    "multinomial",
+]
 __all__ += ["float64", "double", "float32", "float", "int64", "long", "int32", "int", "bool"]
 __version__ = "0.1.0"

@@ -123,6 +123,21 @@ def arange(
     return _made(as_tensor_array(values, dtype, infer=dtype is None), requires_grad)
 
 
+def linspace(
+    start: float, end: float, steps: int, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included (float64 unless
+    ``dtype``), as ``torch.linspace``.
+
+    Examples
+    --------
+    >>> minigrad.linspace(-1, 1, 5)
+    Tensor([-1.  -0.5  0.   0.5  1. ])
+    """
+    (steps,) = _shape("linspace", (steps,))
+    return _made(as_tensor_array(np.linspace(start, end, steps), dtype), requires_grad)
+
+
 def eye(n: int, m: int | None = None, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     """The n x m identity matrix (m = n unless given), as ``torch.eye``.
 

@@ -56,7 +56,7 @@ def as_input(call: str, input: TensorLike, reduction: str) -> Tensor:
     ValueError: l1_loss: input is empty (shape (0,)), and the mean of no losses is undefined; use reduction='sum' or 'none'
     """
     input = input if isinstance(input, Tensor) else Tensor(input)
-    if input.size == 0 and reduction == "mean":
+    if input.numel() == 0 and reduction == "mean":
         raise ValueError(
             f"{call}: input is empty (shape {input.shape}), and the mean of no losses is undefined; "
             "use reduction='sum' or 'none'"

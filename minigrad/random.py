@@ -14,10 +14,44 @@ import numbers
 
 import numpy as np
 
-_default = np.random.default_rng()  # NOTE: fresh entropy until manual_seed is called
+
+class Generator(np.random.Generator):
+    """A random generator to give the ``generator=`` of a draw, as ``torch.Generator``:
+    ``Generator().manual_seed(n)`` is one that draws the same numbers every run. It is a NumPy
+    Generator (PCG64), so every ``rng=`` argument takes it too.
+
+    Examples
+    --------
+    >>> g = minigrad.Generator().manual_seed(42)
+    >>> first = minigrad.randn(2, generator=g)
+    >>> bool((minigrad.randn(2, generator=minigrad.Generator().manual_seed(42)) == first).all())
+    True
+    """
+
+    def __init__(self, device: str = "cpu") -> None:
+        if device != "cpu":
+            raise TypeError(f"Generator: minigrad runs on the CPU only, got device={device!r}")
+        super().__init__(np.random.PCG64())
+
+    def manual_seed(self, seed: int) -> Generator:
+        """Restart this generator from ``seed`` (an int >= 0); returns it, as PyTorch's.
+
+        Examples
+        --------
+        >>> g = minigrad.Generator()
+        >>> g.manual_seed(0) is g
+        True
+        """
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise TypeError(f"manual_seed: seed must be an int >= 0, got {type(seed).__name__} {seed!r:.40}")
+        self.bit_generator.state = np.random.PCG64(int(seed)).state
+        return self
 
 
-def manual_seed(seed: int) -> np.random.Generator:
+_default: np.random.Generator = Generator()  # NOTE: fresh entropy until manual_seed is called
+
+
+def manual_seed(seed: int) -> Generator:
     """Reset the default generator to ``seed`` (an int >= 0) and return it, as ``torch.manual_seed``.
 
     Examples
@@ -29,9 +63,7 @@ def manual_seed(seed: int) -> np.random.Generator:
     True
     """
     global _default
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise TypeError(f"manual_seed: seed must be an int >= 0, got {type(seed).__name__} {seed!r:.40}")
-    _default = np.random.default_rng(int(seed))
+    _default = Generator().manual_seed(seed)
     return _default
 
 

@@ -130,10 +130,21 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
         """The number of axes (0 for a scalar)."""
         return self._data.ndim
 
-    @property
-    def size(self) -> int:
-        """The number of elements."""
-        return self._data.size
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The shape (a tuple), or the length of axis ``dim``, as PyTorch's ``size()``
+        (``numel()`` is the number of elements, which NumPy calls ``size``).
+
+        Examples
+        --------
+        >>> x = Tensor(np.zeros((2, 3)))
+        >>> x.size(), x.size(1), x.size(-2)
+        ((2, 3), 3, 2)
+        """
+        if dim is None:
+            return self._data.shape
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -self.ndim <= dim < max(self.ndim, 1):
+            raise IndexError(f"size: dim must be an int in [{-self.ndim}, {self.ndim - 1}], got {dim!r:.40}")
+        return self._data.shape[dim]
 
     @property
     def dtype(self) -> np.dtype:

@@ -40,7 +40,7 @@ class TensorDtypes:
         def _make(data: np.ndarray) -> Tensor: ...
 
     def numel(self) -> int:
-        """The number of elements, as PyTorch's ``numel()`` (``.size`` here is NumPy's same count).
+        """The number of elements, as PyTorch's ``numel()`` (NumPy's ``size``; ``size()`` is the shape, as PyTorch's).
 
         Examples
         --------
@@ -48,6 +48,8 @@ class TensorDtypes:
         6
         """
         return self._data.size
+
+    nelement = numel  # PyTorch's other name for it
 
     def dim(self) -> int:
         """The number of axes, as PyTorch's ``dim()`` (``.ndim``).
@@ -151,3 +153,15 @@ class TensorDtypes:
         Tensor([False  True], dtype=bool)
         """
         return self.to(np.bool_)
+
+    def type(self, dtype: DTypeLike) -> Self | Tensor:
+        """This tensor in ``dtype``, as PyTorch's ``x.type(torch.float)`` (:meth:`to`). NOTE:
+        PyTorch's ``x.type()`` without a dtype names the tensor class (``'torch.FloatTensor'``);
+        minigrad has no such names, and ``x.dtype`` says the dtype.
+
+        Examples
+        --------
+        >>> (minigrad.tensor([1, 2]) == 1).type(minigrad.float)
+        Tensor([1. 0.], dtype=float32)
+        """
+        return self.to(dtype)

@@ -100,3 +100,41 @@ class TensorInPlace:
         Tensor([3. 6.])
         """
         return self._write("mul_", lambda data: np.multiply(data, array_of(other), out=data))
+
+    def div_(self, other: TensorLike) -> Self:
+        """self /= other, in place; returns the tensor.
+
+        Examples
+        --------
+        >>> Tensor([3.0, 6.0]).div_(3)
+        Tensor([1. 2.])
+        """
+        return self._write("div_", lambda data: np.divide(data, array_of(other), out=data))
+
+    # NOTE: without these, ``w -= lr * w.grad`` would bind w to a new tensor and leave the
+    # parameter unchanged; with them it changes w in place, as PyTorch's operators do.
+    def __iadd__(self, other: TensorLike) -> Self:
+        """``x += y``: :meth:`add_`.
+
+        Examples
+        --------
+        >>> w = Tensor([1.0, 2.0], requires_grad=True)
+        >>> same = w
+        >>> with minigrad.no_grad():
+        ...     w -= 0.5 * Tensor([2.0, 2.0])
+        >>> same is w, w
+        (True, Tensor([0. 1.], requires_grad=True))
+        """
+        return self.add_(other)
+
+    def __isub__(self, other: TensorLike) -> Self:
+        """``x -= y``: :meth:`sub_`."""
+        return self.sub_(other)
+
+    def __imul__(self, other: TensorLike) -> Self:
+        """``x *= y``: :meth:`mul_`."""
+        return self.mul_(other)
+
+    def __itruediv__(self, other: TensorLike) -> Self:
+        """``x /= y``: :meth:`div_`."""
+        return self.div_(other)

@@ -205,6 +205,16 @@ class TensorMath:
         """
         return elementwise.Log.apply(self)
 
+    def log10(self) -> Tensor:
+        """The base-10 logarithm, elementwise: log(x) / log(10).
+
+        Examples
+        --------
+        >>> Tensor([1.0, 1000.0]).log10()
+        Tensor([0. 3.])
+        """
+        return elementwise.Log.apply(self) / np.log(10.0)
+
     def sqrt(self) -> Tensor:
         """The square root, elementwise.
 
@@ -255,6 +265,28 @@ class TensorMath:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return shape_ops.Reshape.apply(self, shape=shape)
+
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
+        """:meth:`reshape` under PyTorch's other name. NOTE: PyTorch's ``view`` shares storage and
+        refuses a non-contiguous tensor; minigrad's copies when it must and never refuses, and a
+        change in place through the result is refused, as through any reshape.
+
+        Examples
+        --------
+        >>> Tensor(np.zeros((2, 3, 4))).view(2, -1).shape
+        (2, 12)
+        """
+        return self.reshape(*shape)
+
+    def tolist(self) -> Any:
+        """The values as nested Python lists of numbers, as PyTorch's (a number for a 0-d tensor).
+
+        Examples
+        --------
+        >>> minigrad.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
+        return self._data.tolist()
 
     def transpose(self, *axes: int | Sequence[int]) -> Tensor:
         """Permute the axes (reversed when none are given), as ``numpy.transpose``.

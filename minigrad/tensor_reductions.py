@@ -7,9 +7,10 @@ of NumPy's ``x.max(axis=...)`` over several axes is ``x.amax(dim=...)``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 
 from minigrad.arguments import check_dims
 from minigrad.arrays import Axis, is_float, is_tensor
@@ -85,6 +86,62 @@ class TensorReductions:
         if not is_float(self._data.dtype):
             raise TypeError(f"mean: needs a float tensor, got {self._data.dtype}; use .float() or .double() first")
         return reductions.Mean.apply(self, axis=axes, keepdims=keep)
+
+    def var(
+        self,
+        dim: Axis = None,
+        unbiased: bool = True,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+        axis: Axis = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The variance over ``dim``, as ``torch.var``: sum((x - mean)^2) / (n - correction), with
+        Bessel's correction 1 by default (NumPy's ``var`` uses 0); ``unbiased=False`` is correction 0.
+
+        Examples
+        --------
+        >>> x = Tensor([[1.0, 3.0], [5.0, 7.0]])
+        >>> x.var(), x.var(dim=1), x.var(correction=0)
+        (Tensor(6.66666667), Tensor([2. 2.]), Tensor(5.))
+        """
+        axes, keep = check_dims("var", dim, keepdim, axis, keepdims)
+        if not is_float(self._data.dtype):
+            raise TypeError(f"var: needs a float tensor, got {self._data.dtype}; use .float() or .double() first")
+        if not isinstance(unbiased, bool):
+            raise TypeError(f"var: unbiased must be a bool, got {unbiased!r:.40}")
+        if correction is None:
+            correction = 1 if unbiased else 0
+        elif isinstance(correction, bool) or not isinstance(correction, (int, float)) or correction < 0:
+            raise TypeError(f"var: correction must be a number >= 0, got {correction!r:.40}")
+        reduced = range(self._data.ndim) if axes is None else normalize_axis_tuple(axes, self._data.ndim)
+        count = int(np.prod([self._data.shape[a] for a in reduced]))
+        x = cast("Tensor", self)
+        deviation = x - reductions.Mean.apply(x, axis=axes, keepdims=True)
+        # NOTE: n - correction <= 0 divides by zero or less: inf or nan, as PyTorch (which also warns).
+        return reductions.Sum.apply(deviation * deviation, axis=axes, keepdims=keep) / max(count - correction, 0)
+
+    def std(
+        self,
+        dim: Axis = None,
+        unbiased: bool = True,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+        axis: Axis = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The standard deviation over ``dim``: the square root of :meth:`var` (Bessel's correction
+        1 by default, as ``torch.std``; NumPy's ``std`` uses 0).
+
+        Examples
+        --------
+        >>> Tensor([1.0, 3.0]).std(), Tensor([1.0, 3.0]).std(unbiased=False)
+        (Tensor(1.41421356), Tensor(1.))
+        """
+        variance = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+        return elementwise.Sqrt.apply(variance)
 
     def amax(
         self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None

@@ -5,7 +5,7 @@ import pytest
 from helpers import Cube
 
 import minigrad as mg
-from minigrad import Tensor
+from minigrad import Function, Tensor
 
 
 def test_backward_of_a_scalar_expression_matches_hand_derivatives():
@@ -479,6 +479,7 @@ def test_a_node_holds_no_output_outside_its_backward():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = x * 3
     node = y.grad_fn
+    assert node.output is None  # none before its backward either
     seen = []
     x.register_hook(lambda grad: seen.append(node.output))  # runs after Mul's backward has finished
     y.sum().backward(retain_graph=True)
@@ -546,3 +547,29 @@ def test_a_refused_backward_or_grad_names_the_call_the_argument_and_the_remedy(c
     with pytest.raises(error, match=f"^{message}$"):
         call(x)
     assert x.grad is None
+
+
+class _WeightedSum(Function):
+    """sum_i i * x_i over any number of inputs; its backward reports which inputs it was asked for."""
+
+    asked: list[tuple[bool, ...]] = []
+
+    @staticmethod
+    def forward(ctx, *xs):
+        return sum(i * x for i, x in enumerate(xs))
+
+    @staticmethod
+    def backward(ctx, grad):
+        _WeightedSum.asked.append(ctx.needs_input_grad)
+        return tuple(grad * i if needed else None for i, needed in enumerate(ctx.needs_input_grad))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 6])
+def test_needs_input_grad_says_which_inputs_need_a_gradient_for_any_number_of_inputs(n):
+    xs = [Tensor([1.0, 2.0], requires_grad=i % 2 == 0) for i in range(n)]
+    _WeightedSum.asked.clear()
+    _WeightedSum.apply(*xs).sum().backward()
+    assert _WeightedSum.asked == [tuple(i % 2 == 0 for i in range(n))]
+    assert [None if x.grad is None else x.grad.numpy().tolist() for x in xs] == [
+        [float(i), float(i)] if i % 2 == 0 else None for i in range(n)
+    ]

@@ -104,8 +104,8 @@ MUTANTS = [
     Mutant(
         "mse_loss's gradient 0.05 % small",
         "minigrad/ops/losses.py",
-        'scale = 2 / x.size if ctx.reduction == "mean" else 2',
-        'scale = 1.999 / x.size if ctx.reduction == "mean" else 1.999',
+        'scale = 2 / x.numel() if ctx.reduction == "mean" else 2',
+        'scale = 1.999 / x.numel() if ctx.reduction == "mean" else 1.999',
         (
             FLOAT64 + "test_mse_loss_gradient_is_2_times_the_difference",
             FLOAT64 + "test_mse_loss_gradient_for_the_target_is_minus_the_inputs",

@@ -46,7 +46,7 @@ def test_children_modules_and_parameter_count():
     model = TwoLayer()
     assert [type(m).__name__ for m in model.children()] == ["Linear", "Linear"]
     assert len(list(model.modules())) == 3
-    assert sum(p.size for p in model.parameters()) == 3 * 4 + 4 + 4 + 4 * 2 + 2
+    assert sum(p.numel() for p in model.parameters()) == 3 * 4 + 4 + 4 + 4 * 2 + 2
 
 
 def test_shared_submodule_and_parameter_are_listed_once():

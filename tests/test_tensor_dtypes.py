@@ -264,7 +264,7 @@ def test_to_cpu_is_the_tensor_and_any_other_device_is_refused():
 
 def test_numel_and_dim_are_torchs_names_for_size_and_ndim():
     x = Tensor(np.zeros((2, 3)))
-    assert x.numel() == 6 == x.size and x.dim() == 2 == x.ndim
+    assert x.numel() == 6 == x.nelement() and x.size() == (2, 3) and x.size(-1) == 3 and x.dim() == 2 == x.ndim
 
 
 def test_an_array_on_the_left_of_an_operator_is_lifted_and_promoted():

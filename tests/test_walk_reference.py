@@ -87,7 +87,7 @@ def test_create_graph_gives_the_reference_second_derivatives(graph):
     if not used:
         return
     # d/d leaves of sum_i <first_i, v_i>: a Hessian-vector product, through both walks
-    vectors = [Tensor(np.linspace(-1.0, 1.0, leaf.size).reshape(leaf.shape)) for leaf, _ in used]
+    vectors = [Tensor(np.linspace(-1.0, 1.0, leaf.numel()).reshape(leaf.shape)) for leaf, _ in used]
     scalar = sum(((g * v).sum() for (_, g), v in zip(used, vectors)), start=Tensor(0.0))
     reference_scalar = sum(((expected_first[leaf] * v).sum() for (leaf, _), v in zip(used, vectors)), start=Tensor(0.0))
     second = mg.grad(scalar, wanted, retain_graph=True, allow_unused=True)

@@ -207,3 +207,32 @@ def test_the_drawn_kind_of_graph_finds_the_issues_bug_without_the_example(create
     leaves, loss, expected = build(graph)
     got = minigrad.grad(loss, leaves, allow_unused=True, create_graph=create_graph)
     assert_gradients(got, expected)
+
+
+def test_a_leaf_backward_from_a_gradient_tensor_gets_a_grad_of_its_own():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    gradient = Tensor([1.0, 1.0])
+    x.backward(gradient)
+    gradient.data[0] = 5.0  # the caller keeps and changes its gradient (PyTorch's .grad is a copy)
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_a_grad_is_never_a_read_only_array_a_hook_handed_back():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    frozen = np.ones(2)
+    frozen.flags.writeable = False
+    x.register_hook(lambda grad: minigrad.from_numpy(frozen))
+    (x * 1).sum().backward()
+    assert not np.shares_memory(x.grad.numpy(), frozen) and x.grad.numpy().flags.writeable
+    x.grad.zero_()  # as an optimiser's zero_grad(set_to_none=False) does
+    (x * 1).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_a_root_gradient_given_as_a_list_takes_the_roots_dtype():
+    x = Tensor([1.0, 2.0], dtype=np.float32, requires_grad=True)
+    y = x * 2
+    seen = []
+    y.register_hook(lambda grad: seen.append(grad.dtype))
+    y.backward([1.0, 3.0])
+    assert seen == [np.float32] and x.grad.dtype == np.float32

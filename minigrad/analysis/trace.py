@@ -171,7 +171,7 @@ def _role(tensor: Tensor, is_root: bool) -> str:
         return "value"
     if isinstance(tensor, Parameter):
         return "param"
-    return "input" if tensor.requires_grad or tensor.name or tensor.size > 1 else "const"
+    return "input" if tensor.requires_grad or tensor.name or tensor.numel() > 1 else "const"
 
 
 def trace(

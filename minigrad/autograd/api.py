@@ -107,7 +107,7 @@ def _as_tuple(xs: Any) -> tuple[Any, ...]:
 
 def _root_gradient(tensor: Tensor, gradient: TensorLike | None, caller: str) -> Tensor:
     if gradient is None:
-        if tensor.size != 1:
+        if tensor.numel() != 1:
             raise RuntimeError(
                 f"{caller}: gradient can be implicit only for a scalar output, but the output has "
                 f"shape {tensor.shape}; pass gradient= (or grad_outputs=) of that shape"

@@ -37,6 +37,7 @@ from minigrad.functional.math import (
     mean,
     min,
     minimum,
+    one_hot,
     sqrt,
     stack,
     sum,
@@ -71,6 +72,7 @@ __all__ = [
     "minimum",
     "concatenate",
     "stack",
+    "one_hot",
     "embedding",
     # activations
     "sigmoid",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from minigrad.functional.operands import tensor_operand, tensor_operands
@@ -196,3 +197,31 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
             [2. 4.]])
     """
     return shape_ops.Stack.apply(*tensors, axis=axis)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices as one-hot rows, as ``torch.nn.functional.one_hot``: int64 of shape
+    (*tensor.shape, num_classes), 1 at each index; ``num_classes=-1`` takes the largest index + 1.
+    ``tensor`` must be an int64 tensor of indices >= 0 (``.float()`` makes the result an input).
+
+    Examples
+    --------
+    >>> F.one_hot(minigrad.tensor([0, 2]), num_classes=3)
+    Tensor([[1 0 0]
+            [0 0 1]], dtype=int64)
+    """
+    if not isinstance(tensor, Tensor) or tensor.dtype != np.int64:
+        found = f"a tensor of {tensor.dtype}" if isinstance(tensor, Tensor) else type(tensor).__name__
+        raise TypeError(f"one_hot: tensor must be an int64 tensor of class indices, got {found}")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < -1:
+        raise ValueError(f"one_hot: num_classes must be an int >= 0 or -1, got {num_classes!r:.40}")
+    indices = tensor.numpy()
+    if indices.size and indices.min() < 0:
+        raise ValueError(f"one_hot: class indices must be >= 0, got {indices.min()}")
+    if num_classes == -1:
+        if indices.size == 0:
+            raise ValueError("one_hot: cannot infer num_classes from an empty tensor; give num_classes")
+        num_classes = int(indices.max()) + 1
+    if indices.size and indices.max() >= num_classes:
+        raise ValueError(f"one_hot: class index {indices.max()} is out of range for num_classes={num_classes}")
+    return Tensor._make((indices[..., None] == np.arange(num_classes)).astype(np.int64))

@@ -51,7 +51,7 @@ def _outputs(fn: TensorFunction, inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
             raise TypeError(
                 f"gradcheck: fn must return a Tensor or a tuple of Tensors; output {k} is {type(y).__name__}"
             )
-    if sum(y.size for y in outputs) == 0:
+    if sum(y.numel() for y in outputs) == 0:
         shapes = ", ".join(str(y.shape) for y in outputs) or "none"
         raise ValueError(f"gradcheck: fn's output has no elements (shapes: {shapes}), so there is nothing to check")
     return outputs
@@ -81,11 +81,11 @@ def _flat(outputs: Sequence[Tensor]) -> np.ndarray:
 
 def _analytic_jacobians(outputs: Sequence[Tensor], wrt: list[Tensor]) -> list[np.ndarray]:
     """Per input, the (output elements, input elements) Jacobian: row r is the VJP with one-hot r."""
-    rows = [(y, k) for y in outputs for k in range(y.size)]
-    jacobians = [np.zeros((len(rows), x.size)) for x in wrt]
+    rows = [(y, k) for y in outputs for k in range(y.numel())]
+    jacobians = [np.zeros((len(rows), x.numel())) for x in wrt]
     for row, (y, k) in enumerate(rows):
         if y.requires_grad:  # NOTE: an output that does not require grad is constant: a zero row
-            one_hot = Tensor(np.eye(1, y.size, k).reshape(y.shape))
+            one_hot = Tensor(np.eye(1, y.numel(), k).reshape(y.shape))
             grads = grad(y, wrt, grad_outputs=one_hot, retain_graph=True, allow_unused=True)
             for jacobian, g in zip(jacobians, grads):
                 if g is not None:

@@ -62,7 +62,7 @@ def fans(tensor: Tensor) -> tuple[int, int]:
 
 def _no_elements(call: str, tensor: Tensor) -> bool:
     """True, with PyTorch's warning, when ``tensor`` has no elements to fill."""
-    if tensor.size:
+    if tensor.numel():
         return False
     warnings.warn(f"{call}: initializing zero-element tensors is a no-op (shape {tensor.shape})", UserWarning, 3)
     return True

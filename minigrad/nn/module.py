@@ -7,8 +7,9 @@ the tree are iterative. Saving and loading (``state_dict``, ``load_state_dict``)
 state_dict.py.
 
 Reading ``self.weight`` in a forward is a plain attribute read: each registry (of parameters,
-buffers, submodules) is a :class:`Registry`, a dict that also writes every entry into the
-module's ``__dict__``, where Python's lookup finds it without a call to ``__getattr__``.
+buffers, submodules) is a :class:`~minigrad.nn.registry.Registry` (registry.py), a dict that also
+writes every entry into the module's ``__dict__``, where Python's lookup finds it without a call
+to ``__getattr__``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from numpy.typing import ArrayLike
 from minigrad.autograd import is_grad_enabled
 from minigrad.nn.hooks import BackwardWatcher
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.registry import Registry
 from minigrad.nn.state_dict import ModuleState
 from minigrad.tensor import Tensor, _HookHandle
 
@@ -29,50 +31,6 @@ from minigrad.tensor import Tensor, _HookHandle
 ForwardHook: TypeAlias = "Callable[[Module, tuple[Any, ...], Any], Any]"
 # hook(module, grad_input, grad_output): observes only, returns None.
 BackwardHook: TypeAlias = "Callable[[Module, tuple[Tensor | None, ...], tuple[Tensor, ...]], None]"
-
-
-class Registry(dict):
-    """A module's dict of parameters, buffers or submodules, in registration order, whose every
-    entry is also an attribute of the module (a plain read on the hot path).
-
-    Entries are set and deleted one at a time (``registry[name] = value``, ``del registry[name]``),
-    whoever does it (``Module.__setattr__``, ``load_state_dict``, ``functional_call``), so the
-    attribute always equals the entry; the other ways to change a dict are refused.
-
-    Examples
-    --------
-    >>> layer = nn.Linear(2, 1)
-    >>> layer._parameters["bias"] = None
-    >>> layer.bias is None and "bias" in vars(layer)
-    True
-    """
-
-    # NOTE: the owner, not its __dict__: copy.deepcopy and pickle give a copy a new __dict__.
-    __slots__ = ("owner",)
-
-    def __init__(self, owner: Module) -> None:
-        super().__init__()
-        self.owner = owner
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        super().__setitem__(name, value)
-        self.owner.__dict__[name] = value
-
-    def __delitem__(self, name: str) -> None:
-        super().__delitem__(name)
-        self.owner.__dict__.pop(name, None)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # NOTE: rebuilt as Registry(owner) and then filled, so that copy.deepcopy and pickle mirror
-        # the entries into the copy's own __dict__ (pickle would otherwise fill it before owner is set).
-        return (Registry, (self.owner,), None, None, iter(self.items()))
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError(
-            "a Module's registry is changed one entry at a time: registry[name] = value, del registry[name]"
-        )
-
-    pop = popitem = clear = update = setdefault = __ior__ = _refuse
 
 
 class Module(ModuleState):
@@ -245,7 +203,7 @@ class Module(ModuleState):
 
         Examples
         --------
-        >>> sum(p.size for p in nn.MLP([2, 3, 1], rng=0).parameters())      # 2*3 + 3 + 3*1 + 1
+        >>> sum(p.numel() for p in nn.MLP([2, 3, 1], rng=0).parameters())      # 2*3 + 3 + 3*1 + 1
         13
         """
         return (p for _, p in self.named_parameters())

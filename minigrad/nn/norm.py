@@ -117,7 +117,7 @@ class _BatchNorm(Module):
         axis = (0, *range(2, x.ndim))
         shape = (-1,) + (1,) * (x.ndim - 2)  # (C,) as (C, 1, ...): broadcasts over the dims after C
         if self.training or self.running_mean is None or self.running_var is None:
-            if x.size // c < 2:
+            if x.numel() // c < 2:
                 raise ValueError(f"{name}: batch statistics need more than one value per feature, got shape {x.shape}")
             y = _normalize(x, axis, self.eps)
             if self.training and self.track_running_stats:

@@ -118,7 +118,7 @@ class SquaredError(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, target = ctx.inputs
-        scale = 2 / x.size if ctx.reduction == "mean" else 2
+        scale = 2 / x.numel() if ctx.reduction == "mean" else 2
         grad_x = (x - target) * (grad * scale)
         return grad_x if ctx.needs_input_grad[0] else None, -grad_x if ctx.needs_input_grad[1] else None
 
@@ -156,7 +156,7 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         p, y = ctx.inputs
-        scale = grad / p.size if ctx.reduction == "mean" else grad
+        scale = grad / p.numel() if ctx.reduction == "mean" else grad
         if ctx.weight is not None:
             scale = scale * ctx.weight
         grad_p = grad_y = None

@@ -73,7 +73,7 @@ class Mean(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        count = x.size // max(grad.size, 1)  # elements averaged into each mean
+        count = x.numel() // max(grad.numel(), 1)  # elements averaged into each mean
         return expand(grad / count, x, ctx.axis, ctx.keepdims)
 
 

@@ -143,7 +143,7 @@ def value_node(value: Value, trace: Trace, recording: Recording | None) -> dict[
     relative = stats.rms(value.grad) / trace.scale if value.grad is not None else 0.0
     state = value.state or "ok"
     colour = style.fill(relative, state) if value.grad is not None else "#fafafa"
-    label = scalar_label(value, recording) if value.tensor.size == 1 else tensor_label(value, trace, recording)
+    label = scalar_label(value, recording) if value.tensor.numel() == 1 else tensor_label(value, trace, recording)
     return {
         "label": label,
         "shape": SHAPES[value.role],
