@@ -169,3 +169,21 @@ def check_dims(
     if not dim:
         raise ValueError(f"{call}: dim=() reduces over all dims in PyTorch and over none in NumPy; give None for all")
     return tuple(int(d) for d in dim), keepdim
+
+
+def check_unimplemented(call: str, name: str, value: Any, default: Any) -> None:
+    """Refuse a PyTorch option that minigrad does not implement when it is given anything but its
+    default, naming it: never silently ignore it.
+
+    Examples
+    --------
+    >>> check_unimplemented("LSTM", "bidirectional", False, default=False)
+    >>> check_unimplemented("LSTM", "bidirectional", True, default=False)
+    Traceback (most recent call last):
+    NotImplementedError: LSTM: bidirectional=True is not implemented in minigrad; leave bidirectional at its default, False
+    """
+    # NOTE: 0 for a dropout of 0.0 is the default; 0 for bidirectional=False is not a bool, so it is not.
+    if value != default or isinstance(value, bool) != isinstance(default, bool):
+        raise NotImplementedError(
+            f"{call}: {name}={value!r} is not implemented in minigrad; leave {name} at its default, {default!r}"
+        )

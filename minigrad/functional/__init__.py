@@ -45,6 +45,7 @@ from minigrad.functional.math import (
     where,
 )
 from minigrad.functional.pooling import avg_pool2d, flatten, max_pool2d
+from minigrad.functional.sparse import embedding
 from minigrad.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -80,6 +81,7 @@ __all__ = [
     "conv2d",
     "max_pool2d",
     "avg_pool2d",
+    "embedding",
     # activations
     "sigmoid",
     "tanh",

@@ -4,6 +4,9 @@ Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (savin
 Module's state), layers.py (Linear, Dropout, Sequential, Residual), convolution.py (Conv1d, Conv2d),
 pooling.py (MaxPool2d, AvgPool2d, Flatten), containers.py (ModuleList, ModuleDict), norm.py,
 activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py (gradient clipping).
+Module's state), layers.py (Linear, Dropout, Sequential, Residual), containers.py (ModuleList,
+ModuleDict), norm.py, activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py
+(gradient clipping); rnn_cells.py and rnn.py (the recurrent layers), sparse.py (Embedding).
 """
 
 from minigrad.nn import functional, init, utils
@@ -36,6 +39,9 @@ from minigrad.nn.module import Module
 from minigrad.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
 from minigrad.nn.parameter import Parameter
 from minigrad.nn.pooling import AvgPool2d, Flatten, MaxPool2d
+from minigrad.nn.rnn import GRU, LSTM, RNN
+from minigrad.nn.rnn_cells import GRUCell, LSTMCell, RNNCell
+from minigrad.nn.sparse import Embedding
 
 __all__ = [
     "Module",
@@ -55,6 +61,13 @@ __all__ = [
     "LayerNorm",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Embedding",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
+    "RNN",
+    "LSTM",
+    "GRU",
     "Sigmoid",
     "Tanh",
     "ReLU",
