@@ -99,7 +99,8 @@ def test_max_pool_ties_go_where_pytorch_sends_them(name, kernel, stride, padding
     y = F.max_pool2d(mine, kernel, stride, padding, dilation)
     y_torch = torch.nn.functional.max_pool2d(theirs, kernel, stride, padding, dilation)
     np.testing.assert_array_equal(y.data, y_torch.detach().numpy())
-    g = np.arange(1.0, y.numel() + 1).reshape(y.shape)  # a different weight per window: shows which one was routed where
+    # a different weight per window: shows which one was routed where
+    g = np.arange(1.0, y.numel() + 1).reshape(y.shape)
     y.backward(Tensor(g))
     y_torch.backward(torch.tensor(g))
     np.testing.assert_array_equal(mine.grad.data, theirs.grad.numpy())
