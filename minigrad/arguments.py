@@ -160,6 +160,10 @@ def check_dims(
         keepdim = keepdims
     if type(keepdim) is not bool:
         raise TypeError(f"{call}: keepdim must be a bool, got {type(keepdim).__name__} {keepdim!r:.40}")
+    if dim is None or type(dim) is int:  # NOTE: the usual cases first, without the slower ABC checks below
+        return dim, keepdim
+    if type(dim) is tuple and dim and all([type(d) is int for d in dim]):
+        return dim, keepdim
     if isinstance(dim, list):
         dim = tuple(dim)
     if dim is None or (isinstance(dim, numbers.Integral) and not isinstance(dim, bool)):

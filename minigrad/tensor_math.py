@@ -56,9 +56,10 @@ class TensorMath:
         """This tensor and ``other`` (lifted) for a binary op, promoted as PyTorch promotes: an int or
         bool tensor meeting a float one becomes of its dtype. NOTE: NumPy would make int64 and float32
         float64; an int or bool tensor never requires grad, so the conversion records nothing."""
-        x, y = cast("Tensor", self), self._lift(other)
-        if x._data.dtype == y._data.dtype:
-            return x, y
+        y = self._lift(other)
+        if self._data.dtype == y._data.dtype:
+            return self, y  # type: ignore[return-value]
+        x = cast("Tensor", self)
         x_float, y_float = is_float(x._data.dtype), is_float(y._data.dtype)
         if x_float == y_float:
             return x, y

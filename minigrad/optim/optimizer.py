@@ -153,11 +153,11 @@ class Optimizer:
         >>> w.data, unused.data
         (array([0.8]), array([5.]))
         """
-        call = f"{type(self).__name__}.step"
         if closure is not None and not callable(closure):
-            raise TypeError(f"{call}: closure must be callable, got {type(closure).__name__}")
+            raise TypeError(f"{type(self).__name__}.step: closure must be callable, got {type(closure).__name__}")
         values = [tuple(group.get(name) for name in self.defaults) for group in self.param_groups]
         if values != self._checked_values:  # NOTE: checked once per change, not on every step
+            call = f"{type(self).__name__}.step"
             for i, group in enumerate(self.param_groups):
                 lacking = [repr(name) for name in self.defaults if name not in group]
                 if lacking:
