@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 import numpy as np
 from numpy.typing import ArrayLike
 
+from minigrad.arguments import check_number
 from minigrad.arrays import TensorLike, array_of, as_tensor_array, index_array, is_float
 from minigrad.ops import arithmetic, elementwise, scalar
 from minigrad.ops import shape as shape_ops
@@ -265,6 +266,8 @@ class TensorMath:
         """
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
+        for k, length in enumerate(shape):
+            check_number("reshape", f"shape[{k}]", length, integer=True, at_least=-1)
         return shape_ops.Reshape.apply(self, shape=shape)
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:

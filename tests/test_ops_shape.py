@@ -178,3 +178,20 @@ def test_stacking_mismatched_shapes_names_the_op_and_the_shapes():
 def test_concatenating_along_a_missing_axis_names_the_axis():
     with pytest.raises(ValueError, match=r"Concatenate: .*\(2,\).*axis 1 is out of bounds"):
         mg.concatenate([Tensor(np.ones(2)), Tensor(np.ones(2))], axis=1)
+
+
+@pytest.mark.parametrize(
+    ("shape", "error", "message"),
+    [
+        ((-2,), ValueError, "reshape: shape[0] must be an integer >= -1, got -2"),
+        ((2, -3), ValueError, "reshape: shape[1] must be an integer >= -1, got -3"),
+        ((2.0, 3), TypeError, "reshape: shape[0] must be an integer >= -1, got float 2.0"),
+        ((True, 6), TypeError, "reshape: shape[0] must be an integer >= -1, got bool True"),
+    ],
+)
+def test_reshape_and_view_refuse_a_length_pytorch_refuses_naming_it(shape, error, message):
+    x = Tensor(np.zeros((2, 3)), requires_grad=True)
+    for method in (x.reshape, x.view):
+        with pytest.raises(error) as raised:
+            method(*shape)
+        assert str(raised.value) == message
