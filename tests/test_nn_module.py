@@ -249,3 +249,11 @@ def test_parameter_is_a_tensor_that_requires_grad():
         p.fill_(0.0)
     with mg.no_grad():
         p.fill_(0.0)
+
+
+def test_full_backward_hook_on_a_module_returning_a_tuple_is_refused_naming_it():
+    rnn = nn.RNN(3, 4)
+    rnn.register_full_backward_hook(lambda module, grad_input, grad_output: None)
+    with pytest.raises(NotImplementedError) as error:
+        rnn(Tensor(np.ones((5, 2, 3)), requires_grad=True))
+    assert str(error.value).startswith("register_full_backward_hook: RNN returns a tuple, and minigrad's full")

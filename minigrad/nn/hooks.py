@@ -74,7 +74,13 @@ class BackwardWatcher:
         >>> watcher.watch(y) is y, len(y._hooks)
         (True, 1)
         """
-        if isinstance(output, Tensor) and output.requires_grad:
+        if not isinstance(output, Tensor):
+            raise NotImplementedError(
+                f"register_full_backward_hook: {type(self.module).__name__} returns a {type(output).__name__}, "
+                "and minigrad's full backward hooks support only a module that returns one Tensor; "
+                "hook the output tensors instead (Tensor.register_hook)"
+            )
+        if output.requires_grad:
             output.register_hook(self._on_output)
         return output
 
