@@ -374,3 +374,16 @@ def test_load_state_dict_mismatch_names_problems_and_changes_nothing():
     assert target.state == {} and target.param_groups[0]["lr"] == 0.3
     with pytest.raises(ValueError, match="group 0 has 2 parameters in the state, 1 here"):
         optim.Adam([nn.Parameter([0.0])]).load_state_dict(source.state_dict())
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), lambda ps: optim.Adam(ps, lr=0.1)])
+def test_a_frozen_parameter_is_accepted_and_left_alone_until_unfrozen_as_pytorch(make):
+    frozen, free = Tensor([1.0, 2.0]), Tensor([1.0, 2.0], requires_grad=True)
+    optimizer = make([frozen, free])
+    (free * free).sum().backward()
+    optimizer.step()
+    assert frozen.tolist() == [1.0, 2.0] and free.tolist() != [1.0, 2.0]
+    frozen.requires_grad_()
+    (frozen * free).sum().backward()
+    optimizer.step()
+    assert frozen.tolist() != [1.0, 2.0]

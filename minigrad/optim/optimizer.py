@@ -90,8 +90,6 @@ class Optimizer:
                 raise TypeError(f"{where} must be a Tensor, got {type(p).__name__}{hint}")
             if not p.is_leaf:
                 raise ValueError(f"{where}: can't optimize a non-leaf Tensor (pass the leaf it was computed from)")
-            if not p.requires_grad:
-                raise ValueError(f"{where} does not require grad, so it would never move")
             if id(p) in known:
                 raise ValueError(f"{call}: some parameters appear in more than one parameter group")
         unique = list({id(p): p for p in params}.values())
