@@ -294,7 +294,7 @@ def test_assigning_data_of_a_saved_input_is_detected_at_backward():
     x = Tensor([1.0, 2.0], requires_grad=True)
     w = Tensor([3.0, 4.0])
     y = (x * w).sum()
-    w.data = np.array([0.0, 0.0])
+    w.data = Tensor([0.0, 0.0])
     with pytest.raises(RuntimeError, match="modified in place"):
         y.backward()
     w2 = Tensor([3.0, 4.0])

@@ -11,5 +11,5 @@ def test_a_norm_layer_without_bias_only_scales(layer):
     x = Tensor([[1.0, 3.0], [2.0, 7.0]])
     with_bias = layer(x).numpy()
     layer.bias = None
-    layer.weight.data = np.array([2.0, 2.0])
+    layer.weight.data = Tensor([2.0, 2.0])
     np.testing.assert_allclose(layer(x).numpy(), 2.0 * with_bias)

@@ -63,7 +63,7 @@ def test_refuses_dtypes_a_tensor_cannot_hold_naming_them():
 def test_item_numpy_detach():
     x = Tensor([[2.0]], requires_grad=True)
     assert x.item() == 2.0 and isinstance(x.item(), float)
-    assert x.numpy() is x.data
+    assert x.data.numpy() is x.numpy()
     d = (x * 3).detach()
     assert d.is_leaf and not d.requires_grad and d.item() == 6.0
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
