@@ -236,7 +236,7 @@ def _walk_variants(spec) -> dict:
     return {
         "Tensor-op rules (minigrad)": _backward_only(tensor_rules, tensors),
         "NumPy-direct rules": _backward_only(direct, tensors),
-        "numpy (by hand)": _hand_backward_only(spec, params, x.data, target.data),
+        "numpy (by hand)": _hand_backward_only(spec, params, x.numpy(), target.numpy()),
     }
 
 

@@ -35,7 +35,7 @@ def tensor(data: TensorLike, dtype: DTypeLike | None = None, requires_grad: bool
     >>> minigrad.tensor([1, 2]), minigrad.tensor([0.5]), minigrad.tensor([True])
     (Tensor([1 2], dtype=int64), Tensor([0.5]), Tensor([ True], dtype=bool))
     """
-    data = data.data if isinstance(data, Tensor) else data
+    data = data.numpy() if isinstance(data, Tensor) else data
     return Tensor._make(as_tensor_array(data, dtype, copy=True, infer=True)).requires_grad_(requires_grad)
 
 
@@ -199,4 +199,4 @@ def allclose(
 
 
 def _values(x: TensorLike) -> ArrayLike:
-    return x.data if isinstance(x, Tensor) else x
+    return x.numpy() if isinstance(x, Tensor) else x

@@ -90,7 +90,7 @@ def probabilities(call: str, name: str, values: Tensor) -> None:
     Traceback (most recent call last):
     ValueError: binary_cross_entropy: input must hold probabilities in [0, 1], got values in [0.5, 2.0] and NaN
     """
-    data = values.data
+    data = values.numpy()
     if data.size and not np.all((data >= 0) & (data <= 1)):
         numbers, nan = data[~np.isnan(data)], int(np.isnan(data).any())
         found = [f"values in [{numbers.min()}, {numbers.max()}]"] if numbers.size else []
@@ -109,7 +109,7 @@ def weight_array(call: str, name: str, weight: TensorLike) -> np.ndarray:
     """
     if isinstance(weight, Tensor) and weight.requires_grad:
         raise ValueError(f"{call}: {name} gets no gradient; pass it detached (weight.detach()) or as an array")
-    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    array = np.asarray(weight.numpy() if isinstance(weight, Tensor) else weight)
     if array.dtype.kind not in "iuf":
         raise TypeError(f"{call}: {name} must hold real numbers, got dtype {array.dtype}")
     if not np.all(np.isfinite(array)):
@@ -216,7 +216,7 @@ def class_indices(call: str, input: Tensor, target: TensorLike, ignore_index: in
     ValueError: cross_entropy: target holds class indices [2] outside [0, 2) for input shape (3, 2) (ignore_index is -100)
     """
     check_number(call, "ignore_index", ignore_index, integer=True)
-    target = np.asarray(target.data if isinstance(target, Tensor) else target)
+    target = np.asarray(target.numpy() if isinstance(target, Tensor) else target)
     if target.dtype.kind not in "iu":
         raise ValueError(f"{call}: target must hold integer class indices, got dtype {target.dtype} (use .astype(int))")
     if target.shape != samples_of(input):

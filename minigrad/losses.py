@@ -144,7 +144,7 @@ def huber_loss(
     size = diff.abs()
     # NOTE: the square of d clipped, so that the branch not taken at d = +-inf has gradient 0, not 0 * inf.
     inside = diff.clip(-delta, delta)
-    loss = Where.apply(0.5 * inside * inside, delta * (size - 0.5 * delta), condition=size.data < delta)
+    loss = Where.apply(0.5 * inside * inside, delta * (size - 0.5 * delta), condition=size.numpy() < delta)
     return _reduce(loss, reduction, w)
 
 
@@ -290,7 +290,7 @@ def cross_entropy(
     input = classification_input("cross_entropy", input, reduction)
     w = class_weight("cross_entropy", weight, input)
     log_probs = _rows(input).log_softmax(axis=1)
-    if np.shape(target.data if isinstance(target, Tensor) else target) == input.shape:
+    if np.shape(target.numpy() if isinstance(target, Tensor) else target) == input.shape:
         q = _rows(_probability_target(input, target, ignore_index))
         if label_smoothing:
             q = q * (1 - label_smoothing) + label_smoothing / classes_of(input)
@@ -350,7 +350,7 @@ def hinge_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -
     reduction = reduction_of("hinge_loss", reduction)
     input = as_input("hinge_loss", input, reduction)
     target = same_shape("hinge_loss", input, target)
-    labels = np.unique(target.data)
+    labels = np.unique(target.numpy())
     if not np.all(np.isin(labels, (-1.0, 1.0))):
         raise ValueError(f"hinge_loss: target must hold -1 and +1 only, got values {labels[:5].tolist()}")
     return _reduce((1 - target * input).relu(), reduction)

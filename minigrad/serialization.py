@@ -94,7 +94,7 @@ def _check_key(key: Any, place: str, nested: bool) -> None:
 def _as_numbers(value: Any, place: str) -> np.ndarray:
     """``value`` as an array of numbers, or a TypeError naming its name and place in the state."""
     try:
-        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        array = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
     except (ValueError, TypeError) as error:  # a ragged list
         raise TypeError(f"save: {place} cannot be made an array of numbers ({error})") from None
     if array.dtype.kind not in "biuf":
@@ -207,7 +207,7 @@ def load(path: str | os.PathLike[str]) -> OrderedDict[str, np.ndarray]:
     ['weight', 'bias']
     >>> copy.load_state_dict(state)
     IncompatibleKeys(missing_keys=[], unexpected_keys=[])
-    >>> bool(np.all(copy.weight.data == model.weight.data))
+    >>> bool(np.all(copy.weight.numpy() == model.weight.numpy()))
     True
     """
     name = _file_name("load", path)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, DTypeLike
+from numpy.typing import DTypeLike
 
 from minigrad.arrays import DTYPES, FLOAT_DTYPES, Axis, Hook, TensorLike, as_tensor_array, is_float
 from minigrad.autograd import Context, backward, is_grad_enabled
@@ -109,18 +109,6 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
     # --- the array and its facts ---------------------------------------------------------------
 
     @property
-    def data(self) -> np.ndarray:
-        """The NumPy array. Assigning to it (``x.data = ...``, ``x.data -= ...``) counts as a change
-        in place: a graph that saved ``x`` then refuses to backpropagate through it. Element
-        writes through the array itself (``x.data[0] = 1``) bypass that check, as in PyTorch."""
-        return self._data
-
-    @data.setter
-    def data(self, value: ArrayLike) -> None:
-        self._data = as_tensor_array(value, self.dtype)
-        self._count_change()
-
-    @property
     def shape(self) -> tuple[int, ...]:
         """The length of each axis, as ``numpy.ndarray.shape``: ``Tensor([[1.0, 2.0]]).shape == (1, 2)``."""
         return self._data.shape
@@ -216,13 +204,18 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
         (False, True)
         """
         detached = Tensor._make(self._data)
-        sharers = getattr(self, "_version_sharers", None)
-        if sharers is None:
-            sharers = self._version_sharers = weakref.WeakSet([self])
+        sharers = self._sharers()
         sharers.add(detached)
         detached._version_sharers = sharers
         detached._version = self._version
         return detached
+
+    def _sharers(self) -> weakref.WeakSet[Tensor]:
+        """The tensors whose version counters move with this one's (made on first use)."""
+        sharers = getattr(self, "_version_sharers", None)
+        if sharers is None:
+            sharers = self._version_sharers = weakref.WeakSet([self])
+        return sharers
 
     def _count_change(self) -> None:
         """Count one change in place: in this tensor's version, and in that of every tensor that
@@ -233,6 +226,10 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
         else:
             for tensor in sharers:
                 tensor._version += 1
+
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """For pickle and deepcopy: every slot but the weak references (a copy shares no counter)."""
+        return None, {name: getattr(self, name) for name in _COPIED if hasattr(self, name)}
 
     def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
@@ -352,6 +349,9 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
         write(self._data)
         self._count_change()
         return self
+
+
+_COPIED = [name for name in Tensor.__slots__ if name not in ("_version_sharers", "__weakref__")]
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

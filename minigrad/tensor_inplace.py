@@ -1,4 +1,5 @@
-"""Tensor's changes in place: outside the graph, for optimiser updates and initialisation.
+"""Tensor's changes in place: outside the graph, for optimiser updates and initialisation,
+and ``.data``, PyTorch's way to them (``p.data += -lr * p.grad``).
 
 Each bumps the tensor's version counter, so a graph that saved the tensor refuses to
 backpropagate through it afterwards (its gradient would be wrong).
@@ -6,15 +7,18 @@ backpropagate through it afterwards (its gradient would be wrong).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from minigrad.arrays import TensorLike, array_of, index_array
+from minigrad.arrays import TensorLike, array_of, index_array, is_float, is_tensor
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+    from minigrad.tensor import Tensor
 
 
 class TensorInPlace:
@@ -28,9 +32,65 @@ class TensorInPlace:
     """
 
     __slots__ = ()
+    _data: np.ndarray
+    _requires_grad: bool
     if TYPE_CHECKING:
 
         def _write(self, name: str, write: Callable[[np.ndarray], object]) -> Self: ...
+        def _sharers(self) -> weakref.WeakSet[Tensor]: ...
+        def detach(self) -> Tensor: ...
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a new leaf that shares its array, as PyTorch's ``.data``: it does
+        not require grad, so ``p.data += -lr * p.grad`` and ``p.data.zero_()`` change ``p``'s array
+        in place, recording nothing, and ``p.data.std()`` is a Tensor's std (Bessel's correction).
+
+        Assigning a Tensor (``p.data = t``) makes ``p`` hold ``t``'s array (shared, not copied),
+        with its shape and dtype. NOTE: unlike PyTorch's, which hides them, a change through
+        ``.data`` counts as a change of ``p`` (``.data`` is :meth:`detach`): a graph that used
+        ``p`` refuses to backpropagate after it, where PyTorch would give a wrong gradient.
+        The NumPy array itself is :meth:`numpy`.
+
+        Examples
+        --------
+        >>> p = Tensor([1.0, 3.0], requires_grad=True)
+        >>> (p * p).sum().backward()
+        >>> p.data += -0.25 * p.grad
+        >>> p.tolist(), p.data.std().item()
+        ([0.5, 1.5], 0.7071067811865476)
+        >>> y = p * p
+        >>> p.data.zero_()
+        Tensor([0. 0.])
+        >>> y.sum().backward()
+        Traceback (most recent call last):
+        RuntimeError: Mul: input 0 (shape (2,)) was modified in place after the op used it; its gradient would be wrong. Modify a copy, or do it before the op.
+        """
+        return self.detach()
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not is_tensor(value):
+            raise TypeError(
+                f"data: must be set to a Tensor (as PyTorch), got {type(value).__name__}; wrap an array "
+                "with minigrad.from_numpy(array) to share it, or Tensor(array) to copy it"
+            )
+        if self._requires_grad and not is_float(value.dtype):
+            raise RuntimeError(
+                f"data: a tensor that requires grad must hold floats (float64 or float32), got {value.dtype}"
+            )
+        tensor = cast("Tensor", self)  # NOTE: the mixin's self, as the class it is part of
+        if value._data is not tensor._data:
+            tensor._data = value._data
+            tensor._version += 1  # NOTE: only this tensor's values changed, not those of value's sharers
+        mine, theirs = tensor._sharers(), value._sharers()
+        if mine is not theirs:  # NOTE: from now on a change through either one is a change of both
+            # NOTE: a new set for the others, since a WeakSet compares its members with ==
+            rest = weakref.WeakSet([other for other in mine if other is not tensor])
+            for other in rest:
+                other._version_sharers = rest
+            theirs.add(tensor)
+            tensor._version_sharers = theirs
 
     def __setitem__(self, index: Any, value: TensorLike) -> None:
         def assign(data: np.ndarray) -> None:

@@ -241,8 +241,8 @@ def derivatives(case, x: np.ndarray, upstream=None):
     y = case(x)
     upstream = np.ones(x.shape, x.dtype) if upstream is None else upstream
     (first,) = mg.grad(y, x, grad_outputs=mg.Tensor(upstream, dtype=x.dtype), create_graph=True)
-    second = mg.grad(first.sum(), x)[0].data if first.requires_grad else None
-    return y.data, first.data, second
+    second = mg.grad(first.sum(), x)[0].numpy() if first.requires_grad else None
+    return y.numpy(), first.numpy(), second
 
 
 def central_difference(f, x: np.ndarray, step=1e-6) -> np.ndarray:

@@ -35,7 +35,7 @@ def _replaced(arrays, i, array):
 
 def _dense(grads, arrays):
     """Gradients as arrays, with zeros for the inputs a gradient did not reach."""
-    return [np.zeros(a.shape) if g is None else g.data for g, a in zip(grads, arrays)]
+    return [np.zeros(a.shape) if g is None else g.numpy() for g, a in zip(grads, arrays)]
 
 
 def check_grad(fn, *inputs, atol=1e-6, rtol=1e-5):
@@ -49,7 +49,7 @@ def check_grad(fn, *inputs, atol=1e-6, rtol=1e-5):
     leaves = [Tensor(a.copy(), requires_grad=True) for a in arrays]
     analytic = _dense(mg.grad(loss(*leaves), leaves, allow_unused=True), arrays)
     for i, (leaf, a) in enumerate(zip(leaves, arrays)):
-        np.testing.assert_array_equal(leaf.data, a, err_msg=f"input {i} was modified")
+        np.testing.assert_array_equal(leaf.numpy(), a, err_msg=f"input {i} was modified")
         numeric = numeric_grad(lambda b, i=i: loss(*map(Tensor, _replaced(arrays, i, b))).item(), a)
         np.testing.assert_allclose(analytic[i], numeric, atol=atol, rtol=rtol, err_msg=f"d/d input {i}")
 
@@ -111,7 +111,7 @@ class DetachedCube(Cube):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad * 3 * Tensor(x.data) ** 2
+        return grad * 3 * Tensor(x.numpy()) ** 2
 
 
 def check_against_torch(call, array, atol=1e-12):
@@ -124,5 +124,5 @@ def check_against_torch(call, array, atol=1e-12):
     weights = _direction(out.shape, 0)
     (out * Tensor(weights)).sum().backward()
     (out_torch * torch.tensor(weights)).sum().backward()
-    np.testing.assert_allclose(out.data, out_torch.detach().numpy(), rtol=1e-12, atol=atol)
-    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-10, atol=atol)
+    np.testing.assert_allclose(out.numpy(), out_torch.detach().numpy(), rtol=1e-12, atol=atol)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-10, atol=atol)

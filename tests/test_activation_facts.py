@@ -29,8 +29,8 @@ GRID = np.concatenate([np.linspace(-40.0, 40.0, 800_001), [-3.0, 0.0, 3.0, 6.0, 
 
 def derivative(op, x, **params):
     x = Tensor(x, requires_grad=True)
-    (d,) = mg.grad(op.apply(x, **params), x, grad_outputs=np.ones_like(x.data))
-    return d.data
+    (d,) = mg.grad(op.apply(x, **params), x, grad_outputs=np.ones_like(x.numpy()))
+    return d.numpy()
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)

@@ -50,7 +50,7 @@ def test_forward_matches_the_reference_formula(case, data):
     x = data.draw(float_arrays(-50, 50))
     y = case(Tensor(x))
     assert y.shape == x.shape and y.dtype == np.float64
-    np.testing.assert_allclose(y.data, reference(case.value, x), rtol=case.rtol, atol=1e-300)
+    np.testing.assert_allclose(y.numpy(), reference(case.value, x), rtol=case.rtol, atol=1e-300)
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids)
@@ -60,7 +60,7 @@ def test_first_derivative_matches_central_differences(case, data):
     upstream = data.draw(arrays(np.float64, x.shape, elements=st.floats(-2, 2)))
     x_before = x.copy()
     _, first, _ = derivatives(case, x, upstream)
-    numeric = central_difference(lambda a: case(Tensor(a)).data, x)
+    numeric = central_difference(lambda a: case(Tensor(a)).numpy(), x)
     np.testing.assert_allclose(first, upstream * numeric, rtol=1e-6, atol=1e-8)
     np.testing.assert_array_equal(x, x_before)  # inputs are never modified
 
@@ -108,7 +108,7 @@ def test_method_and_function_are_the_same_op(case):
     x = Tensor([-1.5, 0.25, 2.0], requires_grad=True)
     by_function = case(x)
     by_method = getattr(x, case.function)(**case.params)
-    np.testing.assert_array_equal(by_function.data, by_method.data)
+    np.testing.assert_array_equal(by_function.numpy(), by_method.numpy())
     assert by_function.grad_fn.name == by_method.grad_fn.name
 
 
@@ -130,14 +130,14 @@ def test_prelu_weight_broadcasts_along_axis_1(shape):
     x = np.random.default_rng(0).standard_normal(shape)
     weight = np.array([0.1, 0.5, -2.0])
     y = F.prelu(Tensor(x), Tensor(weight))
-    np.testing.assert_allclose(y.data, prelu_reference(x, weight))
+    np.testing.assert_allclose(y.numpy(), prelu_reference(x, weight))
 
 
 @pytest.mark.parametrize("shape", [(), (4,), (3, 2), (2, 5, 3)])
 def test_prelu_single_weight_applies_everywhere(shape):
     x = np.random.default_rng(1).standard_normal(shape)
     y = F.prelu(Tensor(x), Tensor([0.25]))
-    np.testing.assert_allclose(y.data, np.where(x > 0, x, 0.25 * x))
+    np.testing.assert_allclose(y.numpy(), np.where(x > 0, x, 0.25 * x))
 
 
 @given(data=st.data())
@@ -155,25 +155,25 @@ def test_prelu_gradients_of_input_and_weight_match_central_differences(data):
 
     numeric_x = numeric_gradient(lambda a: loss(a, weight), x)
     numeric_w = numeric_gradient(lambda w: loss(x, w), weight)
-    np.testing.assert_allclose(grad_x.data, numeric_x, rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(grad_w.data, numeric_w, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_x.numpy(), numeric_x, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_w.numpy(), numeric_w, rtol=1e-6, atol=1e-8)
 
 
 def test_prelu_derivative_at_0_is_the_weight_and_mixed_second_derivative_exists():
     x = Tensor([[0.0, -2.0], [3.0, -1.0]], requires_grad=True)
     w = Tensor([0.25, -0.5], requires_grad=True)
     (grad_x,) = mg.grad(F.prelu(x, w).sum(), x, create_graph=True)
-    np.testing.assert_array_equal(grad_x.data, [[0.25, -0.5], [1.0, -0.5]])
+    np.testing.assert_array_equal(grad_x.numpy(), [[0.25, -0.5], [1.0, -0.5]])
     (grad_w_of_grad_x,) = mg.grad(grad_x.sum(), w)  # d/dw sum(d prelu / dx) = number of x <= 0 per channel
-    np.testing.assert_array_equal(grad_w_of_grad_x.data, [1.0, 2.0])
+    np.testing.assert_array_equal(grad_w_of_grad_x.numpy(), [1.0, 2.0])
 
 
 def test_prelu_weight_gradient_is_finite_at_plus_infinity():
     x = Tensor([np.inf, -np.inf, 1.0], requires_grad=True)
     w = Tensor([0.25], requires_grad=True)
     F.prelu(x, w).backward(np.ones(3))
-    np.testing.assert_array_equal(x.grad.data, [1.0, 0.25, 1.0])
-    np.testing.assert_array_equal(w.grad.data, [-np.inf])
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 0.25, 1.0])
+    np.testing.assert_array_equal(w.grad.numpy(), [-np.inf])
 
 
 @pytest.mark.parametrize("shape, weight_shape", [((2, 3), (2,)), ((4,), (4,)), ((2, 3), (3, 1))])
@@ -208,16 +208,16 @@ def arrays_and_axis(draw, low=-30, high=30):
 def test_softmax_values_match_the_reference(log, xa):
     x, axis = xa
     y = (F.log_softmax if log else F.softmax)(Tensor(x), axis=axis)
-    np.testing.assert_allclose(y.data, softmax_reference(x, axis, log), rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(y.numpy(), softmax_reference(x, axis, log), rtol=1e-13, atol=1e-300)
 
 
 @given(xa=arrays_and_axis())
 def test_softmax_sums_to_one_and_ignores_a_shift(xa):
     x, axis = xa
-    y = F.softmax(Tensor(x), axis=axis).data
+    y = F.softmax(Tensor(x), axis=axis).numpy()
     np.testing.assert_allclose(y.sum(axis=axis), 1.0, rtol=1e-14)
-    np.testing.assert_allclose(F.softmax(Tensor(x + 7.0), axis=axis).data, y, rtol=1e-12, atol=1e-300)
-    np.testing.assert_allclose(np.exp(F.log_softmax(Tensor(x), axis=axis).data), y, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(F.softmax(Tensor(x + 7.0), axis=axis).numpy(), y, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(np.exp(F.log_softmax(Tensor(x), axis=axis).numpy()), y, rtol=1e-12, atol=1e-300)
 
 
 @pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
@@ -234,15 +234,15 @@ def test_softmax_first_and_second_derivatives_match_central_differences(log, xa)
         return a, g
 
     def loss(a):
-        return float((op(Tensor(a), axis=axis).data * upstream).sum())
+        return float((op(Tensor(a), axis=axis).numpy() * upstream).sum())
 
     xt, first = gradient(x, create_graph=True)
-    np.testing.assert_allclose(first.data, numeric_gradient(loss, x), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(first.numpy(), numeric_gradient(loss, x), rtol=1e-6, atol=1e-8)
     # Hessian times a direction: d/dx <grad, direction> against differences of the gradient.
     (hessian_direction,) = mg.grad((first * direction).sum(), xt)
     h = 1e-6
-    numeric = (gradient(x + h * direction)[1].data - gradient(x - h * direction)[1].data) / (2 * h)
-    np.testing.assert_allclose(hessian_direction.data, numeric, rtol=1e-5, atol=1e-7)
+    numeric = (gradient(x + h * direction)[1].numpy() - gradient(x - h * direction)[1].numpy()) / (2 * h)
+    np.testing.assert_allclose(hessian_direction.numpy(), numeric, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])

@@ -141,13 +141,13 @@ def test_elu_just_below_0_keeps_its_digits():
 
 
 def test_log_softmax_with_gaps_of_1e4_is_exact():
-    y = F.log_softmax(Tensor([0.0, 1e4, -1e4])).data
+    y = F.log_softmax(Tensor([0.0, 1e4, -1e4])).numpy()
     np.testing.assert_array_equal(y, [-1e4, 0.0, -2e4])
-    np.testing.assert_array_equal(F.softmax(Tensor([0.0, 1e4, -1e4])).data, [0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(F.softmax(Tensor([0.0, 1e4, -1e4])).numpy(), [0.0, 1.0, 0.0])
 
 
 def test_log_softmax_of_the_maximum_keeps_its_digits():
-    y = F.log_softmax(Tensor([0.0, -50.0])).data
+    y = F.log_softmax(Tensor([0.0, -50.0])).numpy()
     assert y[0] == pytest.approx(float(-mp.log1p(mp.exp(-50))), rel=1e-15)
     assert y[1] == pytest.approx(float(-50 - mp.log1p(mp.exp(-50))), rel=1e-15)
 
@@ -157,34 +157,34 @@ def test_softmax_of_huge_inputs_is_finite_with_finite_gradients(op):
     x = Tensor([[1e300, -1e300, 0.0], [np.finfo(np.float64).max, 1e308, -np.finfo(np.float64).max]], requires_grad=True)
     y = getattr(x, op)(axis=-1)
     (g,) = mg.grad(y, x, grad_outputs=np.array([[1.0, 2.0, 3.0], [1.0, -1.0, 0.5]]))
-    assert np.isfinite(g.data).all()
+    assert np.isfinite(g.numpy()).all()
     biggest = np.finfo(np.float64).max
     if op == "softmax":
-        np.testing.assert_array_equal(y.data, [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+        np.testing.assert_array_equal(y.numpy(), [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
     else:  # a gap wider than the largest float rounds to -inf
-        np.testing.assert_array_equal(y.data, [[0.0, -2e300, -1e300], [0.0, 1e308 - biggest, -np.inf]])
+        np.testing.assert_array_equal(y.numpy(), [[0.0, -2e300, -1e300], [0.0, 1e308 - biggest, -np.inf]])
 
 
 def test_softmax_with_plus_infinity_shares_the_mass_among_the_infinite_entries():
     x = Tensor([[np.inf, 1.0, np.inf], [np.inf, -np.inf, 0.0]], requires_grad=True)
-    np.testing.assert_array_equal(x.softmax().data, [[0.5, 0.0, 0.5], [1.0, 0.0, 0.0]])
-    np.testing.assert_array_equal(x.log_softmax().data, [[-np.log(2), -np.inf, -np.log(2)], [0.0, -np.inf, -np.inf]])
+    np.testing.assert_array_equal(x.softmax().numpy(), [[0.5, 0.0, 0.5], [1.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(x.log_softmax().numpy(), [[-np.log(2), -np.inf, -np.log(2)], [0.0, -np.inf, -np.inf]])
     (g,) = mg.grad(x.softmax(), x, grad_outputs=np.ones((2, 3)))
-    assert np.isfinite(g.data).all()
+    assert np.isfinite(g.numpy()).all()
 
 
 def test_softmax_with_minus_infinity_gives_it_nothing():
     x = Tensor([-np.inf, 0.0, 0.0], requires_grad=True)
-    np.testing.assert_array_equal(x.softmax().data, [0.0, 0.5, 0.5])
-    np.testing.assert_array_equal(x.log_softmax().data, [-np.inf, -np.log(2), -np.log(2)])
+    np.testing.assert_array_equal(x.softmax().numpy(), [0.0, 0.5, 0.5])
+    np.testing.assert_array_equal(x.log_softmax().numpy(), [-np.inf, -np.log(2), -np.log(2)])
     (g,) = mg.grad(x.log_softmax(), x, grad_outputs=np.array([1.0, 2.0, 3.0]))
-    np.testing.assert_allclose(g.data, [1.0, 2 - 0.5 * 6, 3 - 0.5 * 6])
+    np.testing.assert_allclose(g.numpy(), [1.0, 2 - 0.5 * 6, 3 - 0.5 * 6])
 
 
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
 def test_softmax_rows_of_nan_or_only_minus_infinity_are_nan_and_others_are_untouched(op):
     x = Tensor([[np.nan, 0.0], [-np.inf, -np.inf], [0.0, 0.0]])
-    y = getattr(x, op)(axis=-1).data
+    y = getattr(x, op)(axis=-1).numpy()
     assert np.isnan(y[:2]).all()
     np.testing.assert_allclose(y[2], [0.5, 0.5] if op == "softmax" else [-np.log(2)] * 2)
 
@@ -196,7 +196,7 @@ def test_softmax_of_any_floats_is_nan_only_where_there_is_no_answer(op, x):
     y = getattr(xt, op)(axis=-1)
     (g,) = mg.grad(y, xt, grad_outputs=np.ones(x.shape))
     no_answer = np.isnan(x).any(axis=-1) | np.isneginf(x).all(axis=-1)
-    assert np.isnan(y.data[no_answer]).all() and not np.isnan(y.data[~no_answer]).any()
-    assert not np.isnan(g.data[~no_answer]).any()
-    probabilities = np.exp(y.data[~no_answer]) if op == "log_softmax" else y.data[~no_answer]
+    assert np.isnan(y.numpy()[no_answer]).all() and not np.isnan(y.numpy()[~no_answer]).any()
+    assert not np.isnan(g.numpy()[~no_answer]).any()
+    probabilities = np.exp(y.numpy()[~no_answer]) if op == "log_softmax" else y.numpy()[~no_answer]
     np.testing.assert_allclose(probabilities.sum(axis=-1), 1.0, rtol=1e-12)

@@ -26,7 +26,7 @@ def test_gradients_accumulate_across_backward_calls():
     x = Tensor([1.0, 2.0], requires_grad=True)
     (x * 2).sum().backward()
     (x * 3).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [5.0, 5.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [5.0, 5.0])
 
 
 def test_non_scalar_backward_needs_a_gradient_of_the_output_shape():
@@ -36,7 +36,7 @@ def test_non_scalar_backward_needs_a_gradient_of_the_output_shape():
     with pytest.raises(ValueError, match=r"gradient has shape \(3,\) but the output has shape \(2,\)"):
         (x * 2).backward(np.ones(3))
     (x * 2).backward(np.array([1.0, -1.0]))
-    np.testing.assert_array_equal(x.grad.data, [2.0, -2.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, -2.0])
 
 
 def test_backward_of_a_tensor_without_grad_is_refused_naming_the_call_and_the_reason():
@@ -63,8 +63,8 @@ def test_retain_graph_allows_a_second_backward():
 def test_grad_returns_gradients_without_touching_dot_grad():
     x, w = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
     gx, gw = mg.grad((x * w).sum(), [x, w])
-    np.testing.assert_array_equal(gx.data, [3.0, 4.0])
-    np.testing.assert_array_equal(gw.data, [1.0, 2.0])
+    np.testing.assert_array_equal(gx.numpy(), [3.0, 4.0])
+    np.testing.assert_array_equal(gw.numpy(), [1.0, 2.0])
     assert x.grad is None and w.grad is None
 
 
@@ -97,7 +97,7 @@ def test_hessian_vector_product():
     (g,) = mg.grad(f, x, create_graph=True)
     v = np.array([1.0, 2.0])
     (hv,) = mg.grad((g * v).sum(), x)
-    np.testing.assert_allclose(hv.data, a @ v)
+    np.testing.assert_allclose(hv.numpy(), a @ v)
 
 
 def test_backward_with_create_graph_leaves_a_differentiable_grad():
@@ -144,7 +144,7 @@ def test_a_grad_mode_decorator_passes_keyword_arguments_on():
         return t * by
 
     y = scaled(Tensor([1.0, 2.0], requires_grad=True), by=3.0)
-    np.testing.assert_array_equal(y.data, [3.0, 6.0])
+    np.testing.assert_array_equal(y.numpy(), [3.0, 6.0])
     assert not y.requires_grad
 
 
@@ -221,12 +221,12 @@ def test_requires_grad_propagates_like_pytorch():
 def test_hook_sees_and_may_replace_the_gradient():
     x = Tensor([1.0, 2.0], requires_grad=True)
     seen = []
-    x.register_hook(lambda g: seen.append(g.data.copy()))
+    x.register_hook(lambda g: seen.append(g.numpy().copy()))
     h = x * 3
     h.register_hook(lambda g: g * 10)
     h.sum().backward()
     np.testing.assert_array_equal(seen[0], [30.0, 30.0])
-    np.testing.assert_array_equal(x.grad.data, [30.0, 30.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [30.0, 30.0])
 
 
 def test_removed_hook_is_not_called():
@@ -250,7 +250,7 @@ def test_leaves_never_share_a_gradient_array():
     a, b = Tensor([1.0], requires_grad=True), Tensor([1.0], requires_grad=True)
     upstream = np.array([1.0])
     (a + b).backward(upstream)
-    a.grad.data[0] = 99.0
+    a.grad.numpy()[0] = 99.0
     assert b.grad.item() == 1.0 and upstream[0] == 1.0
 
 
@@ -294,7 +294,7 @@ def test_assigning_data_of_a_saved_input_is_detected_at_backward():
     x = Tensor([1.0, 2.0], requires_grad=True)
     w = Tensor([3.0, 4.0])
     y = (x * w).sum()
-    w.data = np.array([0.0, 0.0])
+    w.data = Tensor([0.0, 0.0])
     with pytest.raises(RuntimeError, match="modified in place"):
         y.backward()
     w2 = Tensor([3.0, 4.0])
@@ -354,8 +354,8 @@ def test_piecewise_linear_ops_have_a_zero_second_derivative_like_pytorch(activat
     (d1,) = mg.grad(getattr(x, activation)().sum(), x, create_graph=True)
     (d2,) = mg.grad(d1.sum(), x, create_graph=True)
     (d3,) = mg.grad(d2.sum(), x)
-    np.testing.assert_array_equal(d2.data, 0.0)
-    np.testing.assert_array_equal(d3.data, 0.0)
+    np.testing.assert_array_equal(d2.numpy(), 0.0)
+    np.testing.assert_array_equal(d3.numpy(), 0.0)
 
 
 def test_mixing_float32_and_float64_gives_each_input_a_gradient_of_its_own_dtype():
@@ -365,7 +365,7 @@ def test_mixing_float32_and_float64_gives_each_input_a_gradient_of_its_own_dtype
     assert y.dtype == np.float64
     y.sum().backward()
     assert x32.grad.dtype == np.float32 and w64.grad.dtype == np.float64
-    np.testing.assert_array_equal(x32.grad.data, [3.0, 4.0])
+    np.testing.assert_array_equal(x32.grad.numpy(), [3.0, 4.0])
 
 
 def test_to_converts_the_dtype_and_back_in_the_gradient():
@@ -374,7 +374,7 @@ def test_to_converts_the_dtype_and_back_in_the_gradient():
     assert y.dtype == np.float32 and x.double() is x
     (y * y).sum().backward()
     assert x.grad.dtype == np.float64
-    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
     with pytest.raises(TypeError, match="dtype must be one of float64, float32, int64, int32, bool, got float16"):
         x.to(np.float16)
 
@@ -385,7 +385,7 @@ def test_changing_an_index_array_after_indexing_does_not_change_the_gradient():
     y = x[index].sum()
     index[:] = 1
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [2.0, 0.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 0.0, 1.0])
 
 
 def test_a_gradient_summed_in_place_never_changes_another_tensors_gradient():
@@ -395,15 +395,15 @@ def test_a_gradient_summed_in_place_never_changes_another_tensors_gradient():
     a, b = x * 1, z * 1
     t = a + b
     (t + t + t + t * 0 + a).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [4.0, 4.0])
-    np.testing.assert_array_equal(z.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 4.0])
+    np.testing.assert_array_equal(z.grad.numpy(), [3.0, 3.0])
 
 
 def test_a_leaf_gradient_is_a_writeable_array_of_its_own_even_from_a_broadcast():
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     x.sum().backward()
-    x.grad.data[0] = 5.0
-    np.testing.assert_array_equal(x.grad.data, [5.0, 1.0, 1.0])
+    x.grad.numpy()[0] = 5.0
+    np.testing.assert_array_equal(x.grad.numpy(), [5.0, 1.0, 1.0])
 
 
 def test_a_graph_is_freed_by_reference_counting_alone():
@@ -434,8 +434,8 @@ def test_grad_of_a_root_given_twice_sums_both_seeds_into_every_input():
     a, c = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
     y = a + c
     grad_a, grad_c = mg.grad([y, y], [a, c], grad_outputs=[Tensor([1.0, 1.0]), Tensor([2.0, 2.0])])
-    np.testing.assert_array_equal(grad_a.data, [3.0, 3.0])
-    np.testing.assert_array_equal(grad_c.data, [3.0, 3.0])
+    np.testing.assert_array_equal(grad_a.numpy(), [3.0, 3.0])
+    np.testing.assert_array_equal(grad_c.numpy(), [3.0, 3.0])
 
 
 def test_grad_of_two_roots_one_made_from_the_other_counts_each_use_once():
@@ -443,15 +443,15 @@ def test_grad_of_two_roots_one_made_from_the_other_counts_each_use_once():
     first = a + c
     second = first - (-a)  # d second / d a = 2, d second / d c = 1
     grad_a, grad_c = mg.grad([first, second], [a, c], grad_outputs=[Tensor([1.0, 1.0]), Tensor([2.0, 2.0])])
-    np.testing.assert_array_equal(grad_a.data, [5.0, 5.0])
-    np.testing.assert_array_equal(grad_c.data, [3.0, 3.0])
+    np.testing.assert_array_equal(grad_a.numpy(), [5.0, 5.0])
+    np.testing.assert_array_equal(grad_c.numpy(), [3.0, 3.0])
 
 
 def test_autograd_backward_by_default_records_no_graph_and_frees_it():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()
     mg.autograd.backward(y)
-    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
     assert not x.grad.requires_grad
     with pytest.raises(RuntimeError, match="a second time"):
         mg.autograd.backward(y)
@@ -461,7 +461,7 @@ def test_grad_by_default_records_no_graph_and_frees_it():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()
     (g,) = mg.grad(y, x)
-    np.testing.assert_array_equal(g.data, [2.0, 4.0])
+    np.testing.assert_array_equal(g.numpy(), [2.0, 4.0])
     assert not g.requires_grad and g.grad_fn is None
     with pytest.raises(RuntimeError, match="a second time"):
         mg.grad(y, x)
@@ -472,7 +472,7 @@ def test_backward_with_create_graph_keeps_the_graph_unless_told_otherwise():
     y = (x * x).sum()
     y.backward(create_graph=True)
     y.backward()  # retain_graph defaults to create_graph, as in PyTorch: the graph is still there
-    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 8.0])
 
 
 def test_a_node_holds_no_output_outside_its_backward():

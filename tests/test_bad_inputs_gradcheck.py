@@ -116,7 +116,7 @@ ROWS += [
     (
         "gradcheck",
         "fn",
-        lambda x: x.data,
+        lambda x: x.numpy(),
         TypeError,
         "fn must return a Tensor or a tuple of Tensors; output 0 is ndarray",
     ),

@@ -60,10 +60,10 @@ def test_transpose_and_weight_convolutions_are_the_adjoints_and_their_derivative
     second derivatives against central differences (they are the backward of the backward)."""
     x, w, _, stride, padding, dilation, groups = case
     params = {"stride": stride, "padding": tuple((p, p) for p in padding), "dilation": dilation, "groups": groups}
-    y = Convolution.apply(Tensor(x), Tensor(w), **params).data
+    y = Convolution.apply(Tensor(x), Tensor(w), **params).numpy()
     g = np.random.default_rng(seed).normal(size=y.shape)
-    x_bar = ConvolutionTranspose.apply(Tensor(g), Tensor(w), input_size=x.shape[2:], **params).data
-    w_bar = ConvolutionWeight.apply(Tensor(x), Tensor(g), kernel_size=w.shape[2:], **params).data
+    x_bar = ConvolutionTranspose.apply(Tensor(g), Tensor(w), input_size=x.shape[2:], **params).numpy()
+    w_bar = ConvolutionWeight.apply(Tensor(x), Tensor(g), kernel_size=w.shape[2:], **params).numpy()
     assert x_bar.shape == x.shape and w_bar.shape == w.shape
     np.testing.assert_allclose(np.vdot(x_bar, x), np.vdot(y, g), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(np.vdot(w_bar, w), np.vdot(y, g), rtol=1e-10, atol=1e-10)
@@ -77,17 +77,19 @@ def test_conv2d_of_a_known_image_by_hand():
     """An edge detector [1, -1] over a step: nonzero only where the step is, and its gradient by hand."""
     x = Tensor([[[[0.0, 0.0, 1.0, 1.0]] * 2]], requires_grad=True)
     y = F.conv2d(x, Tensor([[[[1.0, -1.0]]]]), bias=Tensor([0.5]))
-    np.testing.assert_array_equal(y.data, [[[[0.5, -0.5, 0.5]] * 2]])
+    np.testing.assert_array_equal(y.numpy(), [[[[0.5, -0.5, 0.5]] * 2]])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [[[[1.0, 0.0, 0.0, -1.0]] * 2]])  # 1 at the left end, -1 at the right
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[1.0, 0.0, 0.0, -1.0]] * 2]])  # 1 at the left end, -1 at the right
 
 
 def test_unbatched_input_gives_the_batched_result_without_its_batch_dimension():
     rng = np.random.default_rng(0)
     x, w = rng.normal(size=(2, 5, 5)), rng.normal(size=(3, 2, 3, 3))
-    np.testing.assert_allclose(F.conv2d(x, w, padding=1).data, F.conv2d(x[None], w, padding=1).data[0], atol=1e-14)
     np.testing.assert_allclose(
-        F.conv1d(x[:, 0], w[:, :, 0]).data, F.conv1d(x[None, :, 0], w[:, :, 0]).data[0], atol=1e-14
+        F.conv2d(x, w, padding=1).numpy(), F.conv2d(x[None], w, padding=1).numpy()[0], atol=1e-14
+    )
+    np.testing.assert_allclose(
+        F.conv1d(x[:, 0], w[:, :, 0]).numpy(), F.conv1d(x[None, :, 0], w[:, :, 0]).numpy()[0], atol=1e-14
     )
 
 
@@ -96,7 +98,7 @@ def test_padding_same_keeps_the_size_and_valid_is_no_padding(kernel, dilation):
     rng = np.random.default_rng(1)
     x, w = rng.normal(size=(1, 2, 6, 7)), rng.normal(size=(3, 2) + kernel)
     assert F.conv2d(x, w, padding="same", dilation=dilation).shape == (1, 3, 6, 7)
-    np.testing.assert_array_equal(F.conv2d(x, w, padding="valid").data, F.conv2d(x, w).data)
+    np.testing.assert_array_equal(F.conv2d(x, w, padding="valid").numpy(), F.conv2d(x, w).numpy())
 
 
 def test_float32_stays_float32():
@@ -117,9 +119,9 @@ def test_conv_matches_pytorch_values_and_gradients(case):
     torch_conv = torch.nn.functional.conv1d if w.ndim == 3 else torch.nn.functional.conv2d
     y_torch = torch_conv(*theirs[:2], theirs[2] if b is not None else None, stride, padding, dilation, groups)
     y = conv(*mine[:2], mine[2] if b is not None else None, stride, padding, dilation, groups)
-    np.testing.assert_allclose(y.data, y_torch.detach().numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(y.numpy(), y_torch.detach().numpy(), rtol=0, atol=1e-10)
     g = np.random.default_rng(0).normal(size=y.shape)
     y.backward(Tensor(g))
     y_torch.backward(torch.tensor(g))
     for a, t in zip(mine, theirs):
-        np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=0, atol=1e-10)
+        np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=0, atol=1e-10)

@@ -39,7 +39,7 @@ def test_active_fraction_is_the_share_of_examples_with_positive_input():
     model = nn.Sequential(linear(3, 3, np.eye(3), np.zeros(3)), nn.ReLU())
     with ActivationMonitor(model) as monitor:
         model(x)
-    np.testing.assert_allclose(monitor.summary()["1"].active, np.mean(x.data > 0, axis=0))
+    np.testing.assert_allclose(monitor.summary()["1"].active, np.mean(x.numpy() > 0, axis=0))
 
 
 def test_sigmoid_units_with_large_inputs_are_saturated_and_their_derivative_stays_below_a_quarter():
@@ -113,7 +113,7 @@ def test_the_monitor_works_under_no_grad_and_leaves_the_models_graph_alone():
 )
 def test_local_derivative_is_the_elementwise_derivative(module, derivative):
     x = batch()
-    np.testing.assert_allclose(local_derivative(module, x), derivative(x.data), atol=1e-12)
+    np.testing.assert_allclose(local_derivative(module, x), derivative(x.numpy()), atol=1e-12)
 
 
 # --- gradient_flow -------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_gradient_flow_measures_every_parameter_gradient_in_model_order():
     cross_entropy(model(batch()), np.zeros(50, dtype=int)).backward()
     flow = gradient_flow(model)
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    expected = [p.grad.data for layer in linears for p in (layer.weight, layer.bias)]
+    expected = [p.grad.numpy() for layer in linears for p in (layer.weight, layer.bias)]
     assert [(r.layer, r.tensor) for r in flow.rows][:2] == [("layers.0", "weight"), ("layers.0", "bias")]
     for row, g in zip(flow.rows, expected):
         assert row.norm == pytest.approx(np.linalg.norm(g))
@@ -150,7 +150,7 @@ def test_with_a_monitor_gradient_flow_adds_the_gradient_that_reached_each_activa
     flow = gradient_flow(model, monitor)
     assert [a.layer for a in flow.activations] == ["layers.1", "layers.3"]
     for row, output in zip(flow.activations, outputs.values()):
-        assert row.norm == pytest.approx(np.linalg.norm(output.grad.data))
+        assert row.norm == pytest.approx(np.linalg.norm(output.grad.numpy()))
     assert flow.activation_ratio == pytest.approx(flow.activations[0].norm / flow.activations[1].norm)
     assert flow.table().columns[0] == "layer" and len(flow.table().rows) == len(flow.rows)
 

@@ -146,10 +146,10 @@ def test_diagnose_finds_nothing_to_report_on_a_healthy_network():
 def test_diagnose_puts_the_gradients_back_and_converts_to_json():
     model = relu_net()
     cross_entropy(model(Tensor(X)), Y).backward()
-    before = {name: p.grad.data.copy() for name, p in model.named_parameters()}
+    before = {name: p.grad.numpy().copy() for name, p in model.named_parameters()}
     report = diagnose(model, Tensor(X[:10]), Y[:10], cross_entropy)
     for name, p in model.named_parameters():
-        np.testing.assert_array_equal(p.grad.data, before[name])
+        np.testing.assert_array_equal(p.grad.numpy(), before[name])
     data = json.loads(json.dumps(report.to_dict()))
     assert data["table"]["columns"][0] == "layer" and len(data["table"]["rows"]) == 4
     assert set(data["units"]) == {"layers.1", "layers.3", "layers.5"}

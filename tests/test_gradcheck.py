@@ -21,7 +21,7 @@ class DetachedGradCube(Cube):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return Tensor(grad.data) * 3 * x**2
+        return Tensor(grad.numpy()) * 3 * x**2
 
 
 class ReLU(Function):
@@ -34,7 +34,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad * Tensor(x.data > 0)
+        return grad * Tensor(x.numpy() > 0)
 
 
 class Abs(Function):
@@ -47,7 +47,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad * Tensor(np.sign(x.data))
+        return grad * Tensor(np.sign(x.numpy()))
 
 
 class HardTanh(Function):
@@ -60,7 +60,7 @@ class HardTanh(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad * Tensor(np.abs(x.data) < 1)
+        return grad * Tensor(np.abs(x.numpy()) < 1)
 
 
 class ReLUWithBadKink(ReLU):
@@ -69,7 +69,7 @@ class ReLUWithBadKink(ReLU):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad * Tensor(np.where(x.data == 0, 2.0, x.data > 0))
+        return grad * Tensor(np.where(x.numpy() == 0, 2.0, x.numpy() > 0))
 
 
 def leaf(values, dtype=np.float64):
@@ -330,12 +330,12 @@ def test_a_deterministic_function_is_called_the_same_at_the_unperturbed_inputs_e
     seen = []
 
     def fn(x, y):
-        seen.append((x.data.copy(), y.data.copy()))
+        seen.append((x.numpy().copy(), y.numpy().copy()))
         return x * y
 
     x, y = random_leaf(2, seed=1), random_leaf(2, seed=2)
     assert gradcheck(fn, (x, y))
-    unperturbed = [(a, b) for a, b in seen if np.array_equal(a, x.data) and np.array_equal(b, y.data)]
+    unperturbed = [(a, b) for a, b in seen if np.array_equal(a, x.numpy()) and np.array_equal(b, y.numpy())]
     assert len(unperturbed) == 4  # the graph, the second call, and once after each input's sweep
 
 
@@ -350,7 +350,7 @@ def test_a_backward_off_by_a_constant_fails_though_the_function_has_kinks_elsewh
         @staticmethod
         def backward(ctx, grad):
             (x,) = ctx.inputs
-            return grad * (Tensor(x.data > 0) + 2 * x + 0.5)
+            return grad * (Tensor(x.numpy() > 0) + 2 * x + 0.5)
 
     x = leaf([-1.5, 0.0, 0.7, 2.0])
     report = gradcheck_report(ReLUPlusSquareOffByHalf.apply, x)
@@ -367,17 +367,17 @@ def test_a_backward_off_by_a_constant_fails_though_the_function_has_kinks_elsewh
 @pytest.mark.parametrize("op", [Cube, WrongCube, DetachedCube])
 def test_checks_leave_the_inputs_unchanged(check, op):
     x = leaf([1.0, -2.0, 3.0], dtype=np.float32)
-    data, before = x.data, x.data.copy()
+    data, before = x.numpy(), x.numpy().copy()
     with pytest.warns(UserWarning, match="float32"):
         check(op.apply, x, raise_exception=False)
-    assert x.data is data and np.array_equal(x.data, before) and x.dtype == np.float32
+    assert x.numpy() is data and np.array_equal(x.numpy(), before) and x.dtype == np.float32
     assert x.grad is None and x._version == 0 and x.requires_grad and x.is_leaf
 
 
 def test_gradgradcheck_leaves_given_grad_outputs_unchanged():
     v = Tensor([0.5, -3.0])
     gradgradcheck(Cube.apply, leaf([1.0, 2.0]), grad_outputs=v)
-    assert np.array_equal(v.data, [0.5, -3.0]) and not v.requires_grad and v.grad is None
+    assert np.array_equal(v.numpy(), [0.5, -3.0]) and not v.requires_grad and v.grad is None
 
 
 # --- the library's own ops, where they exist --------------------------------------------------
@@ -420,7 +420,7 @@ def test_the_docstring_examples_run():
 def test_checks_leave_the_grad_of_tensors_captured_by_fn_alone():
     w = leaf([2.0, -1.0])
     assert gradcheck(lambda x: x * w, leaf([1.0, 3.0])) and gradgradcheck(lambda x: x * x * w, leaf([1.0, 3.0]))
-    assert w.grad is None and np.array_equal(w.data, [2.0, -1.0])
+    assert w.grad is None and np.array_equal(w.numpy(), [2.0, -1.0])
 
 
 # --- the documented tolerance, pinned: atol 1e-5 + rtol 1e-3 |numeric| ------------------------

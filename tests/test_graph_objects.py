@@ -57,10 +57,10 @@ def test_a_number_keeps_a_float32_tensor_float32_forward_and_backward():
     y = (np.float64(2.0) * x + 1) ** 2 / 3 - 0.5
     y.sum().backward()
     assert y.dtype == np.float32 and x.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad.data, 4 * (2 * x.data + 1) / 3, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.numpy(), 4 * (2 * x.numpy() + 1) / 3, rtol=1e-6)
 
 
 def test_x_to_the_power_zero_has_gradient_zero_at_zero_as_pytorch():
     x = Tensor([0.0, 2.0], requires_grad=True)
     (x**0).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])

@@ -196,11 +196,11 @@ def test_training_and_eval_match_pytorch(options, dims):
     rng = np.random.default_rng(0)
     if ours.weight is not None:
         weight = rng.normal(1, 0.3, 3)
-        ours.weight.data = weight.copy()
+        ours.weight.data = Tensor(weight)
         theirs.weight.data = torch.tensor(weight)
     if ours.bias is not None:
         bias = rng.normal(0, 0.3, 3)
-        ours.bias.data = bias.copy()
+        ours.bias.data = Tensor(bias)
         theirs.bias.data = torch.tensor(bias)
     for step in range(4):
         a, upstream = batch(*dims, seed=step), rng.normal(size=dims)

@@ -36,11 +36,11 @@ def test_keyword_arguments_reach_forward_with_and_without_hooks():
     model = Stack()
     x = Tensor([[1.0, 2.0]])
     plain = model(x)
-    np.testing.assert_allclose(model(x, scale=2.0), 2 * plain.data)
+    np.testing.assert_allclose(model(x, scale=2.0), 2 * plain.numpy())
     np.testing.assert_allclose(model(x, mask=Tensor([[0.0]])), [[0.0]])
     seen = []
     model.register_forward_hook(lambda module, inputs, output: seen.append(len(inputs)))
-    np.testing.assert_allclose(model(x, scale=3.0), 3 * plain.data)
+    np.testing.assert_allclose(model(x, scale=3.0), 3 * plain.numpy())
     assert seen == [1]
 
 

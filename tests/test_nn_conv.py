@@ -62,27 +62,27 @@ def test_layers_match_pytorch_names_shapes_repr_outputs_and_gradients(name):
     x = np.random.default_rng(0).normal(size=shape)
     mine, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     y, y_torch = layer(mine), twin(theirs)
-    np.testing.assert_allclose(y.data, y_torch.detach().numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(y.numpy(), y_torch.detach().numpy(), rtol=0, atol=1e-10)
     g = np.random.default_rng(1).normal(size=y.shape)
     y.backward(Tensor(g))
     y_torch.backward(torch.tensor(g))
-    np.testing.assert_allclose(mine.grad.data, theirs.grad.numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=0, atol=1e-10)
     for (key, p), (_, q) in zip(layer.named_parameters(), twin.named_parameters()):
-        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=0, atol=1e-10, err_msg=key)
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=0, atol=1e-10, err_msg=key)
 
 
 @pytest.mark.parametrize("groups", [1, 2])
 def test_conv_weights_start_as_pytorchs_uniform_in_plus_minus_one_over_sqrt_fan_in(groups):
     layer = nn.Conv2d(8, 16, 3, groups=groups, rng=0)
     bound = 1 / math.sqrt(8 // groups * 9)  # fan_in = in_channels / groups x the kernel's size
-    assert np.abs(layer.bias.data).max() <= bound
-    assert np.abs(layer.weight.data).max() <= bound
-    assert np.abs(layer.weight.data).max() > 0.95 * bound  # fills the range, not a narrower one
-    np.testing.assert_allclose(layer.weight.data.std(), bound / math.sqrt(3), rtol=0.1)  # std of U(-b, b)
+    assert np.abs(layer.bias.numpy()).max() <= bound
+    assert np.abs(layer.weight.numpy()).max() <= bound
+    assert np.abs(layer.weight.numpy()).max() > 0.95 * bound  # fills the range, not a narrower one
+    np.testing.assert_allclose(layer.weight.numpy().std(), bound / math.sqrt(3), rtol=0.1)  # std of U(-b, b)
 
 
 def test_the_same_seed_gives_the_same_layer():
-    np.testing.assert_array_equal(nn.Conv2d(2, 3, 3, rng=5).weight.data, nn.Conv2d(2, 3, 3, rng=5).weight.data)
+    np.testing.assert_array_equal(nn.Conv2d(2, 3, 3, rng=5).weight.numpy(), nn.Conv2d(2, 3, 3, rng=5).weight.numpy())
 
 
 def test_a_small_cnn_learns_to_tell_vertical_from_horizontal_bars():
@@ -113,7 +113,7 @@ def test_a_small_cnn_learns_to_tell_vertical_from_horizontal_bars():
         loss.backward()
         opt.step()
     assert loss.item() < first / 10
-    assert (model(x).data.argmax(axis=1) == labels).all()
+    assert (model(x).numpy().argmax(axis=1) == labels).all()
 
 
 def test_the_layers_picture_draws_each_conv_layer_as_one_node_and_starts_a_row_at_it():

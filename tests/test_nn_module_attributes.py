@@ -126,7 +126,7 @@ def test_a_copied_module_registers_into_its_own_attributes(duplicate):
     model = Pair()
     twin = duplicate(model)
     twin.first = Parameter(np.full(2, 3.0))
-    assert twin.first.data.tolist() == [3.0, 3.0] and model.first.data.tolist() == [1.0, 1.0]
+    assert twin.first.numpy().tolist() == [3.0, 3.0] and model.first.numpy().tolist() == [1.0, 1.0]
     assert twin._parameters["first"] is twin.first
 
 

@@ -54,7 +54,7 @@ def test_forward_matches_reducing_rows(name, case):
     out = reducer(name, axis, keepdims)(Tensor(x))
     expected = reduce_reference(x, axis, keepdims, REDUCTIONS[name])
     assert out.shape == np.shape(expected)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", REDUCTIONS)
@@ -87,7 +87,7 @@ def test_float32_input_gives_float32_output_and_gradient(name, axis):
 def grad_of(name, values, **kwargs):
     x = Tensor(values, requires_grad=True)
     getattr(x, name)(**kwargs).sum().backward()
-    return x.grad.data.tolist()
+    return x.grad.numpy().tolist()
 
 
 def test_max_splits_the_gradient_evenly_among_tied_maxima():

@@ -313,11 +313,11 @@ def test_zero_grad_sets_none_or_zeros():
 
 def test_step_updates_the_array_in_place():
     p = nn.Parameter([1.0])
-    data = p.data
+    data = p.numpy()
     opt = optim.SGD([p], lr=0.1)
     (p * p).sum().backward()
     opt.step()
-    assert p.data is data and p.requires_grad
+    assert p.numpy() is data and p.requires_grad
 
 
 # --- state_dict --------------------------------------------------------------------------------

@@ -52,20 +52,20 @@ def test_avg_pool_first_and_second_derivatives_match_finite_differences(case, co
 def test_max_pool_routes_the_gradient_to_each_windows_arg_max_and_sums_over_overlapping_windows():
     x = Tensor([[[[1.0, 2.0, 0.0], [0.0, 9.0, 0.0], [3.0, 0.0, 4.0]]]], requires_grad=True)
     y = F.max_pool2d(x, 2, stride=1)
-    np.testing.assert_array_equal(y.data, [[[[9.0, 9.0], [9.0, 9.0]]]])
+    np.testing.assert_array_equal(y.numpy(), [[[[9.0, 9.0], [9.0, 9.0]]]])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [[[[0, 0, 0], [0, 4, 0], [0, 0, 0]]]])  # the 9 wins all 4 windows
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[0, 0, 0], [0, 4, 0], [0, 0, 0]]]])  # the 9 wins all 4 windows
 
 
 def test_avg_pool_spreads_the_gradient_evenly_and_leaves_out_the_padding_when_asked():
     x = Tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
     y = F.avg_pool2d(x, 2, stride=1, padding=1, count_include_pad=False)
-    np.testing.assert_array_equal(y.data, np.ones((1, 1, 3, 3)))  # every window's mean of ones is 1
+    np.testing.assert_array_equal(y.numpy(), np.ones((1, 1, 3, 3)))  # every window's mean of ones is 1
     y.sum().backward()
     # each input is in 4 windows, holding 1 (corner), 2 (edge) or 4 (centre) inputs
-    np.testing.assert_array_equal(x.grad.data, np.full((1, 1, 2, 2), 1 + 1 / 2 + 1 / 2 + 1 / 4))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1, 2, 2), 1 + 1 / 2 + 1 / 2 + 1 / 4))
     counted = F.avg_pool2d(Tensor(np.ones((1, 1, 2, 2))), 2, stride=1, padding=1)  # the zeros count: sum / 4
-    np.testing.assert_array_equal(counted.data[0, 0], [[0.25, 0.5, 0.25], [0.5, 1.0, 0.5], [0.25, 0.5, 0.25]])
+    np.testing.assert_array_equal(counted.numpy()[0, 0], [[0.25, 0.5, 0.25], [0.5, 1.0, 0.5], [0.25, 0.5, 0.25]])
 
 
 def test_flatten_merges_the_dimensions_it_is_given_and_reshapes_the_gradient_back():
@@ -75,7 +75,7 @@ def test_flatten_merges_the_dimensions_it_is_given_and_reshapes_the_gradient_bac
     assert F.flatten(x, -2).shape == (2, 12)
     assert F.flatten(Tensor(3.0)).shape == (1,)
     (F.flatten(x, 1) * Tensor(np.arange(12.0))).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.broadcast_to(np.arange(12.0).reshape(3, 4), (2, 3, 4)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.broadcast_to(np.arange(12.0).reshape(3, 4), (2, 3, 4)))
 
 
 TIES = {
@@ -98,12 +98,12 @@ def test_max_pool_ties_go_where_pytorch_sends_them(name, kernel, stride, padding
     mine, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     y = F.max_pool2d(mine, kernel, stride, padding, dilation)
     y_torch = torch.nn.functional.max_pool2d(theirs, kernel, stride, padding, dilation)
-    np.testing.assert_array_equal(y.data, y_torch.detach().numpy())
+    np.testing.assert_array_equal(y.numpy(), y_torch.detach().numpy())
     # a different weight per window: shows which one was routed where
     g = np.arange(1.0, y.numel() + 1).reshape(y.shape)
     y.backward(Tensor(g))
     y_torch.backward(torch.tensor(g))
-    np.testing.assert_array_equal(mine.grad.data, theirs.grad.numpy())
+    np.testing.assert_array_equal(mine.grad.numpy(), theirs.grad.numpy())
 
 
 @settings(max_examples=25)
@@ -121,10 +121,10 @@ def test_pooling_matches_pytorch_values_and_gradients(case, ties, count_include_
     for mine_call, torch_call, args in calls:
         mine, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         y, y_torch = mine_call(mine, *args), torch_call(theirs, *args)
-        np.testing.assert_allclose(y.data, y_torch.detach().numpy(), rtol=0, atol=1e-10)
+        np.testing.assert_allclose(y.numpy(), y_torch.detach().numpy(), rtol=0, atol=1e-10)
         y.backward(Tensor(np.resize(g, y.shape)))
         y_torch.backward(torch.tensor(np.resize(g, y.shape)))
-        np.testing.assert_allclose(mine.grad.data, theirs.grad.numpy(), rtol=0, atol=1e-10)
+        np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=0, atol=1e-10)
 
 
 def test_max_pool_refuses_a_window_of_padding_only():

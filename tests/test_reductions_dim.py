@@ -151,7 +151,7 @@ def test_the_whole_max_shares_the_gradient_among_ties_as_torch():
     ours, theirs = Tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
     ours.max().backward()
     theirs.max().backward()
-    np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
 
 
 def test_bad_reduction_arguments_are_refused_naming_them():

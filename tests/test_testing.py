@@ -25,7 +25,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return grad * Tensor(x.data > 0)
+        return grad * Tensor(x.numpy() > 0)
 
 
 # --- strategies ------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ class ReLU(Function):
 def test_tensors_respect_shape_dtype_range_and_avoided_points(x):
     assert isinstance(x, Tensor) and x.requires_grad and x.is_leaf
     assert x.shape == (2, 3) and x.dtype == np.float32
-    assert np.all((x.data >= -1.0) & (x.data <= 0.5)) and np.all(np.abs(x.data) >= 0.1)
+    assert np.all((x.numpy() >= -1.0) & (x.numpy() <= 0.5)) and np.all(np.abs(x.numpy()) >= 0.1)
 
 
 @settings(max_examples=30)
@@ -45,7 +45,7 @@ def test_tensors_respect_shape_dtype_range_and_avoided_points(x):
 )
 def test_tensors_draw_shape_and_dtype_from_strategies(x):
     assert 1 <= x.ndim <= 2 and x.dtype in (np.float32, np.float64) and not x.requires_grad
-    assert np.all(np.isfinite(x.data))
+    assert np.all(np.isfinite(x.numpy()))
 
 
 @settings(max_examples=10)

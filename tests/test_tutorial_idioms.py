@@ -250,14 +250,3 @@ def test_against_torch_std_var_log10_size_one_hot_and_the_factories():
         torch.multinomial(torch.tensor([[0.5, 0.5]]), 2, generator=g).shape
         == mg.multinomial(Tensor([[0.5, 0.5]]), 2).shape
     )
-
-
-def test_p_data_is_the_array_so_the_lecture_update_with_a_tensor_fails_at_once():
-    """docs/pytorch.md's `p.data` row: `p.data += -lr * p.grad` is refused (not silently
-    different), and the update with arrays on both sides changes p in place."""
-    p = Tensor([1.0, 2.0], requires_grad=True)
-    (p * p).sum().backward()
-    with pytest.raises(TypeError, match="operand 'Tensor' does not support ufuncs"):
-        p.data += -0.1 * p.grad
-    p.data += -0.1 * p.grad.data
-    assert p.tolist() == [0.8, 1.6] and isinstance(p.data, np.ndarray)

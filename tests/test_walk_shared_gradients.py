@@ -213,7 +213,7 @@ def test_a_leaf_backward_from_a_gradient_tensor_gets_a_grad_of_its_own():
     x = Tensor([1.0, 2.0], requires_grad=True)
     gradient = Tensor([1.0, 1.0])
     x.backward(gradient)
-    gradient.data[0] = 5.0  # the caller keeps and changes its gradient (PyTorch's .grad is a copy)
+    gradient.numpy()[0] = 5.0  # the caller keeps and changes its gradient (PyTorch's .grad is a copy)
     np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
 
 

@@ -210,7 +210,7 @@ def trace(
             root, [v.tensor for v in needing], grad_outputs=root_grad, retain_graph=True, allow_unused=True
         )
     for value, g in zip(needing, grads):
-        value.grad = None if g is None else g.data
+        value.grad = None if g is None else g.numpy()
         value.underflowed = np.zeros(value.tensor.shape, dtype=bool)
     assert values[0].grad is not None  # the root's own: ones, or the gradient given
     scale = stats.rms(values[0].grad)
@@ -227,7 +227,7 @@ def trace(
         op.module = recording.module_of(op.ctx) if recording is not None else None
         local = op.edges[0].local if len(op.edges) == 1 else None
         if local is not None:
-            op.output.units = stats.unit_states(op.ctx.function, op.output.tensor.data, local)
+            op.output.units = stats.unit_states(op.ctx.function, op.output.tensor.numpy(), local)
     return Trace(values[0], values, ops, scale, threshold)
 
 
@@ -236,7 +236,7 @@ def _backward(op: Op, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
     # NOTE: probing with ones may divide by zero where the real gradient did not; stay quiet.
     with no_grad(), np.errstate(all="ignore"):
         grads = call_backward(op.ctx, op.output.tensor, Tensor._make(grad))
-    return tuple(None if g is None else g.data for g in grads)
+    return tuple(None if g is None else g.numpy() for g in grads)
 
 
 def _fill_edges(op: Op, rng: np.random.Generator) -> None:

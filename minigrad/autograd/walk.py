@@ -247,6 +247,12 @@ class Delivery:
     def finish(self) -> tuple[Tensor | None, ...]:
         """Store the ``.grad`` of the tensors that get one; return :func:`grad`'s results, one per
         input as given (a repeated input in each place)."""
+        for tensor, _ in self._finished:
+            if tensor.grad is not None and tensor.grad.shape != tensor.shape:
+                raise RuntimeError(
+                    f"backward: a tensor of shape {tensor.shape} has a .grad of shape {tensor.grad.shape} (its "
+                    ".data or .grad was replaced since); adding to it would broadcast. Set .grad = None first"
+                )
         for tensor, grad in self._finished:
             self._store_grad(tensor, grad)
         return () if self._inputs is None else tuple([self._results[x] for x in self._inputs])

@@ -39,7 +39,7 @@ def derivatives(name: str, x_values: np.ndarray) -> Curves:
     (d1,) = mg.grad(y, x, grad_outputs=ones, create_graph=True)
     # NOTE: a piecewise-linear op's f' is made of constants only, so nothing leads back to x.
     d2 = mg.grad(d1, x, grad_outputs=ones, allow_unused=True)[0] if d1.requires_grad else None
-    return y.data, d1.data, np.zeros_like(x_values) if d2 is None else d2.data
+    return y.numpy(), d1.numpy(), np.zeros_like(x_values) if d2 is None else d2.numpy()
 
 
 def measure(x: np.ndarray, f: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> dict[str, Any]:

@@ -60,7 +60,7 @@ def build(activation: str, condition: str, seed: int) -> nn.MLP:
 def census(model: nn.MLP, x: Tensor, y: np.ndarray) -> dict[str, Any]:
     """Every layer's dead and never-active share over the whole data set, and the accuracy."""
     with ActivationMonitor(model) as monitor, no_grad():
-        accuracy = float(np.mean(model(x).data.argmax(axis=1) == y))
+        accuracy = float(np.mean(model(x).numpy().argmax(axis=1) == y))
     units = monitor.summary().values()
     return {
         "accuracy": accuracy,
@@ -86,7 +86,7 @@ def train(
             optimizer.step()
         history.append(census(model, x, y))
         bar.update()
-    slopes = [float(m.weight.data.mean()) for m in model.modules() if isinstance(m, nn.PReLU)]
+    slopes = [float(m.weight.numpy().mean()) for m in model.modules() if isinstance(m, nn.PReLU)]
     return {"history": history, "final": history[-1], "prelu_slopes": slopes}
 
 

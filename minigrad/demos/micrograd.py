@@ -61,7 +61,7 @@ def train_moons(seed: int, steps: int, bar: tqdm) -> tuple[nn.MLP, np.ndarray, n
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        history.append({"loss": loss.item(), "accuracy": float(np.mean((scores.data > 0) == (y.data > 0)))})
+        history.append({"loss": loss.item(), "accuracy": float(np.mean((scores.numpy() > 0) == (y.numpy() > 0)))})
         bar.update()
     return model, X, labels, history
 
@@ -69,7 +69,7 @@ def train_moons(seed: int, steps: int, bar: tqdm) -> tuple[nn.MLP, np.ndarray, n
 def plot_boundary(model: nn.MLP, X: np.ndarray, labels: np.ndarray) -> Figure:
     xs, ys = np.meshgrid(np.linspace(-1.6, 2.6, 120), np.linspace(-1.1, 1.6, 80))
     with no_grad():
-        scores = model(Tensor(np.stack([xs.ravel(), ys.ravel()], axis=1))).data.reshape(xs.shape)
+        scores = model(Tensor(np.stack([xs.ravel(), ys.ravel()], axis=1))).numpy().reshape(xs.shape)
     fig = Figure(figsize=(6.5, 4.5), layout="constrained")
     ax = fig.subplots()
     ax.contourf(xs, ys, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["#b5d3f6", "#f6c4b5"], alpha=0.8)

@@ -85,7 +85,7 @@ def train(model: nn.MLP, x: Tensor, y: np.ndarray, steps: int, bar: tqdm) -> dic
         losses.append(loss.item())
         bar.update()
     with no_grad():
-        accuracy = float(np.mean(model(x).data.argmax(axis=1) == y))
+        accuracy = float(np.mean(model(x).numpy().argmax(axis=1) == y))
     return {"losses": losses, "final_loss": losses[-1], "accuracy": accuracy}
 
 

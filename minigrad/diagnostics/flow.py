@@ -167,7 +167,7 @@ def gradient_flow(model: Module, monitor: ActivationMonitor | None = None) -> Gr
         kind = type(module).__name__
         for pname, p in module._parameters.items():
             if p is not None and p.grad is not None:
-                rows.append(GradStats.of(name, kind, pname, p.grad.data))
+                rows.append(GradStats.of(name, kind, pname, p.grad.numpy()))
                 if isinstance(module, Linear) and pname == "weight":
                     weights.append(rows[-1])
         if name in grads:

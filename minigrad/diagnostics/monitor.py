@@ -55,12 +55,12 @@ def local_derivative(module: Module, x: Tensor) -> np.ndarray:
 
 def _differentiate(module: Module, x: Tensor) -> tuple[type[Function], np.ndarray]:
     """The op an activation module runs (the last node of its graph) and f'(x), on a copy of ``x``."""
-    x = Tensor(x.data, requires_grad=True)
+    x = Tensor(x.numpy(), requires_grad=True)
     with enable_grad():
         y = module.forward(x)
-    (d,) = grad(y, x, grad_outputs=np.ones_like(y.data))
+    (d,) = grad(y, x, grad_outputs=np.ones_like(y.numpy()))
     assert y.grad_fn is not None  # y was made from x, which requires grad
-    return y.grad_fn.function, d.data
+    return y.grad_fn.function, d.numpy()
 
 
 @dataclass
@@ -236,12 +236,12 @@ class ActivationMonitor:
 
     def _observer(self, name: str) -> Callable[[Module, tuple[Any, ...], Any], None]:
         def keep(grad: Tensor) -> None:
-            self.grads[name] = grad.data
+            self.grads[name] = grad.numpy()
 
         def observe(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
             x = inputs[0]
             op, local = _differentiate(module, x)
-            self._tallies[name].add(op, x.data, output.data, local)
+            self._tallies[name].add(op, x.numpy(), output.numpy(), local)
             if output.requires_grad:
                 output.register_hook(keep)
 

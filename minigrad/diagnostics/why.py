@@ -192,7 +192,7 @@ def _judge(op: Op, edge: Edge, level: float, recording: Recording | None) -> Cau
     blocked = np.all(small, axis=tuple(range(small.ndim - 1))) if small.ndim else small
     if not np.any(blocked):
         return None
-    inputs = np.broadcast_to(edge.source.tensor.data, small.shape)[..., blocked]
+    inputs = np.broadcast_to(edge.source.tensor.numpy(), small.shape)[..., blocked]
     count, units = int(np.sum(blocked)), blocked.size
     examples = small.size // units
     if family == "relu":

@@ -200,7 +200,7 @@ def softmax(x: TensorLike, dim: int | None = None, *, axis: int | None = None) -
     array([0.017, 0.047, 0.936])
     """
     x = tensor_operand(x)
-    return softmax_ops.Softmax.apply(x, axis=softmax_ops.softmax_dim("softmax", x.data, dim, axis))
+    return softmax_ops.Softmax.apply(x, axis=softmax_ops.softmax_dim("softmax", x.numpy(), dim, axis))
 
 
 def log_softmax(x: TensorLike, dim: int | None = None, *, axis: int | None = None) -> Tensor:
@@ -212,4 +212,4 @@ def log_softmax(x: TensorLike, dim: int | None = None, *, axis: int | None = Non
     array([-4.066, -3.066, -0.066])
     """
     x = tensor_operand(x)
-    return softmax_ops.LogSoftmax.apply(x, axis=softmax_ops.softmax_dim("log_softmax", x.data, dim, axis))
+    return softmax_ops.LogSoftmax.apply(x, axis=softmax_ops.softmax_dim("log_softmax", x.numpy(), dim, axis))

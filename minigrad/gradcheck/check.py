@@ -132,7 +132,7 @@ def gradcheck_report(
     ...     @staticmethod
     ...     def backward(ctx, grad):
     ...         (x,) = ctx.inputs
-    ...         return grad * Tensor(x.data > 0)
+    ...         return grad * Tensor(x.numpy() > 0)
     >>> report = gradcheck_report(ReLU.apply, Tensor([-1.0, 0.0, 2.0], requires_grad=True))
     >>> report.ok, [(k.index, k.left, k.right, k.analytic, k.convention) for k in report.kinks]
     (True, [((1,), 0.0, 1.0, 0.0, 'left')])
@@ -215,7 +215,7 @@ def gradgradcheck(
     as a function of both the inputs and ``v`` (``grad_outputs``: one finite array of each
     output's shape, drawn from a fixed-seed normal when not given), as
     ``torch.autograd.gradgradcheck`` does. A backward rule that
-    works on detached data (``Tensor(x.data)``) passes :func:`gradcheck` and fails here.
+    works on detached data (``Tensor(x.numpy())``) passes :func:`gradcheck` and fails here.
 
     Examples
     --------

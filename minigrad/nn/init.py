@@ -114,7 +114,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: int | np.rando
     Examples
     --------
     >>> w = uniform_(Tensor(np.empty(1000)), -1.0, 1.0, rng=0)
-    >>> bool(w.data.min() >= -1.0 and w.data.max() <= 1.0)
+    >>> bool(w.numpy().min() >= -1.0 and w.numpy().max() <= 1.0)
     True
     """
     check_number("uniform_", "a", a)
@@ -130,7 +130,7 @@ def normal_(
     Examples
     --------
     >>> w = normal_(Tensor(np.empty(10_000)), 0.0, 2.0, rng=0)
-    >>> round(float(w.data.std()), 1)
+    >>> round(float(w.numpy().std()), 1)
     2.0
     """
     check_number("normal_", "mean", mean)
@@ -147,7 +147,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Gene
     Examples
     --------
     >>> w = xavier_uniform_(Tensor(np.empty((300, 200))), rng=0)   # std sqrt(2 / 500) = 0.063
-    >>> round(float(w.data.std()), 3)
+    >>> round(float(w.numpy().std()), 3)
     0.063
     """
     check_number("xavier_uniform_", "gain", gain)
@@ -163,7 +163,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Gener
     Examples
     --------
     >>> w = xavier_normal_(Tensor(np.empty((300, 200))), rng=0)    # std sqrt(2 / 500) = 0.063
-    >>> round(float(w.data.std()), 3)
+    >>> round(float(w.numpy().std()), 3)
     0.063
     """
     check_number("xavier_normal_", "gain", gain, at_least=0)  # NOTE: it is a std's factor
@@ -197,7 +197,7 @@ def kaiming_uniform_(
     Examples
     --------
     >>> w = kaiming_uniform_(Tensor(np.empty((300, 200))), nonlinearity="relu", rng=0)
-    >>> round(float(w.data.std()), 3)                                # sqrt(2 / fan_in)
+    >>> round(float(w.numpy().std()), 3)                             # sqrt(2 / fan_in)
     0.1
     """
     bound = math.sqrt(3.0) * _kaiming_std("kaiming_uniform_", tensor, a, mode, nonlinearity)
@@ -219,7 +219,7 @@ def kaiming_normal_(
     Examples
     --------
     >>> w = kaiming_normal_(Tensor(np.empty((300, 200))), nonlinearity="relu", rng=0)
-    >>> round(float(w.data.std()), 3)                                # sqrt(2 / fan_in)
+    >>> round(float(w.numpy().std()), 3)                             # sqrt(2 / fan_in)
     0.1
     """
     std = _kaiming_std("kaiming_normal_", tensor, a, mode, nonlinearity)
@@ -235,7 +235,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: int | np.random.Generato
 
     Examples
     --------
-    >>> q = orthogonal_(Tensor(np.empty((3, 5))), rng=0).data
+    >>> q = orthogonal_(Tensor(np.empty((3, 5))), rng=0).numpy()
     >>> bool(np.allclose(q @ q.T, np.eye(3)))
     True
     """

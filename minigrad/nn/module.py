@@ -274,7 +274,7 @@ class Module(ModuleState):
         True
         """
         for p in self.parameters():
-            p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.data))
+            p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.numpy()))
 
     # --- calling and hooks -------------------------------------------------------------------------
 

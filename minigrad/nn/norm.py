@@ -121,7 +121,7 @@ class _BatchNorm(Module):
                 raise ValueError(f"{name}: batch statistics need more than one value per feature, got shape {x.shape}")
             y = _normalize(x, axis, self.eps)
             if self.training and self.track_running_stats:
-                self._track(x.data, axis)
+                self._track(x.numpy(), axis)
         else:
             mean = Tensor(self.running_mean.reshape(shape), dtype=x.dtype)
             std = Tensor(np.sqrt(self.running_var + self.eps).reshape(shape), dtype=x.dtype)

@@ -30,7 +30,7 @@ class Embedding(Module):
     >>> table
     Embedding(10, 3, padding_idx=0)
     >>> out = table(minigrad.tensor([[0, 4, 4], [9, 1, 0]]))
-    >>> out.shape, table.weight.data[0]
+    >>> out.shape, table.weight.numpy()[0]
     ((2, 3, 3), array([0., 0., 0.]))
     >>> table(np.array([10]))
     Traceback (most recent call last):
@@ -64,7 +64,7 @@ class Embedding(Module):
             self.weight = Parameter(np.empty((num_embeddings, embedding_dim)), requires_grad=not _freeze)
             init.normal_(self.weight, rng=rng)
             if row is not None:
-                self.weight.data[row] = 0.0
+                self.weight.numpy()[row] = 0.0
         else:
             self.weight = Parameter(_weight_table(_weight, (num_embeddings, embedding_dim)), requires_grad=not _freeze)
 

@@ -56,7 +56,7 @@ class ModuleState:
         ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
         """
         return OrderedDict(
-            (name, np.array(value.data if kind == "_parameters" else value, copy=True))
+            (name, np.array(value.numpy() if kind == "_parameters" else value, copy=True))
             for name, _, kind, value in self._named_state()
         )
 

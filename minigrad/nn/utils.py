@@ -38,9 +38,9 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     if not grads:
         return Tensor(0.0)
     if norm_type == np.inf:
-        total = max(np.abs(g.data).max() for g in grads)
+        total = max(np.abs(g.numpy()).max() for g in grads)
     else:
-        total = sum(np.sum(np.abs(g.data) ** norm_type) for g in grads) ** (1.0 / norm_type)
+        total = sum(np.sum(np.abs(g.numpy()) ** norm_type) for g in grads) ** (1.0 / norm_type)
     # NOTE: PyTorch's 1e-6 keeps the scale finite for zero gradients and just under 1 at the limit.
     scale = min(max_norm / (total + 1e-6), 1.0)
     with no_grad():
@@ -62,7 +62,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     """
     with no_grad():
         for g in _grads(parameters):
-            g.copy_(np.clip(g.data, -clip_value, clip_value))
+            g.copy_(np.clip(g.numpy(), -clip_value, clip_value))
 
 
 def functional_call(module: Module, parameters: Mapping[str, Tensor], *inputs: Any) -> Any:

@@ -113,7 +113,7 @@ class Pow(Function):
 def _grad_base(grad: Tensor, x: Tensor, y: Tensor) -> Tensor:
     """grad y x^(y-1), and 0 where y = 0 (the formula's own value, except at x = 0: 0 * 0^-1)."""
     # NOTE: .all() first: in the common case (x^2, no zero base) one quick pass decides.
-    stuck = None if y.data.all() or x.data.all() else (x.data == 0) & (y.data == 0)
+    stuck = None if y.numpy().all() or x.numpy().all() else (x.numpy() == 0) & (y.numpy() == 0)
     if stuck is None or not stuck.any():
         return grad * y * x ** (y - 1)
     # NOTE: y - 1 taken as 0 where x = y = 0, so that the term set aside there is 0^0, not 0^-1 = inf
@@ -124,7 +124,7 @@ def _grad_base(grad: Tensor, x: Tensor, y: Tensor) -> Tensor:
 
 def _grad_exponent(grad: Tensor, x: Tensor, y: Tensor, output: Tensor) -> Tensor:
     """grad x^y log(x), and 0 where x = 0 and y >= 0."""
-    flat = (x.data == 0) & (y.data >= 0)
+    flat = (x.numpy() == 0) & (y.numpy() >= 0)
     if not flat.any():
         return grad * output * x.log()
     # NOTE: log(x) taken as log(1) = 0 where x = 0 and y >= 0: no log(0) = -inf (a warning), and x^y is finite there.

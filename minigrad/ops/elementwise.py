@@ -84,7 +84,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant(np.sign(x.data), x)
+        return grad * locally_constant(np.sign(x.numpy()), x)
 
 
 class Clip(Function):
@@ -102,7 +102,7 @@ class Clip(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        inside = (ctx.low <= x.data) & (x.data <= ctx.high)
+        inside = (ctx.low <= x.numpy()) & (x.numpy() <= ctx.high)
         return unbroadcast(grad * locally_constant(inside, x), x.shape)
 
 
@@ -135,7 +135,7 @@ class Where(Function):
 
 def _split_between(x: Tensor, y: Tensor, grad: Tensor, x_wins: np.ndarray) -> tuple[Tensor, Tensor]:
     """The gradient of an elementwise pick between x and y: to the winner, half each at a tie."""
-    to_x = locally_constant((x_wins + 0.5 * (x.data == y.data)).astype(grad.dtype), x, y)
+    to_x = locally_constant((x_wins + 0.5 * (x.numpy() == y.numpy())).astype(grad.dtype), x, y)
     return unbroadcast(grad * to_x, x.shape), unbroadcast(grad * (1 - to_x), y.shape)
 
 
@@ -150,7 +150,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        return _split_between(x, y, grad, x.data > y.data)
+        return _split_between(x, y, grad, x.numpy() > y.numpy())
 
 
 class Minimum(Function):
@@ -164,4 +164,4 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        return _split_between(x, y, grad, x.data < y.data)
+        return _split_between(x, y, grad, x.numpy() < y.numpy())

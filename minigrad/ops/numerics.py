@@ -2,7 +2,7 @@
 and the locally constant factors (masks) of the piecewise ops' derivatives.
 
 Masks: every piecewise op's backward computes its mask from the saved input, a comparison on
-``x.data`` (``x.data > 0``), and makes it a Tensor with :func:`locally_constant`: 0 or 1 in x's
+``x.numpy()`` (``x.numpy() > 0``), and makes it a Tensor with :func:`locally_constant`: 0 or 1 in x's
 dtype, with derivative 0. Computed in backward rather than saved by forward, the mask sits next
 to the derivative it belongs to, and a forward that no gradient is needed for does no extra work.
 
@@ -158,10 +158,10 @@ def locally_constant(value: np.ndarray, *inputs: Tensor) -> Tensor:
     Examples
     --------
     >>> x = Tensor([-1.0, 2.0], requires_grad=True)
-    >>> locally_constant(x.data > 0, x)                  # relu's mask, inside the graph
+    >>> locally_constant(x.numpy() > 0, x)               # relu's mask, inside the graph
     Tensor([0. 1.], grad_fn=<LocallyConstant>)
     >>> with minigrad.no_grad():
-    ...     locally_constant(x.data > 0, x)
+    ...     locally_constant(x.numpy() > 0, x)
     Tensor([0. 1.])
     """
     return LocallyConstant.apply(*inputs, value=value)

@@ -82,7 +82,7 @@ def _to_extremes(ctx: Context, grad: Tensor) -> Tensor:
     elements get 1/k of it each (as torch.amax and torch.amin)."""
     (x,) = ctx.inputs
     kept = kept_shape(x.shape, ctx.axis)
-    hits = x.data == ctx.output.data.reshape(kept)
+    hits = x.numpy() == ctx.output.numpy().reshape(kept)
     share = locally_constant((hits / hits.sum(axis=ctx.axis, keepdims=True)).astype(x.dtype), x)
     return grad.reshape(kept).broadcast_to(x.shape) * share
 

@@ -58,7 +58,7 @@ class Softplus(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         beta, threshold = ctx.beta, ctx.threshold
-        linear = locally_constant(x.data > threshold / beta, x)
+        linear = locally_constant(x.numpy() > threshold / beta, x)
         z = beta * x.clip(-SATURATION / beta, threshold / beta)
         return grad * (linear + (1 - linear) * z.sigmoid())
 

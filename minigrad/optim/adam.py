@@ -31,7 +31,7 @@ class Adam(Optimizer):
     >>> w = Parameter([1.0])
     >>> opt = Adam([w], lr=0.1)
     >>> (w * w).sum().backward(); opt.step()
-    >>> w.data.round(6)                 # the first step moves each weight by about lr
+    >>> w.numpy().round(6)              # the first step moves each weight by about lr
     array([0.9])
     """
 
@@ -84,15 +84,15 @@ class Adam(Optimizer):
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps, decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         if not state:
-            state.update(step=0, exp_avg=np.zeros_like(p.data), exp_avg_sq=np.zeros_like(p.data))
+            state.update(step=0, exp_avg=np.zeros_like(p.numpy()), exp_avg_sq=np.zeros_like(p.numpy()))
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(p.data)
+                state["max_exp_avg_sq"] = np.zeros_like(p.numpy())
         state["step"] += 1
         t = state["step"]
         if group["decoupled_weight_decay"]:
             p.mul_(1 - lr * decay)
         elif decay:
-            grad = grad + decay * p.data
+            grad = grad + decay * p.numpy()
         m = state["exp_avg"] = beta1 * state["exp_avg"] + (1 - beta1) * grad
         v = state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1 - beta2) * grad * grad
         if group["amsgrad"]:
@@ -114,7 +114,7 @@ class AdamW(Adam):
     >>> w = Parameter([1.0])
     >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
     >>> (w * w).sum().backward(); opt.step()
-    >>> w.data.round(6)                 # 1 * (1 - 0.1 * 0.5), then the Adam step of about lr
+    >>> w.numpy().round(6)              # 1 * (1 - 0.1 * 0.5), then the Adam step of about lr
     array([0.85])
     """
 

@@ -126,7 +126,7 @@ class Optimizer:
         """
         check_flag(f"{type(self).__name__}.zero_grad", "set_to_none", set_to_none)
         for p in self._params():
-            p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.data))
+            p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.numpy()))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, in place; return the closure's loss.
@@ -148,7 +148,7 @@ class Optimizer:
         ...     return loss
         >>> opt.step(closure).item()                 # the loss before the step
         1.0
-        >>> w.data, unused.data
+        >>> w.numpy(), unused.numpy()
         (array([0.8]), array([5.]))
         """
         if closure is not None and not callable(closure):
@@ -174,7 +174,7 @@ class Optimizer:
                         if state is None:
                             state = self.state[p] = {}
                         # NOTE: maximize ascends: every optimiser negates the gradient first, as PyTorch.
-                        grad = -p.grad.data if group.get("maximize") else p.grad.data
+                        grad = -p.grad.numpy() if group.get("maximize") else p.grad.numpy()
                         self._update(p, grad, state, group)
         return loss
 

@@ -32,7 +32,7 @@ class RMSprop(Optimizer):
     >>> w = Parameter([1.0])
     >>> opt = RMSprop([w], lr=0.01)
     >>> (w * w).sum().backward(); opt.step()
-    >>> w.data.round(4)                 # 1 - 0.01 * 2 / sqrt(0.01 * 4)
+    >>> w.numpy().round(4)              # 1 - 0.01 * 2 / sqrt(0.01 * 4)
     array([0.9])
     """
 
@@ -81,13 +81,13 @@ class RMSprop(Optimizer):
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         if not state:
-            state.update(step=0, square_avg=np.zeros_like(p.data))
+            state.update(step=0, square_avg=np.zeros_like(p.numpy()))
             if momentum:
-                state["momentum_buffer"] = np.zeros_like(p.data)
+                state["momentum_buffer"] = np.zeros_like(p.numpy())
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(p.data)
+                state["grad_avg"] = np.zeros_like(p.numpy())
         state["step"] += 1
-        g = grad + group["weight_decay"] * p.data if group["weight_decay"] else grad
+        g = grad + group["weight_decay"] * p.numpy() if group["weight_decay"] else grad
         v = state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * g * g
         if group["centered"]:
             a = state["grad_avg"] = alpha * state["grad_avg"] + (1 - alpha) * g

@@ -30,7 +30,7 @@ class SGD(Optimizer):
     >>> w = Parameter([1.0])
     >>> opt = SGD([w], lr=0.1)
     >>> (w * w).sum().backward(); opt.step()
-    >>> w.data
+    >>> w.numpy()
     array([0.8])
     """
 
@@ -75,7 +75,7 @@ class SGD(Optimizer):
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         momentum = group["momentum"]
-        g = grad + group["weight_decay"] * p.data if group["weight_decay"] else grad
+        g = grad + group["weight_decay"] * p.numpy() if group["weight_decay"] else grad
         if momentum:
             b = state.get("momentum_buffer")
             b = g.copy() if b is None else momentum * b + (1 - group["dampening"]) * g

@@ -169,7 +169,7 @@ def scalar_label(value: Value, recording: Recording | None) -> str:
     '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD><B>input x</B></TD><TD> | </TD><TD>data 0.5000</TD><TD> | </TD><TD>grad 3.0000</TD></TR></TABLE>>'
     """
     grad = "grad (none)" if value.grad is None else f"grad {_number(value.grad.item())}"
-    cells = [f"<B>{text(title_of(value, recording))}</B>", f"data {_number(value.tensor.data.item())}", grad]
+    cells = [f"<B>{text(title_of(value, recording))}</B>", f"data {_number(value.tensor.numpy().item())}", grad]
     row = "<TD> | </TD>".join(f"<TD>{c}</TD>" for c in cells)
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>{row}</TR>{_mark_row(value, 5)}</TABLE>>'
 
@@ -195,7 +195,7 @@ def tensor_label(value: Value, trace: Trace, recording: Recording | None) -> str
     rows = [
         f"<B>{text(title_of(value, recording))}</B>",
         f"{text(tensor.shape)} {tensor.dtype}",
-        "data " + text(stats.data_summary(tensor.data)),
+        "data " + text(stats.data_summary(tensor.numpy())),
         text(stats.grad_summary(value.grad)),
     ]
     if value.grad is not None:

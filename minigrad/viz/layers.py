@@ -155,7 +155,7 @@ def layer_node(
     kind = type(call.module).__name__
     rows = [
         f"<B>{text(call.label)}</B> · {kind}",
-        f"out {text(output.tensor.shape)} {text(stats.data_summary(output.tensor.data))}",
+        f"out {text(output.tensor.shape)} {text(stats.data_summary(output.tensor.numpy()))}",
         text(stats.grad_summary(output.grad)),
     ]
     for param in params:

@@ -84,10 +84,10 @@ for i in range(batches.shape[0]):
     loss.backward()
     lr = 0.1 if i < 30 else 0.01
     for p in parameters:
-        p.data += -lr * p.grad.data
+        p.data += -lr * p.grad
     with torch.no_grad():
         saturated.append((h.abs() > 0.97).float().mean().item())
-        ud.append([((lr * p.grad).std() / p.std()).log10().item() for p in parameters])
+        ud.append([((lr * p.grad).std() / p.data.std()).log10().item() for p in parameters])
 
 
 @torch.no_grad()

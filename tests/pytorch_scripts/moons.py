@@ -42,9 +42,8 @@ for k in range(100):
         p.grad = None
     total_loss.backward()
     learning_rate = 1.0 - 0.9 * k / 100
-    with torch.no_grad():
-        for p in params:
-            p -= learning_rate * p.grad
+    for p in params:
+        p.data -= learning_rate * p.grad
     if k % 10 == 0:
         print(f"step {k} loss {total_loss.item():.10f}, accuracy {acc.item() * 100}%")
 
