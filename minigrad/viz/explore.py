@@ -188,12 +188,12 @@ def page(title: str, svg: str, steps: Steps) -> str:
         '<button id="play" title="play / pause (space)">▶ play</button>'
         '<button id="next" title="next step (→)">next ▶</button>'
         f'<input id="slider" type="range" min="0" max="{total}" value="0" aria-label="step">'
-        '<span id="counter"></span>'
+        '<span id="counter"></span><label><input id="fit" type="checkbox" checked> fit to width</label>'
     )
     return (
         f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{CSS}</style></head>\n<body>\n<header><h1>{html.escape(title)}</h1>"
-        f'<div id="controls">{controls}</div></header>\n<main><div id="graph">{svg}</div>'
+        f'<div id="controls">{controls}</div></header>\n<main><div id="graph" class="fit">{svg}</div>'
         f'<aside id="panel"></aside></main>\n<script id="steps" type="application/json">{data}</script>\n'
         f"<script>{SCRIPT}</script>\n</body></html>\n"
     )

@@ -14,7 +14,7 @@ CSS = (
     "h1{font-size:1.2em;margin:.2em 0}h2{font-size:1.05em}h3{font-size:1em}"
     "#controls button{margin-right:.3em}#slider{width:40%;vertical-align:middle}#counter{margin-left:.6em}"
     "main{display:flex;gap:1em;padding:.8em;align-items:flex-start}"
-    "#graph{flex:1 1 auto;overflow:auto;max-height:calc(100vh - 6em)}"
+    "#graph{flex:1 1 auto;overflow:auto;max-height:calc(100vh - 6em)}#graph.fit svg{max-width:100%;height:auto}"
     "#panel{flex:0 0 28em;max-height:calc(100vh - 6em);overflow:auto;font-size:14px}"
     "#panel table{border-collapse:collapse;margin:.4em 0}#panel td,#panel th{border:1px solid #ccc;padding:.15em .4em;"
     "text-align:left;vertical-align:top}#panel th{background:#f3f3f3}"
@@ -89,6 +89,10 @@ SCRIPT = r"""
   }
   function fromHash() { const m = /^#step=(\d+)$/.exec(location.hash); return m ? Number(m[1]) : 0; }
 
+  const fit = document.getElementById("fit"), picture = document.getElementById("graph");
+  fit.addEventListener("change", () => picture.classList.toggle("fit", fit.checked));
+  const svg = picture.querySelector("svg");  // NOTE: a picture far wider than the window opens at full size
+  if (svg && svg.width.baseVal.value > 1.6 * picture.clientWidth) { fit.checked = false; picture.classList.remove("fit"); }
   document.getElementById("prev").addEventListener("click", () => { stop(); show(current - 1); });
   document.getElementById("next").addEventListener("click", () => { stop(); show(current + 1); });
   play.addEventListener("click", toggle);
