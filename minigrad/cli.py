@@ -17,6 +17,7 @@ from minigrad.nn.mlp import INITS
 from minigrad.viz.render import FORMATS
 
 # The flags of `minigrad draw` that only the mlp example takes, and their defaults.
+PICTURES = tuple(f".{name}" for name in FORMATS)  # the endings -o of `minigrad draw` takes
 MLP_FLAGS = {"activation": "relu", "depth": 3, "width": 8, "init": None, "dead": 0}
 
 
@@ -104,7 +105,7 @@ def _add_draw(commands: argparse._SubParsersAction[ArgumentParser], command: str
 
 
 def _draw_options(
-    parser: ArgumentParser, options: argparse.Namespace, suffixes: tuple[str, ...] = tuple(f".{f}" for f in FORMATS)
+    parser: ArgumentParser, options: argparse.Namespace, suffixes: tuple[str, ...] = PICTURES
 ) -> argparse.Namespace:
     """The options of ``minigrad draw`` (or explore) checked, the mlp's defaults filled in; a bad one exits with status 2."""
     given = [name for name in MLP_FLAGS if getattr(options, name) is not None]

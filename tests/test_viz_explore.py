@@ -117,8 +117,8 @@ def test_a_flagged_gradient_says_why_as_why_zero_does():
     for step in steps.steps:
         if step.state == "ok":
             assert step.why is None
-        elif step.why.startswith(f"{step.state} already at "):  # further back along a flagged chain
-            assert state_of[step.why.split()[3].rstrip(",")] == step.state
+        elif step.see is not None:  # further back along a flagged chain: the value it comes from
+            assert step.why is None and state_of[step.see[0]] == step.state
         else:  # where the gradient becomes flagged: why_zero's own words
             value = next(v for v in steps.trace.values if v.key == step.key)
             assert step.why == str(why_zero(value.tensor, example.root))
@@ -126,6 +126,10 @@ def test_a_flagged_gradient_says_why_as_why_zero_does():
     assert explained >= 4  # a, b, d, and where the chain of c fades
     sqrt = next(s for s in steps.steps if s.op == "Sqrt")
     assert [send.state for send in sqrt.sends] == ["nonfinite"]
+    sigmoid = next(s for s in steps.steps if s.op == "Sigmoid")  # at 120 in float32: e^-120 rounds to 0
+    assert [send.state for send in sigmoid.sends] == ["underflow"]
+    relu = next(s for s in steps.steps if s.op == "ReLU")  # off: 0 by its rule
+    assert [send.state for send in relu.sends] == ["zero"]
 
 
 def test_past_max_nodes_the_steps_go_by_module_call():
@@ -224,3 +228,20 @@ def test_a_module_graph_keeps_its_parameter_names():
         loss = model(Tensor([[1.0, -2.0]])).sum()
     steps = build_steps(loss, recording)
     assert sorted(steps.forward[key][0] for key in steps.leaf_grads()) == ["param 0.bias", "param 0.weight"]
+
+
+def test_an_activation_step_counts_its_dead_units():
+    steps = build_steps(mlp(depth=2, width=3, dead=1, batch=4).root, recording=None)
+    relus = [s for s in steps.steps if s.op == "ReLU"]
+    assert len(relus) == 2 and all(s.units["dead"] >= 1 and sum(s.units.values()) == 3 for s in relus)
+
+
+def test_further_back_along_a_flagged_chain_the_page_links_the_step_that_says_why(tmp_path):
+    _, records = read_steps(explore(flags().root, tmp_path / "flags.html"))
+    number_of = {r["key"]: i for i, r in enumerate(records)}
+    steps = build_steps(flags().root, recording=None)
+    pointing = [s for s in steps.steps if s.see is not None]
+    assert pointing
+    for step in pointing:
+        html = records[number_of[step.key]]["html"]
+        assert f'href="#step={number_of[step.see[0]]}"' in html

@@ -178,9 +178,12 @@ def page(title: str, svg: str, steps: Steps) -> str:
     """
     records: list[dict[str, Any]] = [{"key": "", "nodes": [], "edges": [], "grad": None, "html": forward_panel(steps)}]
     total = len(steps.steps)
+    number_of = {step.key: i for i, step in enumerate(steps.steps, 1)}
     for i, step in enumerate(steps.steps, 1):
         record: dict[str, Any] = {"key": step.key, "nodes": step.nodes, "edges": step.edges, "grad": shown(step.grad)}
-        record["html"] = step_panel(step, i, total, steps.trace.scale) + (leaf_table(steps) if i == total else "")
+        record["html"] = step_panel(step, i, total, steps.trace.scale, number_of) + (
+            leaf_table(steps) if i == total else ""
+        )
         records.append(record)
     data = json.dumps(records, allow_nan=False).replace("</", "<\\/")
     controls = (
@@ -268,18 +271,26 @@ def forward_panel(steps: Steps) -> str:
     )
 
 
-def _mark(state: str, fill: str, why: str | None) -> str:
+def _mark(step: Step, fill: str, number_of: dict[str, int]) -> str:
+    state = step.state
     if state == "ok":
         return ""
     border = style.STATE_STYLE[state].get("style", "solid")
-    detail = f"<pre>{html.escape(why)}</pre>" if why else ""
+    detail = f"<pre>{html.escape(step.why)}</pre>" if step.why else ""
+    if step.see is not None:  # further back along a flagged chain: a link to the step that says why
+        key, title, op = step.see
+        at = number_of.get(key, 0)
+        detail = (
+            f'<p>{state} already at <a href="#step={at}">{html.escape(title)} <code>{key}</code> (step {at})</a>, '
+            f"which it comes from through {html.escape(op)}: that step says why.</p>"
+        )
     return (
         f'<div class="state" style="background:{fill};color:{style.ink(fill)};border-style:{border}">'
         f"<b>{html.escape(style.STATE_MARK[state])}</b>: {html.escape(style.STATE_MEANING[state])}{detail}</div>"
     )
 
 
-def step_panel(step: Step, index: int, total: int, scale: float) -> str:
+def step_panel(step: Step, index: int, total: int, scale: float, number_of: dict[str, int]) -> str:
     """The panel of one step: the gradient arriving, its terms, the op's rule, what goes to each input."""
     relative = stats.rms(step.grad) / scale if step.grad is not None else 0.0
     fill = style.fill(relative, step.state) if step.grad is not None else "#fafafa"
@@ -295,7 +306,15 @@ def step_panel(step: Step, index: int, total: int, scale: float) -> str:
             for key, op, part in step.terms
         )
         parts.append(f"<p>It was used {len(step.terms)} times: the sum of the paths, term by term</p><ol>{items}</ol>")
-    parts.append(_mark(step.state, fill, step.why))
+    parts.append(_mark(step, fill, number_of))
+    if step.units:
+        counts = ", ".join(
+            f'<span style="background:{style.UNIT_FILL[s]};color:{style.ink(style.UNIT_FILL[s])}">&nbsp;{n} {s}&nbsp;</span>'
+            for s, n in step.units.items()
+        )
+        parts.append(
+            f"<p>Its units over the batch: {counts}. A dead or saturated unit passes back (almost) nothing.</p>"
+        )
     if step.op is not None:
         parts.append(f"<p>made by <b>{html.escape(step.op)}</b>: <code>{html.escape(step.rule or '')}</code></p>")
         parts.append(send_table(step.sends))
@@ -330,9 +349,9 @@ def send_table(sends: list[Send]) -> str:
 def leaf_table(steps: Steps) -> str:
     """After the last step: every leaf's gradient, as ``backward()`` stores it in ``.grad``."""
     rows = "".join(
-        f'<tr data-leaf="{html.escape(title)}" data-grad="{html.escape(json.dumps(shown(grad), allow_nan=False))}">'
-        f"<td>{html.escape(title)}</td><td>{html.escape(text_of(grad))}</td></tr>"
-        for title, grad in steps.leaf_grads().items()
+        f'<tr data-leaf="{key}" data-grad="{html.escape(json.dumps(shown(grad), allow_nan=False))}">'
+        f"<td>{html.escape(steps.forward[key][0])} <code>{key}</code></td><td>{html.escape(text_of(grad))}</td></tr>"
+        for key, grad in steps.leaf_grads().items()
     )
     return (
         f"<h3>The leaves' gradients (.grad after backward)</h3><table><tr><th>leaf</th><th>grad</th></tr>{rows}</table>"

@@ -73,6 +73,8 @@ class Step:
     leaves: dict[str, np.ndarray] = field(default_factory=dict)  # node key -> gradient, for a leaf
     state: str = "ok"
     why: str | None = None
+    see: tuple[str, str, str] | None = None  # (key, title, op) of the flagged value it comes from
+    units: dict[str, int] = field(default_factory=dict)  # unit state -> count, for an activation
 
 
 @dataclass(eq=False)
@@ -184,21 +186,24 @@ def rule_of(op: Op) -> str:
     return doc.splitlines()[0] if doc else op.name
 
 
-def flow_state(flow: np.ndarray | None, scale: float, threshold: float) -> str:
-    """How a gradient sent back looks: 'nonfinite', 'zero', 'vanishing' (relative RMS below
+def flow_state(flow: np.ndarray | None, scale: float, threshold: float, never_zero: bool = False) -> str:
+    """How a gradient sent back looks: 'nonfinite', 'zero' (by the op's rule), 'underflow' (zero
+    from an op whose derivative is never 0: rounding), 'vanishing' (relative RMS below
     ``threshold``) or 'ok'.
 
     Examples
     --------
     >>> flow_state(np.array([0.0, np.inf]), 1.0, 1e-6), flow_state(np.zeros(2), 1.0, 1e-6), flow_state(np.array([1e-9]), 1.0, 1e-6)
     ('nonfinite', 'zero', 'vanishing')
+    >>> flow_state(np.zeros(2), 1.0, 1e-6, never_zero=True)        # a sigmoid far in its tail
+    'underflow'
     """
     if flow is None:
         return "ok"
     if not np.all(np.isfinite(flow)):
         return "nonfinite"
     if not np.any(flow):
-        return "zero"
+        return "underflow" if never_zero else "zero"
     return "vanishing" if stats.rms(flow) / scale < threshold else "ok"
 
 
@@ -214,18 +219,35 @@ def _consumer_terms(value: Value, consumers: dict[Value, list[Op]]) -> list[tupl
     return terms if len(terms) > 1 else []
 
 
-def _why(traced: Trace, value: Value, recording: Recording | None, consumers: dict[Value, list[Op]]) -> str | None:
-    """why_zero's explanation of a flagged value's gradient (None for one that is 'ok'), where
-    the gradient becomes flagged; further back, a pointer to that step.
+def _why(
+    step: Step,
+    traced: Trace,
+    value: Value,
+    recording: Recording | None,
+    consumers: dict[Value, list[Op]],
+    titles: dict[Value, str],
+) -> None:
+    """Where the gradient becomes flagged, why_zero's explanation of it (``step.why``); further
+    back along a flagged chain, the value it comes from (``step.see``).
 
     NOTE: explaining every value of a long fading chain would walk the graph once per value.
     """
     if value.state in (None, "ok") or value is traced.root:
-        return None
+        return
     for op in consumers.get(value, ()):
         if op.output.state == value.state:
-            return f"{value.state} already at {op.output.key}, which it comes from through {op.name}: its step says why"
-    return str(explain(traced, value, recording))
+            step.see = (op.output.key, titles[op.output], op.name)
+            return
+    step.why = str(explain(traced, value, recording))
+
+
+def _units(value: Value) -> dict[str, int]:
+    """How many units of an activation's output are alive, saturated, dead (none: not an activation)."""
+    if value.units is None:
+        return {}
+    return {
+        state: int(np.sum(value.units == i)) for i, state in enumerate(stats.UNIT_STATES) if np.any(value.units == i)
+    }
 
 
 def _sends(traced: Trace, op: Op, titles: dict[Value, str], key_of: dict[Value, str]) -> list[Send]:
@@ -236,7 +258,7 @@ def _sends(traced: Trace, op: Op, titles: dict[Value, str], key_of: dict[Value, 
             edge.flow,
             edge.local,
             edge.gain,
-            flow_state(edge.flow, traced.scale, traced.threshold),
+            flow_state(edge.flow, traced.scale, traced.threshold, stats.derivative_never_zero(op.ctx.function)),
         )
         for edge in op.edges
     ]
@@ -255,7 +277,8 @@ def _value_step(
     key = value.key
     step = Step(key, titles[value], value.grad, [key], state=value.state or "ok")
     step.terms = _consumer_terms(value, consumers)
-    step.why = _why(traced, value, recording, consumers)
+    _why(step, traced, value, recording, consumers, titles)
+    step.units = _units(value)
     op = value.producer
     if op is None:
         if value.grad is not None:
@@ -310,7 +333,8 @@ def _call_step(
     kind = type(call.module).__name__
     step = Step(key, f"{call.label} · {kind}", output.grad, [key], state=output.state or "ok")
     step.op, step.rule = kind, doc.splitlines()[0] if doc else kind
-    step.why = _why(traced, output, recording, consumers)
+    _why(step, traced, output, recording, consumers, titles)
+    step.units = _units(output)
     incoming: dict[Value, list[np.ndarray]] = {}
     single: dict[Value, Send] = {}
     for op in ops:
