@@ -9,12 +9,16 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from minigrad import demos
 from minigrad.demos.harness import ArgumentParser
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.mlp import INITS
 from minigrad.viz.render import FORMATS
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
 
 # The flags of `minigrad draw` that only the mlp example takes, and their defaults.
 PICTURES = tuple(f".{name}" for name in FORMATS)  # the endings -o of `minigrad draw` takes
@@ -128,25 +132,25 @@ def _draw_options(
     return options
 
 
+def _example(options: argparse.Namespace) -> tuple[Tensor, dict[str, Any]]:
+    """The root of the example ``options`` name, and the options draw_graph and explore both take."""
+    from minigrad.viz.examples import EXAMPLES, mlp
+
+    if options.example == "mlp":
+        example = mlp(options.activation, options.depth, options.width, options.init, options.dead)
+    else:
+        example = EXAMPLES[options.example]()
+    shared = {"mode": options.mode, "threshold": options.threshold, "max_nodes": options.max_nodes}
+    return example.root, {"recording": example.recording, "title": example.title, **shared}
+
+
 def _draw(options: argparse.Namespace) -> int:
     from minigrad.viz import render_graph
-    from minigrad.viz.examples import EXAMPLES, mlp
 
     output = options.output or f"{options.example}.svg"
     try:
-        if options.example == "mlp":
-            example = mlp(options.activation, options.depth, options.width, options.init, options.dead)
-        else:
-            example = EXAMPLES[options.example]()
-        path = render_graph(
-            example.root,
-            output,
-            recording=example.recording,
-            mode=options.mode,
-            threshold=options.threshold,
-            max_nodes=options.max_nodes,
-            title=example.title,
-        )
+        root, drawing = _example(options)
+        path = render_graph(root, output, **drawing)
     except OSError as error:
         print(
             f"minigrad draw: cannot write -o/--output {output!r}: {error.strerror} ({error.filename})", file=sys.stderr
@@ -164,23 +168,11 @@ def _draw(options: argparse.Namespace) -> int:
 
 def _explore(options: argparse.Namespace) -> int:
     from minigrad.viz import explore
-    from minigrad.viz.examples import EXAMPLES, mlp
 
     output = Path(options.output or f"{options.example}.html").with_suffix(".html")
     try:
-        if options.example == "mlp":
-            example = mlp(options.activation, options.depth, options.width, options.init, options.dead)
-        else:
-            example = EXAMPLES[options.example]()
-        page = explore(
-            example.root,
-            output,
-            recording=example.recording,
-            mode=options.mode,
-            threshold=options.threshold,
-            max_nodes=options.max_nodes,
-            title=example.title,
-        )
+        root, drawing = _example(options)
+        page = explore(root, output, **drawing)
     except OSError as error:
         print(
             f"minigrad explore: cannot write -o/--output {str(output)!r}: {error.strerror} ({error.filename})",

@@ -5,16 +5,7 @@ import json
 import re
 
 import pytest
-
-from minigrad import cli
-
-
-def run(argv):
-    """cli.main's exit status: its return value, or the SystemExit argparse raises."""
-    try:
-        return cli.main(argv)
-    except SystemExit as exit_:
-        return exit_.code
+from test_bad_inputs_cli import run
 
 
 def steps_of(path):
