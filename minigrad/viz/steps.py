@@ -41,6 +41,13 @@ class Send:
 
     ``local`` is set for an op elementwise in that input, ``gain`` for the others (a matmul, a
     sum); ``product`` is None where nothing flows back (an input that needs no gradient).
+
+    Examples
+    --------
+    >>> x = Tensor(3.0, requires_grad=True, name="x")
+    >>> send = build_steps(x * 2, recording=None).steps[0].sends[0]
+    >>> send.title, float(send.local), float(send.product), send.state
+    ('input x', 2.0, 2.0, 'ok')
     """
 
     key: str
@@ -59,6 +66,13 @@ class Step:
     ``nodes`` and ``edges`` what the picture highlights, ``grad`` the gradient arriving (d root /
     d node; None where no gradient reached it), ``terms`` the parts that summed to it (op key,
     op name, part) when more than one op used the value, ``rule`` the op's docstring line.
+
+    Examples
+    --------
+    >>> x = Tensor(-1.0, requires_grad=True, name="x")
+    >>> step = build_steps(x.relu(), recording=None).steps[0]
+    >>> step.key, step.nodes, step.edges, step.op, float(step.grad)
+    ('v0', ['v0', 'f0'], ['v1->f0', 'f0->v0'], 'ReLU', 1.0)
     """
 
     key: str
@@ -83,6 +97,13 @@ class Steps:
 
     ``leaf_grads()`` gathers the leaves' gradients (by node key) as the steps deliver them: after
     the last step, what ``backward()`` stores in ``.grad``.
+
+    Examples
+    --------
+    >>> x = Tensor(2.0, requires_grad=True, name="x")
+    >>> steps = build_steps(x.exp(), recording=None)
+    >>> steps.mode, steps.forward["v1"][0], [step.key for step in steps.steps]
+    ('ops', 'input x', ['v0', 'v1'])
     """
 
     trace: Trace
