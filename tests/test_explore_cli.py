@@ -68,3 +68,10 @@ def test_a_graph_too_big_is_one_line_and_exit_status_1(tmp_path, capsys):
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "more than max_nodes=10" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_page_that_cannot_be_written_is_one_line_and_exit_status_1(tmp_path, capsys):
+    (tmp_path / "file").write_text("not a folder")
+    assert run(["explore", "neuron", "-o", str(tmp_path / "file" / "neuron.html")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith("minigrad explore: cannot write -o/--output")

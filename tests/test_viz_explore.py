@@ -245,3 +245,22 @@ def test_further_back_along_a_flagged_chain_the_page_links_the_step_that_says_wh
     for step in pointing:
         html = records[number_of[step.key]]["html"]
         assert f'href="#step={number_of[step.see[0]]}"' in html
+
+
+def test_without_dot_explore_says_how_to_install_it_and_writes_nothing(tmp_path, monkeypatch):
+    import importlib
+
+    from minigrad.viz import GraphvizNotFound
+
+    page_module = importlib.import_module("minigrad.viz.explore")  # the module, not viz's function of that name
+    monkeypatch.setattr(page_module.shutil, "which", lambda name: None)
+    with pytest.raises(GraphvizNotFound, match="explore: Graphviz's `dot` program was not found; install Graphviz"):
+        explore(neuron().root, tmp_path / "n.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_path_the_page_is_explore_html_in_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = explore(neuron().root)
+    assert page == "explore.html" and [p.name for p in tmp_path.iterdir()] == ["explore.html"]
+    assert shown(None) is None
