@@ -124,3 +124,15 @@ def test_the_command_names_the_demos_when_the_name_is_unknown(capsys):
     with pytest.raises(SystemExit):
         cli.main(["demo", "nope"])
     assert "choose one of: activations, all, dying-relu, micrograd, vanishing" in capsys.readouterr().err
+
+
+def test_each_graph_demo_links_an_explorer_page_of_one_of_its_graphs(run_all):
+    out, _ = run_all
+    for page in [
+        "micrograd/neuron_explorer.html",
+        "dying-relu/dead_unit_explorer.html",
+        "vanishing/sigmoid_explorer.html",
+    ]:
+        folder, name = page.split("/")
+        assert f'href="{name}"' in (out / folder / "index.html").read_text(encoding="utf-8")
+        assert '<script id="steps" type="application/json">' in (out / page).read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ from minigrad.diagnostics import ActivationMonitor, diagnose, why_zero
 from minigrad.losses import cross_entropy
 from minigrad.report import Table, percent
 from minigrad.viz import draw_graph
+from minigrad.viz.examples import mlp
 
 __all__ = ["main"]
 
@@ -222,3 +223,10 @@ def explain(demo: DemoRun, model: nn.MLP, x: Tensor, y: np.ndarray, condition: s
     demo.graph(
         draw_graph(loss, recording=recording, mode="layers", title=f"ReLU MLP after {condition}"), "graph_relu_dead.svg"
     )
+    demo.section(
+        "Step through a dead unit",
+        "A small ReLU net with one unit of each hidden layer dead: its backward pass one node at a time.",
+        key=False,
+    )
+    small = mlp("relu", depth=2, width=3, dead=1, batch=4, seed=demo.seed)
+    demo.explorer(small, "dead_unit_explorer.html", "the explorer: where the dead unit stops the gradient")

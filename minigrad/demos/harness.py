@@ -18,11 +18,13 @@ from tqdm.auto import tqdm
 
 from minigrad.arguments import check_number
 from minigrad.report import Table
-from minigrad.viz import render_graph
+from minigrad.viz import explore, render_graph
 
 if TYPE_CHECKING:
     import graphviz
     from matplotlib.figure import Figure
+
+    from minigrad.viz.examples import Example
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -187,6 +189,25 @@ class DemoRun:
         path = render_graph(digraph, self.out / filename)
         self.sections[-1]["items"].append(("image", path.name))
         return path
+
+    def explorer(self, example: Example, filename: str, text: str) -> Path:
+        """Write the explorer's page of ``example`` (:func:`minigrad.viz.explore`) and link it in the section.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from minigrad.viz.examples import neuron
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = DemoRun("demo", "A demo", ["--out", folder])
+        ...     run.section("Step through it", "One node at a time.", key=False)
+        ...     run.explorer(neuron(), "neuron.html", "the neuron's backward pass").name
+        'neuron.html'
+        >>> run.sections[-1]["items"]
+        [('link', ('neuron.html', "the neuron's backward pass"))]
+        """
+        path = explore(example.root, self.out / filename, recording=example.recording, title=example.title)
+        self.link(filename, text)
+        return path.path
 
     def table(self, table: Table) -> None:
         """Add a :class:`Table` to the current section.

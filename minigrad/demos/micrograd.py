@@ -122,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
     demo.graph(graph, "neuron.svg")
     demo.table(Table(["value", "data", "d o / d value"], [[n["name"], n["data"], n["grad"]] for n in nodes]))
+    demo.section("Step through it", "The neuron's backward pass one node at a time, in the walk's order.", key=False)
+    demo.explorer(neuron(), "neuron_explorer.html", "the explorer: step through the neuron's backward pass")
     final = history[-1]
     demo.section(
         "Two moons",

@@ -25,6 +25,7 @@ from minigrad.losses import cross_entropy
 from minigrad.ops.sigmoid_family import Sigmoid
 from minigrad.report import Table, number, percent
 from minigrad.viz import draw_graph
+from minigrad.viz.examples import mlp
 
 __all__ = ["main"]
 
@@ -312,3 +313,10 @@ def explain(demo: DemoRun, x: Tensor, y: np.ndarray) -> None:
             loss, recording=recording, mode="layers", title=f"10 hidden layers, {variant}, at initialisation"
         )
         demo.graph(graph, f"graph_{variant.split(',')[0].replace(' ', '_')}_10.svg")
+    demo.section(
+        "Step through a fading gradient",
+        "A short sigmoid stack: its backward pass one node at a time, the gradient shrinking at every sigmoid.",
+        key=False,
+    )
+    stack = mlp("sigmoid", depth=6, width=2, batch=2, seed=demo.seed)
+    demo.explorer(stack, "sigmoid_explorer.html", "the explorer: watch the gradient fade through the sigmoids")

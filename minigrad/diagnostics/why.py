@@ -31,7 +31,7 @@ import numpy as np
 from minigrad.analysis import stats
 from minigrad.analysis.graph import op_inputs, walk_graph
 from minigrad.analysis.record import Recording
-from minigrad.analysis.trace import Edge, Op, Value, trace
+from minigrad.analysis.trace import Edge, Op, Trace, Value, trace
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.report import number
 from minigrad.tensor import Tensor
@@ -144,7 +144,21 @@ def why_zero(
     values = {v.tensor: v for v in traced.values}
     if not tensor.requires_grad or tensor not in values:
         raise ValueError(f"why_zero: the tensor (shape {tensor.shape}) did not lead to the root, or needs no gradient")
-    target = values[tensor]
+    return explain(traced, values[tensor], recording, level)
+
+
+def explain(
+    traced: Trace, target: Value, recording: Recording | None, level: float = stats.SATURATION_LEVEL
+) -> Explanation:
+    """:func:`why_zero`'s explanation for the value ``target`` of a trace already made.
+
+    Examples
+    --------
+    >>> x = Tensor([-2.0, -0.5], requires_grad=True)
+    >>> traced = trace((3 * x).relu().sum())
+    >>> explain(traced, traced.values[-1], None).state
+    'zero'
+    """
     leads = {target}  # the values on some path from the root to the target
     for value in walk_graph([traced.root], Value.inputs, inputs_first=True):
         if any(source in leads for source in value.inputs()):

@@ -38,11 +38,14 @@ calls; ``minigrad.viz.record`` is the same function).
 
 Reading order: style.py (colours, borders, legend), canvas.py (module clusters), dot.py (the
 'ops' picture), layers.py (the 'layers' picture), draw.py (draw_graph), render.py (files),
-examples.py (the pictures of the docs and of ``minigrad draw``).
+examples.py (the pictures of the docs and of ``minigrad draw``); then the step-through explorer,
+``explore(loss, "loss.html")``: steps.py (the steps of the backward walk), explore.py (the page)
+and explore_script.py (its script).
 """
 
 from minigrad.analysis.record import Recording, record
 from minigrad.viz.draw import draw_graph
+from minigrad.viz.explore import ExplorerPage, explore
 from minigrad.viz.render import GraphvizNotFound, render_graph
 
-__all__ = ["draw_graph", "render_graph", "record", "Recording", "GraphvizNotFound"]
+__all__ = ["draw_graph", "render_graph", "record", "Recording", "GraphvizNotFound", "explore", "ExplorerPage"]

@@ -39,17 +39,8 @@ def draw_layers(
     >>> [line.split("[")[0].strip() for line in graph.body if "->" in line]    # L0: the last layer
     ['L1 -> L0', 'L2 -> L1', 'v4 -> L2', 'f0 -> v0', 'L0 -> f0']
     """
-    members: dict[ModuleCall, list[Op]] = {}
-    folded: dict[Value, ModuleCall] = {}
-    for op in trace.ops:
-        if op.module is not None and op.module.is_leaf:
-            members.setdefault(op.module, []).append(op)
-            folded[op.output] = op.module
+    members, folded = fold(trace)
     consumers = dot.consumers_of(trace)
-    for value in trace.values:
-        calls = {op.module for op in consumers.get(value, ())}
-        if value.producer is None and value.role in ("param", "const") and len(calls) == 1 and calls <= members.keys():
-            folded[value] = calls.pop()  # type: ignore[assignment]  # one of members: not None
     keys = {call: f"L{i}" for i, call in enumerate(members)}
     loose_values = [v for v in trace.values if v not in folded]
     loose_ops = [op for op in trace.ops if op.output not in folded]
@@ -80,6 +71,35 @@ def draw_layers(
         for edge in op.edges:
             canvas.edge(key_of(edge.source), op.key, **dot.edge_label(edge), **dot.flow_edge(edge.flow, trace.scale))
     return canvas.finish(trace.threshold, legend, key_of(trace.root))
+
+
+def fold(trace: Trace) -> tuple[dict[ModuleCall, list[Op]], dict[Value, ModuleCall]]:
+    """The ops of each leaf module call, and the values folded into its node: the outputs of
+    those ops, and the parameters and constants only that call uses. The node of the i-th call is 'Li'.
+
+    Examples
+    --------
+    >>> from minigrad.viz import record
+    >>> from minigrad.analysis.trace import trace
+    >>> model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+    >>> with record(model) as recording:
+    ...     loss = model(Tensor(np.ones((4, 2)))).sum()
+    >>> members, folded = fold(trace(loss, recording=recording))
+    >>> [call.label for call in members], sorted((v.key, call.label) for v, call in folded.items())
+    (['1', '0'], [('v1', '1'), ('v2', '0'), ('v4', '0'), ('v5', '0')])
+    """
+    members: dict[ModuleCall, list[Op]] = {}
+    folded: dict[Value, ModuleCall] = {}
+    for op in trace.ops:
+        if op.module is not None and op.module.is_leaf:
+            members.setdefault(op.module, []).append(op)
+            folded[op.output] = op.module
+    consumers = dot.consumers_of(trace)
+    for value in trace.values:
+        calls = {op.module for op in consumers.get(value, ())}
+        if value.producer is None and value.role in ("param", "const") and len(calls) == 1 and calls <= members.keys():
+            folded[value] = calls.pop()  # type: ignore[assignment]  # one of members: not None
+    return members, folded
 
 
 def _rows(
