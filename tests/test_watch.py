@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from minigrad import Tensor, nn, optim
 from minigrad.diagnostics import ActivationMonitor, Histogram, Recording, watch
@@ -237,3 +239,20 @@ def test_bad_arguments_are_refused_by_name_and_nothing_is_hooked(kwargs, error, 
     with pytest.raises(error, match=message):
         watch(**arguments)
     assert all(not m._forward_hooks for m in model.modules())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, 0.1, 0.2, 0.3, 1 / 3, 0.7, 1.0, -2.5, 1e-9]) | st.floats(-1e3, 1e3),
+        min_size=1,
+        max_size=40,
+    ),
+    bins=st.integers(1, 13),
+)
+def test_a_histogram_bins_exactly_as_numpys(values, bins):
+    values = np.array(values)
+    h = Histogram.of(values, bins)
+    counts, edges = np.histogram(values, bins=bins)
+    np.testing.assert_array_equal(h.counts, counts)
+    np.testing.assert_allclose(h.edges, edges)
