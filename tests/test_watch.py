@@ -256,3 +256,8 @@ def test_a_histogram_bins_exactly_as_numpys(values, bins):
     counts, edges = np.histogram(values, bins=bins)
     np.testing.assert_array_equal(h.counts, counts)
     np.testing.assert_allclose(h.edges, edges)
+
+
+def test_a_constant_keeps_its_true_min_and_max():
+    h = Histogram.of(np.zeros(5), bins=3)
+    assert (h.min, h.max, h.zero_fraction, h.counts.tolist()) == (0.0, 0.0, 1.0, [0, 5, 0])
