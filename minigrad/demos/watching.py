@@ -29,7 +29,20 @@ def vanishing_ratios(
 ) -> dict[str, Any]:
     """Train the sigmoid, ReLU and residual+LayerNorm stacks with SGD under watch; draw every
     weight's update-to-data ratio over the steps; return the first and last layers' at the first and
-    last steps recorded, and the highest of all layers' at the last."""
+    last steps recorded, and the highest of all layers' at the last.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from minigrad.data import make_spirals
+    >>> from minigrad.demos.vanishing import build
+    >>> X, y = make_spirals(30, 3, rng=0)
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     demo = DemoRun("vanishing", "Ratios", ["--quick", "--out", out])
+    ...     sigmoid = vanishing_ratios(demo, Tensor(X), y, build)["variants"]["sigmoid"]
+    >>> sigmoid["start"][0] < sigmoid["start"][1] - 4          # the first layer's ratio, the last one's
+    True
+    """
     steps, every = (6, 1) if demo.quick else (200, 4)
     recordings: dict[str, Recording] = {}
     numbers: dict[str, dict[str, Any]] = {}
@@ -86,7 +99,20 @@ def dying_histograms(
     demo: DemoRun, X: np.ndarray, y: np.ndarray, build: Callable[[str], nn.MLP], lr: float
 ) -> dict[str, Any]:
     """Train ReLU and leaky ReLU with Adam at the too-high ``lr`` under watch; draw every layer's
-    activation and gradient histograms at the first and last steps; return the zero shares."""
+    activation and gradient histograms at the first and last steps; return the zero shares.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from minigrad.data import make_spirals
+    >>> X, y = make_spirals(30, 3, rng=0)
+    >>> build = lambda activation: nn.MLP([2, 8, 8, 3], activation=activation.replace(" ", "_"), rng=0)
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     demo = DemoRun("dying-relu", "Histograms", ["--quick", "--out", out])
+    ...     zeros = dying_histograms(demo, X, y, build, lr=0.3)["zero_share"]
+    >>> zeros["leaky relu"]["last"]
+    [0.0, 0.0]
+    """
     epochs = 2 if demo.quick else 4
     recordings: dict[str, Recording] = {}
     for activation in ("relu", "leaky relu"):
