@@ -30,7 +30,8 @@ def measure_cost(repeats: int) -> list:
     for variant, every in EVERY.items():
         step = steps[variant] = engines.Minigrad().mlp_step(spec, params, x, target)
         watches.append(watch(step.model, every=every, optimizer=step.optimizer))
-    medians = measure.time_interleaved(steps, repeats)
+    # NOTE: blocks of a quarter second, so that even a watched step is timed over many calls per block
+    medians = measure.time_interleaved(steps, repeats, block=0.25, warmup=20)
     for recording in watches:
         recording.close()
     return [{"variant": name, "seconds": medians[name]} for name in steps]
