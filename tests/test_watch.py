@@ -261,3 +261,16 @@ def test_a_histogram_bins_exactly_as_numpys(values, bins):
 def test_a_constant_keeps_its_true_min_and_max():
     h = Histogram.of(np.zeros(5), bins=3)
     assert (h.min, h.max, h.zero_fraction, h.counts.tolist()) == (0.0, 0.0, 1.0, [0, 5, 0])
+
+
+def test_a_manual_step_on_a_watch_that_has_an_optimizer_is_refused_instead_of_counted_twice():
+    model = make_model()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    with watch(model, every=2, optimizer=opt) as recording:
+        train(model, opt, 1)
+        with pytest.raises(
+            RuntimeError, match="Watch.step: this watch counts the steps through its optimizer's step hook"
+        ):
+            recording.step()
+        train(model, opt, 2)
+    assert recording.steps == [0, 2]

@@ -112,7 +112,7 @@ class Watch(Recording):
         self.steps_seen = 0
         self.closed = False
         self._optimizer_hook = (
-            optimizer.register_step_post_hook(lambda *_: self.step()) if optimizer is not None else None
+            optimizer.register_step_post_hook(lambda *_: self._count_step()) if optimizer is not None else None
         )
         self._monitor: ActivationMonitor | None = None
         self._handles: list[_HookHandle] = []
@@ -145,8 +145,10 @@ class Watch(Recording):
         self._handles = []
 
     def step(self) -> None:
-        """Count one optimiser step; if it is a recorded one, measure it (call it after the
-        weights were updated and before the gradients are zeroed).
+        """Count one optimiser step of a watch made without ``optimizer=``; if it is a recorded
+        one, measure it (call it after the weights were updated and before the gradients are
+        zeroed). With ``optimizer=`` its step hook counts the steps, and a call here, which would
+        count one twice, is refused.
 
         Examples
         --------
@@ -158,6 +160,14 @@ class Watch(Recording):
             raise RuntimeError(
                 "Watch.step: this watch was closed; start another with minigrad.diagnostics.watch(model)"
             )
+        if self._optimizer_hook is not None:
+            raise RuntimeError(
+                "Watch.step: this watch counts the steps through its optimizer's step hook; call step() only"
+                " in a watch made without optimizer="
+            )
+        self._count_step()
+
+    def _count_step(self) -> None:
         if self._monitor is not None:
             self._record(self._monitor)
             self._disarm()
