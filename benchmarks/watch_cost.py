@@ -1,6 +1,6 @@
 """What diagnostics.watch costs: the W1 training step plain, watched every step and every 10 steps.
 
-    python -m benchmarks.watch_cost [--repeats N]      # also a section of python -m benchmarks
+    python -m benchmarks.watch_cost [--repeats N]
 
 Three copies of minigrad's W1 step (benchmarks/engines.py, the same weights and data), two of them
 watched through an optimiser step hook, timed interleaved in one process (benchmarks/measure.py):
