@@ -89,7 +89,7 @@ class Minigrad:
             opt.step()
             return loss.item()
 
-        step.model, step.loss_fn, step.x, step.target = model, loss_fn, x, target
+        step.model, step.loss_fn, step.x, step.target, step.optimizer = model, loss_fn, x, target, opt
         return step
 
     def chain(self, n):

@@ -22,12 +22,15 @@ README_SECTIONS = [
     "The compounding of sigmoid",
     "Dead units through training",
     "Final state",
+    "Update-to-data ratios while training",
+    "The activations collapsing onto 0",
 ]
 
 
 def readme_section(demos_md: str) -> str:
     """The README_SECTIONS of docs/demos.md, with their links made relative to the top level."""
-    sections = re.split(r"^(?=### )", demos_md, flags=re.M)
+    # NOTE: split at every heading, so that a section ends where the next demo's "## " title begins
+    sections = re.split(r"^(?=##+ )", demos_md, flags=re.M)
     chosen = [s for s in sections if any(s.startswith(f"### {title}") for title in README_SECTIONS)]
     return "".join(chosen).replace("](demo-output/", "](docs/demo-output/")
 

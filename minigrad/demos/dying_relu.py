@@ -4,7 +4,8 @@ under three conditions: healthy (learning rate 0.01), a learning rate that is to
 first epochs (0.3, then 0.01), and hidden biases initialised at -1. Leaky ReLU, PReLU, ELU and
 GELU are trained under the same conditions from the same seed. After every epoch an
 ActivationMonitor counts, over the whole data set, the dead units of each layer: zero output and
-zero gradient on every example.
+zero gradient on every example. ReLU and leaky ReLU are also trained at the too-high rate under
+diagnostics.watch, for every layer's activation histogram at every step.
 
     minigrad demo dying-relu [--quick] [--seed N] [--out DIR]
 """
@@ -21,6 +22,7 @@ from tqdm.auto import tqdm
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
 from minigrad.data import DataLoader, make_spirals
+from minigrad.demos import watching
 from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, why_zero
 from minigrad.losses import cross_entropy
@@ -191,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         ),
     )
     demo.figure(plot_dead(runs), "dead_fraction.png")
+    results["histograms"] = watching.dying_histograms(demo, x.numpy(), y, lambda a: build(a, high, demo.seed), HIGH_LR)
     demo.section("Accuracy", "Accuracy on the whole data set after every epoch, per condition.", key=False)
     demo.figure(plot_accuracy(runs), "accuracy.png")
     summary = summary_table(runs)

@@ -2,7 +2,9 @@
 The same MLP (width 32, 10 and 30 hidden layers, the same three-spiral data, the same seed) with
 sigmoid, tanh, ReLU, leaky ReLU and GELU, and sigmoid with residual connections and LayerNorm.
 Each is measured once at initialisation (the gradient at every layer, by gradient_flow and an
-ActivationMonitor) and then trained with Adam on the whole data set.
+ActivationMonitor) and then trained with Adam on the whole data set. Sigmoid, ReLU with He init and
+sigmoid with residual connections and LayerNorm are also trained with SGD under diagnostics.watch,
+for every layer's update-to-data ratio over the steps.
 
     minigrad demo vanishing [--quick] [--seed N] [--out DIR]
 """
@@ -19,6 +21,7 @@ from tqdm.auto import tqdm
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
 from minigrad.data import make_spirals
+from minigrad.demos import watching
 from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, gradient_flow, why_zero
 from minigrad.losses import cross_entropy
@@ -280,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     demo.figure(plot_losses(depths), "loss_curves.png")
     summary = summary_table(depths)
     demo.table(summary)
+    results["update_ratios"] = watching.vanishing_ratios(demo, x, y, build)
     explain(demo, x, y)
     return demo.finish(results, summary)
 

@@ -8,14 +8,19 @@
 - :func:`why_zero` (why.py): which ops stop the gradient between the loss and a tensor, with
   their inputs and regimes;
 - :func:`diagnose` (diagnose.py): all of it in one call, as a table and plain-language findings
-  with their numbers and the standard remedies.
+  with their numbers and the standard remedies;
+- :func:`watch` (watcher.py): over training, every few optimiser steps, per layer the histograms of
+  activations and gradients, the dead and saturated shares and the update-to-data ratios, kept
+  in a :class:`Recording` (recording.py) and drawn by watch_plots.py.
 
-Reading order: monitor.py, flow.py, why.py, diagnose.py.
+Reading order: monitor.py, flow.py, why.py, diagnose.py, recording.py, watcher.py, watch_plots.py.
 """
 
 from minigrad.diagnostics.diagnose import Diagnosis, Finding, diagnose
 from minigrad.diagnostics.flow import GradientFlow, GradStats, gradient_flow
 from minigrad.diagnostics.monitor import ActivationMonitor, UnitStats, local_derivative
+from minigrad.diagnostics.recording import Histogram, Recording
+from minigrad.diagnostics.watcher import Watch, watch
 from minigrad.diagnostics.why import Cause, Explanation, why_zero
 
 __all__ = [
@@ -31,4 +36,8 @@ __all__ = [
     "diagnose",
     "Diagnosis",
     "Finding",
+    "watch",
+    "Watch",
+    "Recording",
+    "Histogram",
 ]

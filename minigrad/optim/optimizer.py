@@ -12,10 +12,12 @@ import numpy as np
 from minigrad.arguments import check_choice
 from minigrad.autograd import enable_grad, no_grad
 from minigrad.optim.saved_state import check_state
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, _HookHandle
 
 # What an optimizer takes: parameters, or parameter groups ({'params': [...], 'lr': ...}), in order.
 Params: TypeAlias = "Iterable[Tensor] | Iterable[dict[str, Any]]"
+# What a step hook is called with: the optimizer, and the positional and keyword arguments of step().
+StepHook: TypeAlias = "Callable[[Optimizer, tuple[Any, ...], dict[str, Any]], Any]"
 
 
 class Optimizer:
@@ -46,6 +48,8 @@ class Optimizer:
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
         self._checked_values: list[tuple[Any, ...]] = []  # the hyperparameters step() last checked
+        self._step_pre_hooks: list[StepHook] = []
+        self._step_post_hooks: list[StepHook] = []
         if isinstance(params, Tensor) or not isinstance(params, Iterable):
             raise TypeError(
                 f"{call}: params must be an iterable of Tensors or of dicts, got {type(params).__name__}"
@@ -128,6 +132,47 @@ class Optimizer:
         for p in self._params():
             p.grad = None if set_to_none or p.grad is None else Tensor(np.zeros_like(p.numpy()))
 
+    def register_step_pre_hook(self, hook: StepHook) -> _HookHandle:
+        """Call ``hook(optimizer, args, kwargs)`` before each :meth:`step`; return a handle whose
+        ``remove()`` unregisters it.
+
+        As PyTorch's: ``args`` and ``kwargs`` are what ``step`` was called with, ``args`` starting
+        with the optimizer itself; the hook returns None, or a pair ``(new_args, new_kwargs)`` that
+        the step then runs with.
+
+        Examples
+        --------
+        >>> from minigrad.nn import Parameter
+        >>> opt = optim.SGD([Parameter([1.0])], lr=0.1)
+        >>> handle = opt.register_step_pre_hook(lambda optimizer, args, kwargs: print("before", len(args), kwargs))
+        >>> opt.step()
+        before 1 {}
+        >>> handle.remove(); opt.step()
+        """
+        return self._add_step_hook("register_step_pre_hook", self._step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook: StepHook) -> _HookHandle:
+        """Call ``hook(optimizer, args, kwargs)`` after each :meth:`step` (its return value is
+        ignored); return a handle whose ``remove()`` unregisters it, as PyTorch's.
+
+        Examples
+        --------
+        >>> from minigrad.nn import Parameter
+        >>> w = Parameter([1.0])
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> handle = opt.register_step_post_hook(lambda optimizer, args, kwargs: print("after", w.numpy()))
+        >>> opt.step()
+        after [0.8]
+        """
+        return self._add_step_hook("register_step_post_hook", self._step_post_hooks, hook)
+
+    def _add_step_hook(self, method: str, hooks: list[StepHook], hook: StepHook) -> _HookHandle:
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}.{method}: hook must be callable, got {type(hook).__name__}")
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, in place; return the closure's loss.
 
@@ -135,6 +180,7 @@ class Optimizer:
         compute the loss, call ``backward`` and return the loss), as PyTorch's ``step(closure)``.
         A parameter whose grad is None is skipped (its state does not move either). Every
         group's hyperparameters are checked first, so a bad value set by hand moves nothing.
+        The step pre-hooks run before anything else, the post-hooks after the update.
 
         Examples
         --------
@@ -151,6 +197,19 @@ class Optimizer:
         >>> w.numpy(), unused.numpy()
         (array([0.8]), array([5.]))
         """
+        # NOTE: as PyTorch's, the hooks' args start with the optimizer itself (step's own ``self``).
+        args: tuple[Any, ...] = (self,) if closure is None else (self, closure)
+        kwargs: dict[str, Any] = {}
+        for hook in list(self._step_pre_hooks):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"{type(self).__name__}.step: a step pre-hook must return None or a tuple"
+                        f" (new_args, new_kwargs), got {result!r}"
+                    )
+                args, kwargs = result
+                closure = args[1] if len(args) > 1 else kwargs.get("closure")
         if closure is not None and not callable(closure):
             raise TypeError(f"{type(self).__name__}.step: closure must be callable, got {type(closure).__name__}")
         values = [tuple(group.get(name) for name in self.defaults) for group in self.param_groups]
@@ -176,6 +235,8 @@ class Optimizer:
                         # NOTE: maximize ascends: every optimiser negates the gradient first, as PyTorch.
                         grad = -p.grad.numpy() if group.get("maximize") else p.grad.numpy()
                         self._update(p, grad, state, group)
+        for hook in list(self._step_post_hooks):
+            hook(self, args, kwargs)
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:

@@ -1,0 +1,228 @@
+"""What :func:`minigrad.diagnostics.watch` keeps: per recorded step, per layer, a histogram of
+the activations and of their gradients, the shares of dead and saturated units, and per
+parameter its gradient's norm and the update-to-data ratio.
+
+A :class:`Histogram` holds a fixed number of bins (counts and edges) and the moments TensorBoard
+shows (min, max, count, sum, sum of squares), never the values: a recording's memory grows by a
+few hundred bytes per layer and recorded step, however large the layers are.
+
+The update-to-data ratio of a parameter ``p`` at a step is ``log10(std(p_after - p_before) /
+std(p_before))``: how far the step moved the weights, relative to their spread. About -3 is
+healthy; far below, the layer has stopped learning; far above, the step is too large.
+
+>>> h = Histogram.of(np.array([0.0, 0.0, 1.0, 3.0]), bins=3)
+>>> h.counts.tolist(), h.edges.tolist(), h.zero_fraction, h.mean
+([2, 1, 1], [0.0, 1.0, 2.0, 3.0], 0.5, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# NOTE: the band drawn as healthy: an update of 1/10,000 to 1/100 of the weights' spread per step.
+HEALTHY_RATIO = (-4.0, -2.0)
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """``counts[i]`` values fell in ``[edges[i], edges[i+1])`` (the last bin closed), plus the moments.
+
+    Examples
+    --------
+    >>> h = Histogram.of(np.array([-1.0, 1.0]), bins=2)
+    >>> h.num, h.min, h.max, h.std
+    (2, -1.0, 1.0, 1.0)
+    """
+
+    edges: np.ndarray
+    counts: np.ndarray
+    min: float
+    max: float
+    num: int
+    sum: float
+    sum_squares: float
+    zeros: int
+
+    @classmethod
+    def of(cls, values: np.ndarray, bins: int) -> Histogram:
+        """Bin ``values`` into ``bins`` equal bins between their min and max (one bin around a
+        constant); NaN and infinities are refused.
+
+        Examples
+        --------
+        >>> Histogram.of(np.full(3, 2.0), bins=2).edges.tolist()
+        [1.5, 2.0, 2.5]
+        """
+        values = np.asarray(values, dtype=np.float64).ravel()
+        smallest, largest = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+        if not (math.isfinite(smallest) and math.isfinite(largest)):
+            raise ValueError(f"Histogram.of: values must be finite, got min {smallest}, max {largest}")
+        # NOTE: a constant (a dead layer's zeros) is centred in bins spanning 1, as np.histogram does
+        low, high = (smallest, largest) if largest > smallest else (smallest - 0.5, largest + 0.5)
+        edges = np.arange(bins + 1) * ((high - low) / bins) + low  # np.linspace's arithmetic, with less overhead
+        edges[-1] = high
+        # NOTE: np.bincount of the bin indices: np.histogram's result (last bin closed) at a fraction of its cost
+        index = ((values - low) * (bins / (high - low))).astype(np.intp)
+        np.minimum(index, bins - 1, out=index)
+        # a value the scaling rounded into the next bin (or the previous) goes back, as np.histogram does it
+        index -= values < edges[index]
+        index += (values >= edges[index + 1]) & (index != bins - 1)
+        return cls(
+            edges=edges,
+            counts=np.bincount(index, minlength=bins).astype(np.int64, copy=False),
+            min=smallest,
+            max=largest,
+            num=int(values.size),
+            sum=float(values.sum()),
+            sum_squares=float(np.dot(values, values)),
+            zeros=int(values.size - np.count_nonzero(values)),
+        )
+
+    @property
+    def mean(self) -> float:
+        """The mean of the values binned (NaN if none)."""
+        return self.sum / self.num if self.num else math.nan
+
+    @property
+    def std(self) -> float:
+        """Their standard deviation (population, as NumPy's default; NaN if none)."""
+        return math.sqrt(max(self.sum_squares / self.num - self.mean**2, 0.0)) if self.num else math.nan
+
+    @property
+    def zero_fraction(self) -> float:
+        """The share of values exactly 0 (a dead ReLU layer's output is all zeros)."""
+        return self.zeros / self.num if self.num else math.nan
+
+
+def update_ratio(before: np.ndarray, after: np.ndarray) -> float:
+    """log10(std(after - before) / std(before)): -inf if the step left the values unchanged, NaN
+    if ``before`` has no spread (a single number, or all equal, as a bias at its zero start).
+
+    Examples
+    --------
+    >>> before = np.array([1.0, -1.0])
+    >>> round(update_ratio(before, before * 1.001), 6), update_ratio(before, before)
+    (-3.0, -inf)
+    """
+    spread = _std(before)
+    if spread == 0.0:
+        return math.nan
+    change = _std(after - before)
+    return math.log10(change / spread) if change > 0 else -math.inf
+
+
+def _std(values: np.ndarray) -> float:
+    """np.std(values) (centred first, so exact for values far from 0), with less overhead per call."""
+    flat = values.ravel()
+    centred = flat - flat.sum() / flat.size
+    return math.sqrt(float(np.dot(centred, centred)) / flat.size)
+
+
+@dataclass(repr=False, eq=False)
+class Recording:
+    """Everything recorded, by name, one entry per recorded step (the steps are in ``steps``).
+
+    ``activations[layer]`` and ``gradients[layer]`` are Histograms (None where the layer had no
+    forward, or no gradient reached it); ``dead[layer]`` and ``saturated[layer]`` the shares of
+    units dead or saturated on every example of the step (ActivationMonitor's measure);
+    ``grad_norm[parameter]`` the 2-norm of its gradient (None if it had none) and
+    ``update_ratio[parameter]`` as :func:`update_ratio`; ``shapes[parameter]`` its shape. Steps
+    count the optimiser's steps from 0.
+
+    Examples
+    --------
+    >>> recording = Recording(every=1, layers=["1"], parameters=["0.weight"])
+    >>> recording.steps, recording.index(0)
+    Traceback (most recent call last):
+    ValueError: Recording.index: step 0 was not recorded; the steps recorded are []
+    """
+
+    every: int
+    layers: list[str]
+    parameters: list[str]
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    steps: list[int] = field(default_factory=list)
+    activations: dict[str, list[Histogram | None]] = field(default_factory=dict)
+    gradients: dict[str, list[Histogram | None]] = field(default_factory=dict)
+    dead: dict[str, list[float]] = field(default_factory=dict)
+    saturated: dict[str, list[float]] = field(default_factory=dict)
+    grad_norm: dict[str, list[float | None]] = field(default_factory=dict)
+    update_ratio: dict[str, list[float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in self.layers:
+            for histograms in (self.activations, self.gradients):
+                histograms.setdefault(name, [])
+            for shares in (self.dead, self.saturated):
+                shares.setdefault(name, [])
+        for name in self.parameters:
+            self.grad_norm.setdefault(name, [])
+            self.update_ratio.setdefault(name, [])
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(every={self.every}, steps recorded: {len(self.steps)},"
+            f" layers={self.layers}, parameters={self.parameters})"
+        )
+
+    def index(self, step: int) -> int:
+        """The position of ``step`` in the lists (a ValueError naming the steps if not recorded).
+
+        Examples
+        --------
+        >>> recording = Recording(every=5, layers=[], parameters=[], steps=[0, 5, 10])
+        >>> recording.index(10)
+        2
+        """
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step not in self.steps:
+            shown = self.steps if len(self.steps) <= 10 else [*self.steps[:5], "...", *self.steps[-3:]]
+            raise ValueError(
+                f"Recording.index: step {step!r} was not recorded; the steps recorded are {shown}".replace(
+                    "'...'", "..."
+                )
+            )
+        return self.steps.index(int(step))
+
+    def weights(self) -> list[str]:
+        """The parameters with at least two dimensions (the layers' weight matrices and kernels),
+        whose ratios the chart shows; biases and norms' scales are left to the tables.
+
+        Examples
+        --------
+        >>> shapes = {"0.weight": (2, 3), "0.bias": (2,)}
+        >>> Recording(every=1, layers=[], parameters=list(shapes), shapes=shapes).weights()
+        ['0.weight']
+        """
+        return [name for name in self.parameters if len(self.shapes.get(name, ())) >= 2]
+
+    def plot(self, steps: Any = None) -> Any:
+        """One matplotlib Figure of the recording: the update-to-data ratios, the dead and saturated
+        shares over the steps, and the histograms at ``steps`` (default: the first and the last).
+        See :func:`minigrad.diagnostics.watch_plots.plot_recording`.
+
+        Examples
+        --------
+        >>> from minigrad.diagnostics import watch
+        >>> model = nn.MLP([2, 8, 2], rng=0)
+        >>> opt = optim.SGD(model.parameters(), lr=0.1)
+        >>> with watch(model, optimizer=opt) as recording:
+        ...     for _ in range(3):
+        ...         opt.zero_grad(); model(Tensor(np.ones((4, 2)))).sum().backward(); opt.step()
+        >>> type(recording.plot()).__name__
+        'Figure'
+        """
+        from minigrad.diagnostics.watch_plots import plot_recording
+
+        return plot_recording(self, steps)
+
+    def _repr_png_(self) -> bytes:
+        """The :meth:`plot` figure as PNG bytes: a notebook shows a recording inline."""
+        import io
+
+        buffer = io.BytesIO()
+        self.plot().savefig(buffer, format="png", dpi=80)
+        return buffer.getvalue()
