@@ -22,6 +22,7 @@ README_SECTIONS = [
     "The compounding of sigmoid",
     "Dead units through training",
     "Final state",
+    "On real images",
 ]
 
 

@@ -40,9 +40,24 @@ def test_a_flatten_that_is_not_a_bool_is_refused_by_name(flatten):
         load_digits(flatten=flatten)
 
 
+class _NoSklearn:
+    """A meta-path finder that makes `sklearn` unfindable, as if it were not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "sklearn" or name.startswith("sklearn."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return None
+
+
 def test_without_scikit_learn_the_error_names_the_extra_to_install(monkeypatch):
     for name in [m for m in sys.modules if m == "sklearn" or m.startswith("sklearn.")]:
         monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "sklearn", None)  # None in sys.modules: `import sklearn` raises ImportError
+    monkeypatch.setattr(sys, "meta_path", [_NoSklearn(), *sys.meta_path])
     with pytest.raises(ImportError, match=r"scikit-learn.*pip install 'minigrad-backprop\[demos\]'"):
+        load_digits()
+
+
+def test_a_scikit_learn_hidden_in_sys_modules_is_missing_too(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # None in sys.modules: `import sklearn` raises ImportError
+    with pytest.raises(ImportError, match=r"minigrad-backprop\[demos\]"):
         load_digits()

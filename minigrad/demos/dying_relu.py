@@ -4,7 +4,8 @@ under three conditions: healthy (learning rate 0.01), a learning rate that is to
 first epochs (0.3, then 0.01), and hidden biases initialised at -1. Leaky ReLU, PReLU, ELU and
 GELU are trained under the same conditions from the same seed. After every epoch an
 ActivationMonitor counts, over the whole data set, the dead units of each layer: zero output and
-zero gradient on every example.
+zero gradient on every example. Then the same on real images: a small CNN on 8x8 digits, its
+dead channels and units counted.
 
     minigrad demo dying-relu [--quick] [--seed N] [--out DIR]
 """
@@ -21,6 +22,7 @@ from tqdm.auto import tqdm
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
 from minigrad.data import DataLoader, make_spirals
+from minigrad.demos import digits
 from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, why_zero
 from minigrad.losses import cross_entropy
@@ -199,6 +201,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
     demo.table(summary)
     explain(demo, models[high, "relu"], x, y, high)
+    results["digits"] = digits.dying_relu_section(demo, ACTIVATIONS)
     return demo.finish(results, summary)
 
 

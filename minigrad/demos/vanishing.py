@@ -2,7 +2,8 @@
 The same MLP (width 32, 10 and 30 hidden layers, the same three-spiral data, the same seed) with
 sigmoid, tanh, ReLU, leaky ReLU and GELU, and sigmoid with residual connections and LayerNorm.
 Each is measured once at initialisation (the gradient at every layer, by gradient_flow and an
-ActivationMonitor) and then trained with Adam on the whole data set.
+ActivationMonitor) and then trained with Adam on the whole data set. Then the same on real images:
+a deep sigmoid MLP, ReLU with He init, residual + LayerNorm and a small CNN on 8x8 digits.
 
     minigrad demo vanishing [--quick] [--seed N] [--out DIR]
 """
@@ -19,6 +20,7 @@ from tqdm.auto import tqdm
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
 from minigrad.data import make_spirals
+from minigrad.demos import digits
 from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, gradient_flow, why_zero
 from minigrad.losses import cross_entropy
@@ -280,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     summary = summary_table(depths)
     demo.table(summary)
     explain(demo, x, y)
+    results["digits"] = digits.vanishing_section(demo)
     return demo.finish(results, summary)
 
 
