@@ -69,7 +69,10 @@ def test_the_dying_section_shows_its_picture_table_and_numbers(dying):
 
 @pytest.mark.parametrize(
     "demo, text, table",
-    [("vanishing", digits.vanishing_text, digits.vanishing_table), ("dying-relu", digits.dying_text, digits.dying_table)],
+    [
+        ("vanishing", digits.vanishing_text, digits.vanishing_table),
+        ("dying-relu", digits.dying_text, digits.dying_table),
+    ],
 )
 def test_docs_demos_md_shows_the_digits_numbers_of_the_run_in_docs_demo_output(demo, text, table):
     results = json.loads((DOCS / "demo-output" / demo / "results.json").read_text(encoding="utf-8"))["digits"]
