@@ -181,7 +181,16 @@ def vanishing_table(runs: dict[str, dict[str, Any]]) -> Table:
 
 
 def vanishing_section(demo: DemoRun) -> dict[str, Any]:
-    """Run the digits models, add their section to the page, return their numbers."""
+    """Run the digits models, add their section to the page, return their numbers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     runs = vanishing_section(DemoRun("vanishing", "Vanishing gradients", ["--quick", "--out", folder]))["runs"]
+    >>> runs["sigmoid, 20 hidden layers"]["ratio"] < 1e-9 < runs["small CNN (relu)"]["ratio"]   # first layer / last
+    True
+    """
     results = vanishing_run(demo)
     demo.section("On real images: handwritten digits", vanishing_text(results))
     demo.figure(plot_vanishing(results["runs"]), "digits_gradient_flow.png")
@@ -314,7 +323,17 @@ def dying_table(runs: Runs) -> Table:
 
 
 def dying_relu_section(demo: DemoRun, activations: dict[str, Activation]) -> dict[str, Any]:
-    """Run the digits CNNs under every condition, add their section to the page, return their numbers."""
+    """Run the digits CNNs under every condition, add their section to the page, return their numbers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     demo = DemoRun("dying-relu", "Dying ReLUs", ["--quick", "--out", folder])
+    ...     bad_bias = dying_relu_section(demo, {"relu": "relu", "elu": "elu"})["runs"]["biases at -1"]
+    >>> bad_bias["relu"]["final"]["dead"], bad_bias["elu"]["final"]["dead"]   # conv 1, conv 2, hidden
+    ([1.0, 1.0, 1.0], [0.0, 0.0, 0.0])
+    """
     results = dying_run(demo, activations)
     demo.section("On real images: dead channels in a small CNN on digits", dying_text(results))
     demo.figure(plot_dying(results["runs"]), "digits_dead_channels.png")
