@@ -24,6 +24,7 @@ README_SECTIONS = [
     "Final state",
     "Update-to-data ratios while training",
     "The activations collapsing onto 0",
+    "On real images",
 ]
 
 

@@ -1,8 +1,8 @@
-"""Small synthetic datasets made with NumPy (nothing is ever downloaded), and a batch iterator.
+"""Small synthetic datasets made with NumPy, scikit-learn's 8x8 digits, and a batch iterator.
 
-Every function takes ``rng``: a ``numpy.random.Generator``, or an int seed (the same seed gives
+Nothing is ever downloaded. Every synthetic set takes ``rng``: a ``numpy.random.Generator``, or an int seed (the same seed gives
 the same data), or None for the default generator (:func:`minigrad.manual_seed`). Classification sets return ``X`` of shape (n, 2)
-(float64) and integer labels ``y`` of shape (n,).
+(float64) and integer labels ``y`` of shape (n,); :func:`load_digits` returns images.
 
 >>> X, y = make_moons(100, noise=0.1, rng=0)
 >>> X.shape, y.shape, sorted(set(y.tolist()))
@@ -11,8 +11,11 @@ the same data), or None for the default generator (:func:`minigrad.manual_seed`)
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import math
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -121,6 +124,67 @@ def make_regression(
     rng = check_rng("make_regression", rng)
     x = rng.uniform(-3, 3, (n_samples, 1))
     return x, np.sin(2 * x) + x / 3 + noise * rng.standard_normal((n_samples, 1))
+
+
+DEMOS_EXTRA = "pip install 'minigrad-backprop[demos]'"
+
+
+def _sklearn_file(name: str) -> Path:
+    """A data file scikit-learn ships in sklearn/datasets/data/, found without importing scikit-learn."""
+    # NOTE: importing sklearn takes seconds (it loads SciPy); reading its file takes milliseconds.
+    try:
+        spec = importlib.util.find_spec("sklearn")
+    except (ImportError, ValueError):  # ValueError: sklearn in sys.modules without a spec
+        spec = None
+    path = None if spec is None or spec.origin is None else Path(spec.origin).parent / "datasets" / "data" / name
+    if path is None or not path.is_file():
+        raise ImportError(
+            f"load_digits needs scikit-learn (its digits ship inside it), an optional dependency: {DEMOS_EXTRA}"
+        )
+    return path
+
+
+def load_digits(flatten: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1,797 handwritten digits, 8x8 pixels each, with their labels 0 to 9.
+
+    The images ship inside scikit-learn (an optional dependency, in the ``demos`` extra), so
+    nothing is downloaded; they are read from its file, as ``sklearn.datasets.load_digits``
+    reads them, without importing scikit-learn. Pixel intensities are scaled from scikit-learn's
+    0..16 to [0, 1].
+
+    Parameters
+    ----------
+    flatten : bool
+        False (the default): ``X`` of shape (1797, 1, 8, 8), one channel in PyTorch's NCHW
+        layout, for a CNN. True: ``X`` of shape (1797, 64), each image a row, for an MLP.
+
+    Returns
+    -------
+    X : ndarray of float64
+        The images, in scikit-learn's order.
+    y : ndarray of int64, shape (1797,)
+        The digit each image shows.
+
+    Raises
+    ------
+    ImportError
+        When scikit-learn is not installed; the message names the extra that brings it.
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> X.shape, X.dtype, y.shape, float(X.min()), float(X.max()), np.bincount(y).tolist()
+    ((1797, 1, 8, 8), dtype('float64'), (1797,), 0.0, 1.0, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])
+    >>> flat, _ = load_digits(flatten=True)
+    >>> flat.shape, bool(np.array_equal(flat, X.reshape(1797, 64)))
+    ((1797, 64), True)
+    """
+    if not isinstance(flatten, (bool, np.bool_)):
+        raise TypeError(f"load_digits: flatten must be True or False, got {flatten!r}")
+    with gzip.open(_sklearn_file("digits.csv.gz"), "rt") as file:
+        table = np.loadtxt(file, delimiter=",")  # a row: 64 pixels (0..16), then the digit
+    X, y = table[:, :-1] / 16.0, table[:, -1].astype(np.int64)
+    return (X if flatten else X.reshape(-1, 1, 8, 8)), y
 
 
 class DataLoader:

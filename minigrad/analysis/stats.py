@@ -11,7 +11,9 @@ A value's gradient ``g`` is judged against the root's (``scale``, the RMS of d r
 ``vanishing``  RMS(g) / scale is below ``threshold`` (1e-6 by default);
 ``ok``         anything else.
 
-Units. The last axis of an activation's output holds its units; the other axes are the batch.
+Units. Where an activation's output holds its units follows PyTorch's layouts: the last axis of
+an (N, units) output (a Linear layer's), axis 1 of an (N, C, L) or (N, C, H, W) output (NCHW,
+a convolution's), whose units are its C channels; the other axes are the batch and the positions.
 A unit is *dead* when an op of the ReLU family gives it zero output and zero derivative for every
 example, and *saturated* when an op of the saturating family (sigmoid, tanh...) has a derivative
 below 1 % of its peak for every example.
@@ -134,6 +136,19 @@ def state_of(grad: np.ndarray, underflowed: np.ndarray, scale: float, threshold:
     return "vanishing" if rms(grad) / scale < threshold else "ok"
 
 
+def units_last(a: np.ndarray) -> np.ndarray:
+    """``a`` with its units on the last axis: PyTorch's channel axis 1 moved there when ``a`` has
+    more than two axes, (N, C, L) or (N, C, H, W); an (N, units) or (units,) array as it is.
+
+    Examples
+    --------
+    >>> units_last(np.zeros((5, 3, 8, 8))).shape, units_last(np.zeros((5, 3))).shape
+    ((5, 8, 8, 3), (5, 3))
+    """
+    # NOTE: a view, not a copy: moveaxis only reorders the strides.
+    return np.moveaxis(a, 1, -1) if a.ndim > 2 else a
+
+
 def unit_states(op: type[Function], output: np.ndarray, local: np.ndarray) -> np.ndarray | None:
     """Each unit's state over the batch, as indices into :data:`UNIT_STATES`.
 
@@ -142,7 +157,7 @@ def unit_states(op: type[Function], output: np.ndarray, local: np.ndarray) -> np
     op : Function subclass
         The activation op.
     output : ndarray
-        Its output; the last axis holds the units.
+        Its output: (units,), (N, units), or (N, C, ...) whose units are the C channels (axis 1).
     local : ndarray
         Its elementwise derivative at each entry, same shape.
 
@@ -155,10 +170,14 @@ def unit_states(op: type[Function], output: np.ndarray, local: np.ndarray) -> np
     >>> states = unit_states(ReLU, output, local=(output > 0).astype(float))
     >>> [UNIT_STATES[i] for i in states]
     ['dead', 'alive']
+    >>> images = np.zeros((2, 3, 4, 4)); images[1, 2, 3, 0] = 1.0   # channel 2 is on at one position only
+    >>> [UNIT_STATES[i] for i in unit_states(ReLU, images, local=(images > 0).astype(float))]
+    ['dead', 'dead', 'alive']
     """
     kind = family(op)
     if kind is None or output.ndim == 0:
         return None
+    output, local = units_last(output), units_last(local)
     batch = tuple(range(output.ndim - 1))
     states = np.zeros(output.shape[-1], dtype=np.int8)
     if kind == "relu":

@@ -4,11 +4,12 @@ printing its tables and writing its pictures and a page into ``./minigrad-out/NA
 
 Each demo is a module here with a ``main(argv)`` that runs it (``--quick``, ``--seed N``,
 ``--out DIR``) and returns its measured numbers; :class:`~minigrad.demos.harness.DemoRun`
-writes its page. They need Matplotlib (``pip install 'minigrad[demos]'``); importing this
+writes its page. They need Matplotlib and scikit-learn (``pip install 'minigrad-backprop[demos]'``); importing this
 package does not.
 
 Reading order: harness.py, then any demo: micrograd.py (Karpathy's walkthrough), vanishing.py,
-dying_relu.py, activations.py; all.py runs them all.
+dying_relu.py, activations.py; digits.py holds the first two's runs on real images; all.py runs
+them all.
 """
 
 # NOTE: command names, in the order `minigrad demo all` runs them; the module of 'dying-relu' is dying_relu.py.

@@ -6,6 +6,7 @@ GELU are trained under the same conditions from the same seed. After every epoch
 ActivationMonitor counts, over the whole data set, the dead units of each layer: zero output and
 zero gradient on every example. ReLU and leaky ReLU are also trained at the too-high rate under
 diagnostics.watch, for every layer's activation histogram at every step.
+Then the same on real images: a small CNN on 8x8 digits, its dead channels and units counted.
 
     minigrad demo dying-relu [--quick] [--seed N] [--out DIR]
 """
@@ -22,7 +23,7 @@ from tqdm.auto import tqdm
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
 from minigrad.data import DataLoader, make_spirals
-from minigrad.demos import watching
+from minigrad.demos import digits, watching
 from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, why_zero
 from minigrad.losses import cross_entropy
@@ -203,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
     demo.table(summary)
     explain(demo, models[high, "relu"], x, y, high)
+    results["digits"] = digits.dying_relu_section(demo, ACTIVATIONS)
     return demo.finish(results, summary)
 
 

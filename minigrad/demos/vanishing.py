@@ -5,6 +5,8 @@ Each is measured once at initialisation (the gradient at every layer, by gradien
 ActivationMonitor) and then trained with Adam on the whole data set. Sigmoid, ReLU with He init and
 sigmoid with residual connections and LayerNorm are also trained with SGD under diagnostics.watch,
 for every layer's update-to-data ratio over the steps.
+Then the same on real images: a deep sigmoid MLP, ReLU with He init, residual + LayerNorm and a
+small CNN on 8x8 digits.
 
     minigrad demo vanishing [--quick] [--seed N] [--out DIR]
 """
@@ -21,7 +23,7 @@ from tqdm.auto import tqdm
 from minigrad import Tensor, nn, no_grad, optim
 from minigrad.analysis import record
 from minigrad.data import make_spirals
-from minigrad.demos import watching
+from minigrad.demos import digits, watching
 from minigrad.demos.harness import DemoRun
 from minigrad.diagnostics import ActivationMonitor, diagnose, gradient_flow, why_zero
 from minigrad.losses import cross_entropy
@@ -285,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     demo.table(summary)
     results["update_ratios"] = watching.vanishing_ratios(demo, x, y, build)
     explain(demo, x, y)
+    results["digits"] = digits.vanishing_section(demo)
     return demo.finish(results, summary)
 
 

@@ -252,7 +252,7 @@ def _gradient_findings(flow: GradientFlow, units: dict[str, UnitStats], vanishin
             f"(measured: mean {number(numbers['derivative_mean'])}, max {number(numbers['derivative_max'])}), "
             f"so their derivatives alone scale it by at most {number(peak ** len(bounded))}; "
             f"{percent(numbers['first_saturated'])} of the "
-            f"first layer's {kind} units are saturated"
+            f"first layer's {kind} {bounded[0].unit_word} are saturated"
         )
     return [Finding("vanishing", faded, message, REMEDIES["vanishing"], numbers)]
 
@@ -261,18 +261,22 @@ def _unit_findings(units: dict[str, UnitStats], dead: float, saturated: float) -
     findings: list[Finding] = []
     for index, (name, u) in enumerate(units.items(), start=1):
         numbers = {"units": u.units, "examples": u.examples, "hidden_layer": index}
+        # NOTE: a channel (of an N x C x ... output) is judged at every position of every example.
+        everywhere = (
+            f"at every position of all {u.examples} examples" if u.channels else f"on all {u.examples} examples"
+        )
         if u.family == "relu" and u.dead_fraction >= dead:
             message = (
-                f"{percent(u.dead_fraction)} of the {u.kind} units of {name} (hidden layer {index}) are dead: "
-                f"{int(u.dead.sum())} of {u.units} have zero output and zero gradient on all {u.examples} examples"
+                f"{percent(u.dead_fraction)} of the {u.kind} {u.unit_word} of {name} (hidden layer {index}) are dead: "
+                f"{int(u.dead.sum())} of {u.units} have zero output and zero gradient {everywhere}"
             )
             findings.append(
                 Finding("dead", [name], message, REMEDIES["dead"], {**numbers, "dead_fraction": u.dead_fraction})
             )
         if u.family == "saturating" and u.saturated_fraction >= saturated:
             message = (
-                f"{percent(u.saturated_fraction)} of the {u.kind} units of {name} (hidden layer {index}) are saturated: "
-                f"derivative below 1 % of its peak on all {u.examples} examples"
+                f"{percent(u.saturated_fraction)} of the {u.kind} {u.unit_word} of {name} (hidden layer {index}) are saturated: "
+                f"derivative below 1 % of its peak {everywhere}"
             )
             findings.append(
                 Finding(

@@ -3,13 +3,18 @@
 A forward hook on each activation module (``nn.ReLU``, ``nn.Sigmoid``... any class of
 :data:`minigrad.nn.activations.ACTIVATIONS`) reads the layer's input and output on each call and
 computes its local derivative f'(x) at every entry with minigrad's own autograd, on a copy of the
-input (so the model's graph is left alone). The last axis holds the units, the others the
-examples. Per unit, over every example seen since the last :meth:`ActivationMonitor.reset`:
+input (so the model's graph is left alone). Where the units are follows PyTorch's layouts: an
+output of shape (N, units) (a Linear layer's) has its units on the last axis; an output with
+more than two axes is (N, C, L) or (N, C, H, W) (NCHW, a convolution's), and its units are the
+C **channels** on axis 1, each seen at every position of every example. Per unit (or channel),
+over every example seen since the last :meth:`ActivationMonitor.reset`:
 
-- **active**: the fraction of examples where the unit is active: for the sigmoid/tanh family its
-  derivative is at least 1 % of its peak, for the others (rectifiers) its input is positive;
-- **dead** (ReLU family): zero output and zero derivative on every example;
-- **saturated** (sigmoid/tanh family): derivative below 1 % of its peak on every example.
+- **active**: the fraction of examples (of positions of examples, for a channel) where it is
+  active: for the sigmoid/tanh family its derivative is at least 1 % of its peak, for the
+  others (rectifiers) its input is positive;
+- **dead** (ReLU family): zero output and zero derivative on every example (at every position);
+- **saturated** (sigmoid/tanh family): derivative below 1 % of its peak on every example (at
+  every position).
 
 The states are :func:`minigrad.analysis.stats.unit_states`, the ones the graph pictures draw: a unit is
 dead over an epoch exactly when it is dead in every batch of it. The monitor also keeps the
@@ -70,6 +75,9 @@ class UnitStats:
     ``active`` is per unit the fraction of examples where it was active; ``dead`` and
     ``saturated`` are per-unit masks; the derivatives are of every entry seen, and
     ``derivative_peak`` is the largest the op's class states it can be (None if it states none).
+    ``channels`` is True when the units are the channels of an (N, C, ...) output (axis 1, as in
+    PyTorch's NCHW), each seen at ``positions`` places per example (on average, if the batches'
+    lengths differed; 1 for an (N, units) output).
 
     Examples
     --------
@@ -81,6 +89,8 @@ class UnitStats:
     >>> stats = monitor.summary()["layers.1"]
     >>> stats.kind, stats.examples, stats.units, stats.dead.tolist().index(True), stats.dead_fraction
     ('ReLU', 32, 8, 4, 0.125)
+    >>> stats.channels, stats.unit_word
+    (False, 'units')
     """
 
     name: str
@@ -93,11 +103,18 @@ class UnitStats:
     saturated: np.ndarray
     max_derivative: float
     mean_derivative: float
+    channels: bool = False
+    positions: int = 1
 
     @property
     def units(self) -> int:
-        """The number of units (the width of the layer)."""
+        """The number of units (the width of the layer), or of channels."""
         return len(self.active)
+
+    @property
+    def unit_word(self) -> str:
+        """'channels' or 'units': what a report calls them."""
+        return "channels" if self.channels else "units"
 
     @property
     def dead_fraction(self) -> float:
@@ -132,6 +149,8 @@ class UnitStats:
         """
         keys = (
             "units",
+            "unit_word",
+            "positions",
             "examples",
             "dead_fraction",
             "saturated_fraction",
@@ -152,7 +171,7 @@ class _Tally:
         # NOTE: the op the layer runs is read from the graph of its first batch; until then the base
         # class, which states no facts.
         self.op: type[Function] = Function
-        self.examples = 0
+        self.examples, self.seen, self.channels = 0, 0, False  # seen: entries per unit (examples x positions)
         # per unit: how often active, dead and saturated so far (0-d until a batch gives them a length)
         self.active, self.dead, self.saturated = np.asarray(0), np.asarray(True), np.asarray(True)
         self.max_derivative, self.derivative_sum, self.entries = 0.0, 0.0, 0
@@ -160,7 +179,10 @@ class _Tally:
     def add(self, op: type[Function], x: np.ndarray, output: np.ndarray, local: np.ndarray) -> None:
         self.op = op
         x, output, local = np.atleast_1d(x, output, local)
+        examples = output.shape[0] if output.ndim > 1 else 1
+        self.channels = output.ndim > 2
         states = stats.unit_states(op, output, local)
+        x, output, local = stats.units_last(x), stats.units_last(output), stats.units_last(local)
         if states is None:  # outside both families (ELU, GELU...): never dead, never saturated
             states = np.zeros(output.shape[-1], dtype=np.int8)
         peak = stats.derivative_peak(op)
@@ -168,7 +190,8 @@ class _Tally:
             active = np.abs(local) >= stats.SATURATION_LEVEL * peak
         else:
             active = x > 0
-        self.examples += output.size // output.shape[-1]
+        self.examples += examples
+        self.seen += output.size // output.shape[-1]
         self.active = self.active + np.sum(active, axis=tuple(range(output.ndim - 1)))
         self.dead = self.dead & (states == DEAD)
         self.saturated = self.saturated & (states == SATURATED)
@@ -184,11 +207,13 @@ class _Tally:
             stats.family(self.op),
             stats.derivative_peak(self.op),
             self.examples,
-            self.active / self.examples,
+            self.active / self.seen,
             self.dead,
             self.saturated,
             self.max_derivative,
             self.derivative_sum / self.entries,
+            self.channels,
+            self.seen // self.examples,
         )
 
 
