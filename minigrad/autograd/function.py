@@ -163,7 +163,7 @@ class Function:
             shapes = " and ".join(str(x.shape) for x in tensors)
             raise ValueError(f"{cls.__name__}: cannot apply to shapes {shapes}: {error}") from None
         if tracer is not None:
-            data = tracer.record(cls, tensors, params, data)
+            data = tracer.record(ctx, params, data)
         # NOTE: the engine sits below the Tensor class (whose methods call the ops), so it makes the
         # output through an input: Tensor._make wraps an array an op made.
         make = tensors[0]._make

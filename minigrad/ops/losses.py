@@ -17,6 +17,7 @@ import numpy as np
 
 from minigrad.arguments import check_choice
 from minigrad.autograd import Context, Function
+from minigrad.ops.numerics import locally_constant
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -93,11 +94,22 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        coefficient = np.zeros(x.shape, x.dtype) if ctx.spread is None else (-ctx.spread).astype(x.dtype)
-        coefficient[ctx.rows, ctx.classes] -= ctx.picked
+        # NOTE: an op computes the coefficient, from what forward saved, so that a traced step computes it anew.
+        coefficient = locally_constant(
+            nll_slope, x, rows=ctx.rows, classes=ctx.classes, picked=ctx.picked, spread=ctx.spread
+        )
         if ctx.reduction == "none":  # one loss per row: row n's gradient scales row n
             grad = grad.reshape(len(ctx.rows), 1)
         return grad * coefficient
+
+
+def nll_slope(
+    x: np.ndarray, rows: np.ndarray, classes: np.ndarray, picked: np.ndarray, spread: np.ndarray | None
+) -> np.ndarray:
+    """d nll / d x before grad: -picked_n at (n, t_n) (rows n, classes t_n), -spread[n, c] everywhere."""
+    coefficient = np.zeros(x.shape, x.dtype) if spread is None else (-spread).astype(x.dtype)
+    coefficient[rows, classes] -= picked
+    return coefficient
 
 
 class SquaredError(Function):

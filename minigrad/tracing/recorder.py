@@ -1,0 +1,331 @@
+"""Tracing: one eager call of a step, with every op it runs written down (see :mod:`minigrad.tracing`).
+
+While :meth:`Recorder.run` calls the step, :data:`minigrad.autograd.function.tracer` is the
+recorder, so :meth:`Function.apply` hands it each op as it runs: the forward ops, the ops of
+every backward rule and the walk's sums. Each array an op reads is named by where it came
+from (a *source*): an input of the step, a parameter (a leaf that requires grad, read by
+reference), an earlier op's output, an attribute the op's forward saved on its ctx for its
+backward, or a constant (an array made while the step ran, kept by value). A hook on each
+leaf notes which value the walk hands to its ``.grad``.
+
+What the record cannot hold is refused with a :class:`TracingError` naming it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import function
+from minigrad.autograd.function import Context, Function
+from minigrad.autograd.grad_mode import grad_enabled
+from minigrad.nn.module import Module
+from minigrad.ops.arithmetic import Add, Pow
+from minigrad.ops.embedding import Embedding
+from minigrad.tensor import Tensor
+
+
+class TracingError(RuntimeError):
+    """A step that :func:`minigrad.compile` cannot replay faithfully, and why."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What forward op number ``op`` saved on its ctx as ``name``, for its backward rule."""
+
+    op: int
+    name: str
+
+
+@dataclass
+class Op:
+    """One op of the record: ``function``'s forward on the values ``args`` (slot numbers) with
+    ``params`` (Python values; a slot number in a ``Slot``; a :class:`Saved`), giving slot ``out``.
+    ``rule_of`` is the forward op (its index) whose backward rule ran it, if any; ``kind`` is
+    'forward', 'rule' or 'walk' (a sum where a value fans out, or a cast, done by the walk)."""
+
+    function: type[Function]
+    args: tuple[int, ...]
+    params: dict[str, Any]
+    out: int
+    rule_of: int | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A value of the record, where an op's parameter (an index array, a condition) reads one."""
+
+    number: int
+
+
+@dataclass
+class Trace:
+    """What one traced call did: the values (slots) and the ops between them."""
+
+    kinds: list[str] = field(default_factory=list)  # per slot: 'input', 'parameter', 'constant' or 'op'
+    shapes: list[tuple[int, ...]] = field(default_factory=list)
+    dtypes: list[np.dtype] = field(default_factory=list)
+    inputs: dict[int, int] = field(default_factory=dict)  # slot -> position among the step's Tensor arguments
+    parameters: dict[int, Tensor] = field(default_factory=dict)  # slot -> the leaf, read at each call
+    names: dict[int, str] = field(default_factory=dict)  # slot -> a parameter's name in its module
+    constants: dict[int, np.ndarray] = field(default_factory=dict)  # slot -> the array as the op read it
+    ops: list[Op] = field(default_factory=list)
+    deliveries: list[tuple[int, int]] = field(default_factory=list)  # (leaf's slot, gradient's slot), in order
+    outputs: Any = None  # the step's result: None, a Slot, or a tuple or list of them
+
+
+class Recorder:
+    """Records the ops of one call of ``step`` (see :meth:`run`)."""
+
+    def __init__(self, step_name: str) -> None:
+        self.step_name = step_name
+        self.trace = Trace()
+        self.thread = threading.get_ident()
+        self._slots: dict[int, int] = {}  # id(array) -> slot
+        self._keep: list[Any] = []  # every array and tensor seen, alive, so that their ids stay theirs
+        self._contexts: list[Context] = []  # per op, its ctx (a forward op's may become a graph node)
+        self._versions: list[tuple[Tensor, int]] = []  # each tensor an op read, with its version then
+        self._grads_before: dict[int, Tensor | None] = {}  # leaf slot -> its .grad when first seen
+        self._leaves: dict[int, Tensor] = {}  # slot -> the leaf (an input or a parameter)
+        self._hooks: list[Any] = []  # (tensor, handle) of this recorder's own hooks on leaves
+        self._stores: set[tuple[int, int]] = set()  # (id(old .grad), id(gradient)) of Delivery's sums
+        self._gradient_slots: set[int] = set()  # values of the backward pass
+        self._modules: dict[int, Module] = {}  # the modules seen running ops, by id
+        self._rule_hint = 0
+
+    # --- the run ------------------------------------------------------------------------------------
+
+    def run(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Call ``step(*args, **kwargs)`` eagerly, recording it; returns its result."""
+        if function.tracer is not None:
+            raise TracingError(f"{self.step_name}: a compiled step was called while another one is being traced")
+        tensors = [x for x in (*args, *kwargs.values()) if isinstance(x, Tensor)]
+        for position, x in enumerate(tensors):
+            if x.grad_fn is not None:
+                raise TracingError(
+                    f"{self.step_name}: input {position} (shape {x.shape}) has a grad_fn ({x.grad_fn.name}); "
+                    "pass a leaf, such as x.detach()"
+                )
+            slot = self._slots.get(id(x._data))
+            if slot is None:
+                slot = self._new_slot("input", x._data)
+                self._see_leaf(x, slot)
+            self.trace.inputs.setdefault(slot, position)
+        function.tracer = self
+        try:
+            result = step(*args, **kwargs)
+        finally:
+            function.tracer = None
+            for _, handle in self._hooks:
+                handle.remove()
+        self._check_after(result)
+        self._name_parameters()
+        self.trace.outputs = self._result_slots(result)
+        return result
+
+    def record(self, ctx: Context, params: dict[str, Any], data: Any) -> np.ndarray:
+        """Write down one op that has just run (called by :meth:`Function.apply`)."""
+        data = np.asarray(data)
+        cls, tensors = ctx.function, ctx.inputs
+        rule = self._running_rule()
+        if rule is not None and grad_enabled():
+            raise TracingError(
+                f"{self.step_name}: backward(create_graph=True) records the backward pass as a graph; "
+                "a compiled step replays first derivatives only"
+            )
+        if cls is Add and (id(tensors[0]), id(tensors[1]._data)) in self._stores:
+            return data  # NOTE: the walk adding a gradient to an existing .grad: the replay does that itself
+        self._check_modules()
+        args = tuple(self._source(x, rule) for x in tensors)
+        kept = {name: self._param(value, rule) for name, value in params.items()}
+        _refuse_op(self.step_name, cls, args, kept, self.trace)
+        out = self._new_slot("op", data)
+        walk = rule is None and not grad_enabled() and any(a in self._gradient_slots for a in args)
+        kind = "rule" if rule is not None else "walk" if walk else "forward"
+        if kind != "forward":
+            self._gradient_slots.add(out)
+        self.trace.ops.append(Op(cls, args, kept, out, rule, kind))
+        self._contexts.append(ctx)
+        return data
+
+    # --- where each array comes from -------------------------------------------------------------------
+
+    def _new_slot(self, kind: str, array: np.ndarray) -> int:
+        record = self.trace
+        slot = len(record.kinds)
+        record.kinds.append(kind)
+        record.shapes.append(array.shape)
+        record.dtypes.append(array.dtype)
+        self._slots[id(array)] = slot
+        self._keep.append(array)
+        return slot
+
+    def _source(self, x: Tensor, rule: int | None) -> int:
+        """The slot of the array of ``x``, an op's input."""
+        array = x._data
+        slot = self._slots.get(id(array))
+        if slot is not None:
+            return slot
+        self._versions.append((x, x._version))
+        self._keep.append(x)
+        if x.grad_fn is None and x._requires_grad:
+            slot = self._new_slot("parameter", array)
+            self.trace.parameters[slot] = x
+            self._see_leaf(x, slot)
+            return slot
+        return self._constant(array)
+
+    def _constant(self, array: np.ndarray) -> int:
+        if array.dtype == np.bool_ and array.ndim > 0:
+            raise TracingError(
+                f"{self.step_name}: an op reads a boolean mask of shape {array.shape} made outside the ops (a "
+                "comparison such as x.data > 0, or F.huber_loss's and F.smooth_l1_loss's); a replay would keep "
+                "this call's mask. Compute it with an op, or leave this step eager"
+            )
+        slot = self._new_slot("constant", array)
+        self.trace.constants[slot] = array
+        return slot
+
+    def _param(self, value: Any, rule: int | None) -> Any:
+        """An op's parameter as the record keeps it: arrays become :class:`Slot` or :class:`Saved`."""
+        if rule is not None:
+            for name, saved in self._contexts[rule].__dict__.items():
+                if saved is value and isinstance(value, (np.ndarray, tuple)):
+                    return Saved(rule, name)
+        if isinstance(value, np.ndarray):
+            slot = self._slots.get(id(value))
+            base = value.base
+            if slot is None and isinstance(base, np.ndarray) and id(base) in self._slots and base.size == value.size:
+                slot = self._slots[id(base)]  # NOTE: a view of a known value with its elements (reshape(-1))
+                if self.trace.shapes[slot] != value.shape:
+                    slot = None
+            return Slot(slot if slot is not None else self._constant(value))
+        if isinstance(value, (tuple, list)):
+            return type(value)(self._param(v, rule) for v in value)
+        if isinstance(value, Tensor):
+            return Slot(self._source(value, rule))
+        return value
+
+    def _see_leaf(self, x: Tensor, slot: int) -> None:
+        """Note a leaf's ``.grad`` and hook it, to learn which value the walk gives it."""
+        self._grads_before[slot] = x.grad
+        self._leaves[slot] = x
+        self._keep.append(x.grad)
+        if x._requires_grad:
+            handle = x.register_hook(functools.partial(self._delivered, x, slot))
+            self._hooks.append((x, handle))
+
+    def _delivered(self, leaf: Tensor, slot: int, grad: Tensor) -> None:
+        """The hook on a leaf: the walk hands ``grad`` to it (for its ``.grad``)."""
+        if threading.get_ident() != self.thread:
+            return
+        source = self._slots.get(id(grad._data))
+        self.trace.deliveries.append((slot, self._constant(grad._data) if source is None else source))
+        if leaf.grad is not None:
+            self._stores.add((id(leaf.grad), id(grad._data)))
+            self._keep.append(grad)
+
+    def _running_rule(self) -> int | None:
+        """The forward op whose backward rule is running now, if any: the walk sets its ctx's ``output``
+        only meanwhile (see :class:`Context`)."""
+        contexts = self._contexts
+        if self._rule_hint < len(contexts) and contexts[self._rule_hint].output is not None:
+            return self._rule_hint
+        for i in range(len(contexts) - 1, -1, -1):
+            if contexts[i].output is not None:
+                self._rule_hint = i
+                return i
+        return None
+
+    # --- what cannot be replayed ------------------------------------------------------------------------
+
+    def _check_modules(self) -> None:
+        """Refuse the modules running this op that do what a replay would not: hooks, running
+        statistics, random masks. NOTE: found by their ``self`` on the call stack (only while tracing)."""
+        frame: Any = sys._getframe(2)
+        while frame is not None:
+            module = frame.f_locals.get("self")
+            if isinstance(module, Module) and id(module) not in self._modules:
+                self._modules[id(module)] = module
+                self._check_module(module)
+            frame = frame.f_back
+
+    def _name_parameters(self) -> None:
+        """Each parameter's name in the outermost module seen that holds it ('0.weight')."""
+        for module in self._modules.values():
+            for name, p in module.named_parameters():
+                slot = self._slots.get(id(p._data))
+                if slot in self.trace.parameters and len(name) > len(self.trace.names.get(slot, "")):
+                    self.trace.names[slot] = name
+
+    def _check_module(self, module: Module) -> None:
+        name = type(module).__name__
+        if module._forward_hooks or module._backward_hooks:
+            raise TracingError(f"{self.step_name}: {name} has hooks, which a replay would not call")
+        if module.training and getattr(module, "running_mean", None) is not None:
+            raise TracingError(
+                f"{self.step_name}: {name} in training mode updates its running statistics outside the ops; "
+                "a replay would not (call .eval(), or leave this step eager)"
+            )
+        if module.training and name == "Dropout" and getattr(module, "p", 0) > 0:
+            raise TracingError(
+                f"{self.step_name}: Dropout in training mode draws a random mask at each call, which a replay "
+                "would repeat; pass the mask in as an input, or call .eval()"
+            )
+
+    def _check_after(self, result: Any) -> None:
+        mine = {id(handle._hook) for _, handle in self._hooks}  # NOTE: this recorder's own
+        for x, version in self._versions:
+            if x._version != version:
+                raise TracingError(
+                    f"{self.step_name}: a tensor of shape {x.shape} was changed in place during the step (an "
+                    "optimiser step, x += ...); a replay would not; do it outside the compiled step"
+                )
+        for x in self._keep:
+            if isinstance(x, Tensor) and [h for h in x._hooks or () if id(h) not in mine]:
+                raise TracingError(
+                    f"{self.step_name}: a tensor of shape {x.shape} has a hook, which a replay would not call"
+                )
+        for slot, _ in self.trace.deliveries:
+            if self._leaves[slot].grad is self._grads_before[slot]:
+                raise TracingError(
+                    f"{self.step_name}: minigrad.grad() inside the step returns gradients a replay cannot "
+                    "give back; use loss.backward() (into .grad)"
+                )
+
+    def _result_slots(self, result: Any) -> Any:
+        if result is None:
+            return None
+        if isinstance(result, Tensor):
+            slot = self._slots.get(id(result._data))
+            return Slot(self._constant(result._data) if slot is None else slot)
+        if isinstance(result, (tuple, list)):
+            return type(result)(self._result_slots(x) for x in result)
+        raise TracingError(
+            f"{self.step_name}: the step returned a {type(result).__name__}; a compiled step returns Tensors "
+            "(or a tuple or list of them, or None); call .item() on them outside"
+        )
+
+
+def _refuse_op(
+    step_name: str, cls: type[Function], args: tuple[int, ...], params: dict[str, Any], record: Trace
+) -> None:
+    """Refuse, by name, the ops whose backward branches on the data in Python."""
+    if cls is Pow:
+        exponent = record.constants.get(args[1])
+        if exponent is None or not exponent.all():
+            raise TracingError(
+                f"{step_name}: Pow with an exponent that is a tensor or holds a 0: its backward chooses a "
+                "formula by the data (0^0); use a nonzero number as the exponent"
+            )
+    if cls is Embedding and params.get("padding_idx") is not None:
+        raise TracingError(
+            f"{step_name}: Embedding with padding_idx picks the rows to skip by the data in its backward; "
+            "leave this step eager"
+        )
