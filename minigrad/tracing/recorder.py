@@ -90,7 +90,7 @@ class Recorder:
         self._slots: dict[int, int] = {}  # id(array) -> slot
         self._keep: list[Any] = []  # every array and tensor seen, alive, so that their ids stay theirs
         self._contexts: list[Context] = []  # per op, its ctx (a forward op's may become a graph node)
-        self._versions: list[tuple[Tensor, int]] = []  # each tensor an op read, with its version then
+        self._read: list[tuple[Tensor, int]] = []  # each tensor an op read, with its version then
         self._grads_before: dict[int, Tensor | None] = {}  # leaf slot -> its .grad when first seen
         self._leaves: dict[int, Tensor] = {}  # slot -> the leaf (an input or a parameter)
         self._hooks: list[Any] = []  # (tensor, handle) of this recorder's own hooks on leaves
@@ -142,8 +142,11 @@ class Recorder:
         if cls is Add and (id(tensors[0]), id(tensors[1]._data)) in self._stores:
             return data  # NOTE: the walk adding a gradient to an existing .grad: the replay does that itself
         self._check_modules()
+        self._read += [(x, x._version) for x in tensors]
+        if rule is not None:
+            self._read.append((self._contexts[rule].output, 0))
         args = tuple(self._source(x, rule) for x in tensors)
-        kept = {name: self._param(value, rule) for name, value in params.items()}
+        kept = {name: self._param(value, rule, cls.__name__) for name, value in params.items()}
         _refuse_op(self.step_name, cls, args, kept, self.trace)
         out = self._new_slot("op", data)
         walk = rule is None and not grad_enabled() and any(a in self._gradient_slots for a in args)
@@ -172,7 +175,6 @@ class Recorder:
         slot = self._slots.get(id(array))
         if slot is not None:
             return slot
-        self._versions.append((x, x._version))
         self._keep.append(x)
         if x.grad_fn is None and x._requires_grad:
             slot = self._new_slot("parameter", array)
@@ -192,7 +194,7 @@ class Recorder:
         self.trace.constants[slot] = array
         return slot
 
-    def _param(self, value: Any, rule: int | None) -> Any:
+    def _param(self, value: Any, rule: int | None, op_name: str) -> Any:
         """An op's parameter as the record keeps it: arrays become :class:`Slot` or :class:`Saved`."""
         if rule is not None:
             for name, saved in self._contexts[rule].__dict__.items():
@@ -205,9 +207,15 @@ class Recorder:
                 slot = self._slots[id(base)]  # NOTE: a view of a known value with its elements (reshape(-1))
                 if self.trace.shapes[slot] != value.shape:
                     slot = None
+            if slot is None and value.dtype.kind in "iu" and value.ndim > 0:
+                raise TracingError(
+                    f"{self.step_name}: {op_name} reads an index array of shape {value.shape} made outside the "
+                    "ops (such as max(dim)'s argmax); a replay would keep this call's indices. Pass it in as an "
+                    "input, or use amax/amin"
+                )
             return Slot(slot if slot is not None else self._constant(value))
         if isinstance(value, (tuple, list)):
-            return type(value)(self._param(v, rule) for v in value)
+            return type(value)(self._param(v, rule, op_name) for v in value)
         if isinstance(value, Tensor):
             return Slot(self._source(value, rule))
         return value
@@ -281,16 +289,21 @@ class Recorder:
 
     def _check_after(self, result: Any) -> None:
         mine = {id(handle._hook) for _, handle in self._hooks}  # NOTE: this recorder's own
-        for x, version in self._versions:
+        returned = [(x, x._version) for x in _flat(result)]
+        for x, version in self._read + returned:
             if x._version != version:
                 raise TracingError(
                     f"{self.step_name}: a tensor of shape {x.shape} was changed in place during the step (an "
                     "optimiser step, x += ...); a replay would not; do it outside the compiled step"
                 )
-        for x in self._keep:
-            if isinstance(x, Tensor) and [h for h in x._hooks or () if id(h) not in mine]:
+            if [h for h in x._hooks or () if id(h) not in mine]:
                 raise TracingError(
                     f"{self.step_name}: a tensor of shape {x.shape} has a hook, which a replay would not call"
+                )
+            if x._retains_grad:
+                raise TracingError(
+                    f"{self.step_name}: retain_grad() on a tensor of shape {x.shape}: a replay keeps no "
+                    "intermediate gradients; return what you need from the step instead"
                 )
         for slot, _ in self.trace.deliveries:
             if self._leaves[slot].grad is self._grads_before[slot]:
@@ -311,6 +324,13 @@ class Recorder:
             f"{self.step_name}: the step returned a {type(result).__name__}; a compiled step returns Tensors "
             "(or a tuple or list of them, or None); call .item() on them outside"
         )
+
+
+def _flat(result: Any) -> list[Tensor]:
+    """The Tensors a step returned."""
+    if isinstance(result, (tuple, list)):
+        return [x for item in result for x in _flat(item)]
+    return [result] if isinstance(result, Tensor) else []
 
 
 def _refuse_op(
