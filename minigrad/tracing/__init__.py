@@ -130,7 +130,12 @@ class CompiledStep:
 def _key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """What a program is for: each Tensor argument's shape, dtype and requires_grad, each other
     argument's value, and the grad mode."""
-    key: list[Any] = [is_grad_enabled()]
+    try:  # NOTE: the common case first, quickly: Tensors only, by position
+        if not kwargs:
+            return (is_grad_enabled(), *[(x._data.shape, x._data.dtype, x._requires_grad) for x in args])
+    except AttributeError:
+        pass
+    key: list[Any] = [is_grad_enabled(), "by name"]
     for where, value in [*enumerate(args), *sorted(kwargs.items())]:
         if isinstance(value, Tensor):
             key.append((where, value.shape, value.dtype, value.requires_grad))

@@ -33,7 +33,10 @@ class Program:
         self._guard = _parameter_facts(self._parameters)
         # NOTE: copies of what this call read, to tell whether a second call saw different data.
         self._seen = [np.array(x._data) for x in self._parameters]
-        self._leaves = [trace.parameters.get(slot) for slot, _ in trace.deliveries]
+        # per gradient delivered: its leaf (a parameter, or an input's position), and whether its array is shared
+        self._leaves = [trace.parameters.get(slot, trace.inputs.get(slot)) for slot, _ in trace.deliveries]
+        given = [g for _, g in trace.deliveries]
+        self._shared = [g in trace.constants or g in given[:i] for i, g in enumerate(given)]
         self._run = self._compile()
 
     # --- names -------------------------------------------------------------------------------------
@@ -100,18 +103,14 @@ class Program:
     def replay(self, tensors: list[Tensor]) -> Any:
         """Run the program on the arrays of ``tensors`` (the step's Tensor arguments, in order)."""
         outputs, grads = self._run([x._data for x in tensors], [p._data for p in self._parameters])
-        delivered: set[int] = set()
-        constants = self.trace.constants
-        for (slot, g_slot), leaf, grad in zip(self.trace.deliveries, self._leaves, grads):
-            leaf = leaf if leaf is not None else tensors[self.trace.inputs[slot]]
-            grad = np.asarray(grad)
+        make = Tensor._make
+        for leaf, grad, shared in zip(self._leaves, grads, self._shared):
+            if type(leaf) is int:  # NOTE: an input that requires grad, by its position
+                leaf = tensors[leaf]
             if leaf.grad is not None:
-                leaf.grad = Tensor._make(leaf.grad._data + grad)
-                continue
-            # NOTE: as the walk: a gradient held elsewhere (a constant, another .grad) or a view is copied.
-            shared = g_slot in constants or id(grad) in delivered or grad.base is not None
-            leaf.grad = Tensor._make(grad.copy() if shared or not grad.flags.writeable else grad)
-            delivered.add(id(leaf.grad._data))
+                leaf.grad = make(leaf.grad._data + grad)
+            else:  # NOTE: as the walk: a gradient held elsewhere (a constant, another .grad) or a view is copied
+                leaf.grad = make(grad.copy() if shared or grad.base is not None else grad)
         return _tensors(outputs)
 
     # --- two traces of one step ---------------------------------------------------------------------
