@@ -24,6 +24,7 @@ backward has already run inside it. The optimiser's step stays outside.
 from __future__ import annotations
 
 import functools
+import gc
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -111,10 +112,16 @@ class CompiledStep:
                 return program.replay(tensors)
             del self._programs[key]  # NOTE: a parameter was replaced or frozen: trace again
         seen = [np.array(x._data) for x in tensors]
-        recorder = Recorder(self.name)
-        result = recorder.run(self.step, args, kwargs)
+        collecting = gc.isenabled()
+        gc.disable()  # NOTE: a trace makes many small objects, and Python's collector would scan them again and again
+        try:
+            recorder = Recorder(self.name)
+            result = recorder.run(self.step, args, kwargs)
+            program = self._latest = Program(recorder.trace, self.name)
+        finally:
+            if collecting:
+                gc.enable()
         self.traces += 1
-        program = self._latest = Program(recorder.trace, self.name)
         first = self._first.get(key)
         if first is None:
             self._first[key] = (program, seen)

@@ -57,15 +57,17 @@ class Program:
             lines.append(f"    {', '.join(self.name(s) for s in trace.parameters)}, = parameters")
         for slot, array in trace.constants.items():
             namespace[self.name(slot)] = _frozen(array)
-        last_use = self._last_uses()
+        freed: dict[int, list[str]] = {}  # op number -> the values last used by it
+        for slot, last in self._last_uses().items():
+            if trace.kinds[slot] == "op":
+                freed.setdefault(last, []).append(self.name(slot))
         for i, op in enumerate(trace.ops):
             namespace[f"f{i}"], namespace[f"s{i}"] = op.function.forward, _Scratch()
             args = [f"s{i}", *map(self.name, op.args)]
             args += [f"{key}={self._code(value, namespace)}" for key, value in op.params.items()]
             lines.append(f"    {self.name(op.out)} = f{i}({', '.join(args)})")
-            done = [self.name(s) for s, last in last_use.items() if last == i and trace.kinds[s] == "op"]
-            if done:
-                lines.append(f"    del {', '.join(done)}")
+            if i in freed:
+                lines.append(f"    del {', '.join(freed[i])}")
         saved = sorted({value.op for op in trace.ops for value in _saved(op.params)})
         lines += [f"    s{op}.__dict__.clear()" for op in saved]  # NOTE: what forward saved, freed as eagerly
         grads = "".join(f"{self.name(g)}, " for _, g in trace.deliveries)

@@ -29,6 +29,8 @@ from minigrad.ops.arithmetic import Add, Pow
 from minigrad.ops.embedding import Embedding
 from minigrad.tensor import Tensor
 
+_MODULE_CALL = Module.__call__.__code__
+
 
 class TracingError(RuntimeError):
     """A step that :func:`minigrad.compile` cannot replay faithfully, and why."""
@@ -97,6 +99,7 @@ class Recorder:
         self._stores: set[tuple[int, int]] = set()  # (id(old .grad), id(gradient)) of Delivery's sums
         self._gradient_slots: set[int] = set()  # values of the backward pass
         self._modules: dict[int, Module] = {}  # the modules seen running ops, by id
+        self._forward: set[int] = set()  # the forward ops (only their ctx can be a node of the graph)
         self._rule_hint = 0
 
     # --- the run ------------------------------------------------------------------------------------
@@ -117,6 +120,7 @@ class Recorder:
                 slot = self._new_slot("input", x._data)
                 self._see_leaf(x, slot)
             self.trace.inputs.setdefault(slot, position)
+        self._top = sys._getframe()  # NOTE: where _check_modules stops looking up the call stack
         function.tracer = self
         try:
             result = step(*args, **kwargs)
@@ -132,6 +136,8 @@ class Recorder:
     def record(self, ctx: Context, params: dict[str, Any], data: Any) -> np.ndarray:
         """Write down one op that has just run (called by :meth:`Function.apply`)."""
         data = np.asarray(data)
+        if threading.get_ident() != self.thread:
+            return data  # NOTE: another thread's op, not the step's
         cls, tensors = ctx.function, ctx.inputs
         rule = self._running_rule()
         if rule is not None and grad_enabled():
@@ -151,7 +157,9 @@ class Recorder:
         out = self._new_slot("op", data)
         walk = rule is None and not grad_enabled() and any(a in self._gradient_slots for a in args)
         kind = "rule" if rule is not None else "walk" if walk else "forward"
-        if kind != "forward":
+        if kind == "forward":
+            self._forward.add(len(self.trace.ops))
+        else:
             self._gradient_slots.add(out)
         self.trace.ops.append(Op(cls, args, kept, out, rule, kind))
         self._contexts.append(ctx)
@@ -242,11 +250,12 @@ class Recorder:
     def _running_rule(self) -> int | None:
         """The forward op whose backward rule is running now, if any: the walk sets its ctx's ``output``
         only meanwhile (see :class:`Context`)."""
-        contexts = self._contexts
-        if self._rule_hint < len(contexts) and contexts[self._rule_hint].output is not None:
-            return self._rule_hint
-        for i in range(len(contexts) - 1, -1, -1):
-            if contexts[i].output is not None:
+        contexts, hint = self._contexts, self._rule_hint
+        if hint < len(contexts) and contexts[hint].output is not None:
+            return hint
+        # NOTE: the walk takes the nodes from the last towards the first: look below the last one first.
+        for i in (*range(min(hint, len(contexts) - 1), -1, -1), *range(len(contexts) - 1, hint, -1)):
+            if i in self._forward and contexts[i].output is not None:
                 self._rule_hint = i
                 return i
         return None
@@ -255,13 +264,14 @@ class Recorder:
 
     def _check_modules(self) -> None:
         """Refuse the modules running this op that do what a replay would not: hooks, running
-        statistics, random masks. NOTE: found by their ``self`` on the call stack (only while tracing)."""
+        statistics, random masks. NOTE: found on the call stack, in the frames of Module.__call__."""
         frame: Any = sys._getframe(2)
-        while frame is not None:
-            module = frame.f_locals.get("self")
-            if isinstance(module, Module) and id(module) not in self._modules:
-                self._modules[id(module)] = module
-                self._check_module(module)
+        while frame is not None and frame is not self._top:
+            if frame.f_code is _MODULE_CALL:
+                module = frame.f_locals["self"]
+                if id(module) not in self._modules:
+                    self._modules[id(module)] = module
+                    self._check_module(module)
             frame = frame.f_back
 
     def _name_parameters(self) -> None:
