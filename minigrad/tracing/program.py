@@ -34,7 +34,9 @@ class Program:
         # NOTE: copies of what this call read, to tell whether a second call saw different data.
         self._seen = [np.array(x._data) for x in self._parameters]
         # per gradient delivered: its leaf (a parameter, or an input's position), and whether its array is shared
-        self._leaves = [trace.parameters.get(slot, trace.inputs.get(slot)) for slot, _ in trace.deliveries]
+        self._leaves: list[Tensor | int] = [
+            trace.parameters[slot] if slot in trace.parameters else trace.inputs[slot] for slot, _ in trace.deliveries
+        ]
         given = [g for _, g in trace.deliveries]
         self._shared = [g in trace.constants or g in given[:i] for i, g in enumerate(given)]
         self._run = self._compile()
@@ -106,9 +108,8 @@ class Program:
         """Run the program on the arrays of ``tensors`` (the step's Tensor arguments, in order)."""
         outputs, grads = self._run([x._data for x in tensors], [p._data for p in self._parameters])
         make = Tensor._make
-        for leaf, grad, shared in zip(self._leaves, grads, self._shared):
-            if type(leaf) is int:  # NOTE: an input that requires grad, by its position
-                leaf = tensors[leaf]
+        for where, grad, shared in zip(self._leaves, grads, self._shared):
+            leaf = tensors[where] if isinstance(where, int) else where  # NOTE: an input, by its position
             if leaf.grad is not None:
                 leaf.grad = make(leaf.grad._data + grad)
             else:  # NOTE: as the walk: a gradient held elsewhere (a constant, another .grad) or a view is copied
