@@ -440,3 +440,17 @@ def test_refuses_bad_arguments():
         step([1.0])
     with pytest.raises(RuntimeError, match="not traced yet"):
         _ = step.program
+
+
+def test_a_replay_still_refuses_class_indices_out_of_range():
+    model = nn.Linear(2, 3, rng=0)
+
+    def step(x, labels):
+        loss = F.cross_entropy(model(x), labels)
+        loss.backward()
+        return loss
+
+    step = call_three_times(step, normal, lambda rng: minigrad.tensor(rng.integers(0, 3, 4)))
+    assert step.replays == 1
+    with pytest.raises(ValueError, match="class indices \\[-1\\] outside \\[0, 3\\)"):
+        step(Tensor(np.ones((4, 2))), minigrad.tensor([0, -1, 2, 1]))

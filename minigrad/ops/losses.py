@@ -43,6 +43,18 @@ def reduce_loss(losses: np.ndarray, reduction: str) -> np.ndarray:
     return losses.sum() if reduction == "sum" else losses
 
 
+def classes_outside(target: np.ndarray, classes: int, ignore_index: int) -> list[int]:
+    """The first few (at most 5) distinct class indices of ``target`` outside [0, classes) and not ``ignore_index``.
+
+    Examples
+    --------
+    >>> classes_outside(np.array([0, 3, -1, -100, 3]), 3, ignore_index=-100)
+    [-1, 3]
+    """
+    bad = target[((target < 0) | (target >= classes)) & (target != ignore_index)]
+    return sorted(set(bad.tolist()))[:5] if bad.size else []
+
+
 class NllLoss(Function):
     """nll(x, t)_n = -(1 - e) w[t_n] x[n, t_n] - (e / C) sum_c w[c] x[n, c], then reduced;
     d nll_n / d x[n, c] = -(1 - e) w[t_n] [c = t_n] - (e / C) w[c]  (0 for an ignored n)
@@ -67,6 +79,13 @@ class NllLoss(Function):
         label_smoothing: float = 0.0,
     ) -> np.ndarray:
         check_choice("NllLoss", "reduction", reduction, REDUCTIONS)
+        # NOTE: checked here too, not only by cross_entropy and nll_loss: a step replayed by
+        # minigrad.compile runs this forward but not their checks, and a class -1 would read class C - 1.
+        outside = classes_outside(target, x.shape[1], ignore_index)
+        if outside:
+            raise ValueError(
+                f"NllLoss: target holds class indices {outside} outside [0, {x.shape[1]}) (ignore_index is {ignore_index})"
+            )
         kept = target != ignore_index
         # NOTE: a copy of the classes, so that changing the caller's array later cannot misroute
         # the gradient; an ignored row reads class 0, with weight 0.
