@@ -454,3 +454,25 @@ def test_a_replay_still_refuses_class_indices_out_of_range():
     assert step.replays == 1
     with pytest.raises(ValueError, match="class indices \\[-1\\] outside \\[0, 3\\)"):
         step(Tensor(np.ones((4, 2))), minigrad.tensor([0, -1, 2, 1]))
+
+
+def test_the_same_data_again_is_no_check_and_a_replaced_parameter_traces_again():
+    w = Tensor(np.ones((2, 2)), requires_grad=True)
+
+    @minigrad.compile
+    def step(x):
+        loss = (x @ w).tanh().sum()
+        loss.backward()
+        return loss
+
+    x = Tensor(np.ones((4, 2)))
+    for _ in range(3):  # nothing differs between the calls: a branch on the data could not show
+        step(x)
+    assert (step.traces, step.replays) == (3, 0)
+    step(Tensor(np.full((4, 2), 2.0)))  # new data: the check passes
+    step(x)
+    assert (step.traces, step.replays) == (4, 1)
+    w.data = np.ones((2, 3))  # another shape: the program no longer fits, so the step is traced again
+    w.grad = None
+    step(x)
+    assert (step.traces, step.replays) == (5, 1) and w.grad.shape == (2, 3)

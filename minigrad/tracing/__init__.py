@@ -111,7 +111,7 @@ class CompiledStep:
                 self.replays += 1
                 return program.replay(tensors)
             del self._programs[key]  # NOTE: a parameter was replaced or frozen: trace again
-        seen = [np.array(x._data) for x in tensors]
+        inputs = [np.array(x._data) for x in tensors]  # NOTE: copies, as the step may change them
         collecting = gc.isenabled()
         gc.disable()  # NOTE: a trace makes many small objects, and Python's collector would scan them again and again
         try:
@@ -122,16 +122,21 @@ class CompiledStep:
             if collecting:
                 gc.enable()
         self.traces += 1
-        first = self._first.get(key)
+        first, read = self._first.get(key), [np.array(p._data) for p in program.parameters] + inputs
         if first is None:
-            self._first[key] = (program, seen)
-        elif not first[0].same_data(program, tensors, first[1]):  # NOTE: only new data can show a branch on it
+            self._first[key] = (program, read)
+        elif not _same_values(read, first[1]):
+            # NOTE: only new data can show a branch on the data: the same data again waits for the next call
             first[0].check_same(program)
             del self._first[key]
             self._programs[key] = program
             if len(self._programs) > self.cache_size:
                 self._programs.popitem(last=False)
         return result
+
+
+def _same_values(arrays: list[np.ndarray], before: list[np.ndarray]) -> bool:
+    return len(arrays) == len(before) and all(np.array_equal(a, b) for a, b in zip(arrays, before))
 
 
 def _key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:

@@ -31,8 +31,6 @@ class Program:
         self.trace, self.step_name = trace, step_name
         self._parameters = list(trace.parameters.values())
         self._guard = _parameter_facts(self._parameters)
-        # NOTE: copies of what this call read, to tell whether a second call saw different data.
-        self._seen = [np.array(x._data) for x in self._parameters]
         # per gradient delivered: its leaf (a parameter, or an input's position), and whether its array is shared
         self._leaves: list[Tensor | int] = [
             trace.parameters[slot] if slot in trace.parameters else trace.inputs[slot] for slot, _ in trace.deliveries
@@ -118,11 +116,10 @@ class Program:
 
     # --- two traces of one step ---------------------------------------------------------------------
 
-    def same_data(self, other: Program, tensors: list[Tensor], seen: list[np.ndarray]) -> bool:
-        """Whether ``other``'s call read the same parameter and input values as this one's (``seen``)."""
-        now = [p._data for p in other._parameters] + [x._data for x in tensors]
-        before = self._seen + seen
-        return len(now) == len(before) and all(np.array_equal(a, b) for a, b in zip(now, before))
+    @property
+    def parameters(self) -> list[Tensor]:
+        """The parameters the step read (leaves that require grad), read anew at every replay."""
+        return self._parameters
 
     def check_same(self, other: Program) -> None:
         """Refuse, naming the difference, unless ``other`` (a later call's trace) is this program on other data."""
