@@ -125,7 +125,14 @@ class NllLoss(Function):
 def nll_slope(
     x: np.ndarray, rows: np.ndarray, classes: np.ndarray, picked: np.ndarray, spread: np.ndarray | None
 ) -> np.ndarray:
-    """d nll / d x before grad: -picked_n at (n, t_n) (rows n, classes t_n), -spread[n, c] everywhere."""
+    """d nll / d x before grad: -picked_n at (n, t_n) (rows n, classes t_n), -spread[n, c] everywhere.
+
+    Examples
+    --------
+    >>> nll_slope(np.zeros((2, 3)), np.arange(2), np.array([2, 0]), np.array([0.5, 0.5]), None)
+    array([[ 0. ,  0. , -0.5],
+           [-0.5,  0. ,  0. ]])
+    """
     coefficient = np.zeros(x.shape, x.dtype) if spread is None else (-spread).astype(x.dtype)
     coefficient[rows, classes] -= picked
     return coefficient

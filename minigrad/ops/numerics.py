@@ -172,32 +172,68 @@ def locally_constant(rule: Callable[..., np.ndarray], *inputs: Tensor, **params:
 
 
 def above(x: np.ndarray, bound: float) -> np.ndarray:
-    """x > bound: relu's mask (bound 0), softplus's linear part."""
+    """x > bound: relu's mask (bound 0), softplus's linear part.
+
+    Examples
+    --------
+    >>> above(np.array([-1.0, 0.0, 2.0]), bound=0.0)
+    array([False, False,  True])
+    """
     return x > bound
 
 
 def inside(x: np.ndarray, low: Any, high: Any, closed: bool) -> np.ndarray:
-    """low <= x <= high (``closed``, clip's), or low < x < high (hardtanh's)."""
+    """low <= x <= high (``closed``, clip's), or low < x < high (hardtanh's).
+
+    Examples
+    --------
+    >>> inside(np.array([-1.0, 0.0, 1.0]), low=-1.0, high=1.0, closed=False)
+    array([False,  True, False])
+    """
     return (low <= x) & (x <= high) if closed else (low < x) & (x < high)
 
 
 def one_or_slope(x: np.ndarray, slope: float) -> np.ndarray:
-    """1 where x > 0, else ``slope``: leaky_relu's derivative."""
+    """1 where x > 0, else ``slope``: leaky_relu's derivative.
+
+    Examples
+    --------
+    >>> one_or_slope(np.array([-1.0, 2.0]), slope=0.01)
+    array([0.01, 1.  ])
+    """
     return np.where(x > 0, 1.0, slope)
 
 
 def share_of_larger(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """1 where x > y, 1/2 at a tie, 0 where x < y: x's share of maximum(x, y)'s gradient."""
+    """1 where x > y, 1/2 at a tie, 0 where x < y: x's share of maximum(x, y)'s gradient.
+
+    Examples
+    --------
+    >>> share_of_larger(np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0]))
+    array([0. , 0.5, 1. ])
+    """
     return (x > y) + 0.5 * (x == y)
 
 
 def share_of_smaller(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """1 where x < y, 1/2 at a tie, 0 where x > y: x's share of minimum(x, y)'s gradient."""
+    """1 where x < y, 1/2 at a tie, 0 where x > y: x's share of minimum(x, y)'s gradient.
+
+    Examples
+    --------
+    >>> share_of_smaller(np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0]))
+    array([1. , 0.5, 0. ])
+    """
     return (x < y) + 0.5 * (x == y)
 
 
 def share_of_extreme(x: np.ndarray, extreme: np.ndarray, kept: tuple[int, ...], axis: Any) -> np.ndarray:
     """1/k at each of the k elements of x equal to ``extreme`` (its max or min over ``axis``, of
-    shape ``kept`` with the axes kept), 0 elsewhere: each element's share of the gradient."""
+    shape ``kept`` with the axes kept), 0 elsewhere: each element's share of the gradient.
+
+    Examples
+    --------
+    >>> share_of_extreme(np.array([[3.0, 1.0, 3.0]]), np.array([3.0]), kept=(1, 1), axis=1)
+    array([[0.5, 0. , 0.5]])
+    """
     hits = x == extreme.reshape(kept)
     return hits / hits.sum(axis=axis, keepdims=True)

@@ -19,6 +19,15 @@ on new data every time, so all of that can be done once. ``step = minigrad.compi
 ``print(step.program)`` shows the record. Inputs of other shapes, dtypes or Python values are
 traced anew (a small cache of programs). A replay returns Tensors without a graph: the step's
 backward has already run inside it. The optimiser's step stays outside.
+
+Refused, each because a replay would silently differ from the eager step: two calls running
+different ops (a Python branch on the data); a boolean mask or an index array made outside the
+ops (``x > 0`` for ``where``, ``max(dim)``'s argmax), or any array made outside them whose value
+changes between calls (a random draw); an array read from outside that is neither an input nor
+a parameter; hooks (tensor and module); Dropout and BatchNorm in training mode; a change in place
+during the step; ``create_graph=True``, ``retain_grad()`` and ``minigrad.grad()``; ``Pow`` with a
+tensor exponent and Embedding with ``padding_idx`` (their backward branches on the data); a
+result that is not Tensors. Python numbers in the step are kept as constants (the listing shows them).
 """
 
 from __future__ import annotations
@@ -83,6 +92,15 @@ class CompiledStep:
 
     ``program`` is the latest traced :class:`~minigrad.tracing.program.Program` (print it);
     ``traces`` and ``replays`` count the calls of each kind.
+
+    Examples
+    --------
+    >>> w = Tensor([1.0, -1.0], requires_grad=True)
+    >>> step = minigrad.compile(lambda x: (x * w).sum().backward())
+    >>> for i in range(4):
+    ...     step(Tensor([1.0, float(i)]))
+    >>> step.traces, step.replays, w.grad
+    (2, 2, Tensor([4. 6.]))
     """
 
     def __init__(self, step: Callable[..., Any], cache_size: int) -> None:

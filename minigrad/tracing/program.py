@@ -17,6 +17,8 @@ import numpy as np
 from minigrad.tensor import Tensor
 from minigrad.tracing.recorder import Op, Saved, Slot, Trace, TracingError
 
+__all__ = ["Program"]
+
 _PREFIX = {"input": "x", "parameter": "p", "constant": "c", "op": "v"}
 
 
@@ -25,7 +27,30 @@ class _Scratch:
 
 
 class Program:
-    """A traced step, replayable on inputs of the same shapes and dtypes (see :mod:`minigrad.tracing`)."""
+    """A traced step, replayable on inputs of the same shapes and dtypes (see :mod:`minigrad.tracing`).
+
+    Examples
+    --------
+    >>> w = Tensor([1.0, -1.0], requires_grad=True)
+    >>> step = minigrad.compile(lambda x: (x * w).relu().sum().backward())
+    >>> for i in range(3):
+    ...     step(Tensor([1.0, float(i)]))
+    >>> print(step.program)
+    x0  input 0                                    # (2,)
+    p1  parameter                                  # (2,)
+    c5 = 1.0                                       # ()
+    # forward
+    v2 = Mul(x0, p1)                               # (2,)
+    v3 = ReLU(v2)                                  # (2,)
+    v4 = Sum(v3, axis=None, keepdims=False)          # ()
+    # backward
+    v6 = BroadcastTo(c5, shape=(2,))               # (2,)  Sum.backward of v4
+    v7 = LocallyConstant(v2, rule=above, bound=0.0)  # (2,)  ReLU.backward of v3
+    v8 = Mul(v6, v7)                               # (2,)  ReLU.backward of v3
+    v9 = Mul(v8, x0)                               # (2,)  Mul.backward of v2
+    # gradients, into .grad
+    p1.grad += v9                                  # (2,)
+    """
 
     def __init__(self, trace: Trace, step_name: str) -> None:
         self.trace, self.step_name = trace, step_name
@@ -42,6 +67,15 @@ class Program:
     # --- names -------------------------------------------------------------------------------------
 
     def name(self, slot: int) -> str:
+        """A value's name: x for an input, p a parameter, c a constant, v an op's output, and its number.
+
+        Examples
+        --------
+        >>> step = minigrad.compile(lambda x: x * 2)
+        >>> _ = step(Tensor([1.0]))
+        >>> step.program.name(0), step.program.name(1)
+        ('x0', 'v1')
+        """
         return f"{_PREFIX[self.trace.kinds[slot]]}{slot}"
 
     # --- running -----------------------------------------------------------------------------------
@@ -99,11 +133,35 @@ class Program:
         return last
 
     def ready(self) -> bool:
-        """Whether the parameters are still what the trace read (shapes, dtypes, leaves needing grad)."""
+        """Whether the parameters are still what the trace read (shapes, dtypes, leaves needing grad).
+
+        Examples
+        --------
+        >>> w = Tensor([1.0], requires_grad=True)
+        >>> step = minigrad.compile(lambda x: (x * w).sum().backward())
+        >>> step(Tensor([2.0]))
+        >>> step.program.ready()
+        True
+        >>> w.requires_grad = False
+        >>> step.program.ready()
+        False
+        """
         return _parameter_facts(self._parameters) == self._guard
 
     def replay(self, tensors: list[Tensor]) -> Any:
-        """Run the program on the arrays of ``tensors`` (the step's Tensor arguments, in order)."""
+        """Run the program on the arrays of ``tensors`` (the step's Tensor arguments, in order);
+        the gradients go into ``.grad`` as ``backward`` puts them; returns the step's result.
+
+        Examples
+        --------
+        >>> w = Tensor([1.0, -1.0], requires_grad=True)
+        >>> step = minigrad.compile(lambda x: (x * w).sum().backward())
+        >>> step(Tensor([1.0, 2.0]))
+        >>> w.grad = None
+        >>> step.program.replay([Tensor([5.0, 6.0])])
+        >>> w.grad
+        Tensor([5. 6.])
+        """
         outputs, grads = self._run([x._data for x in tensors], [p._data for p in self._parameters])
         make = Tensor._make
         for where, grad, shared in zip(self._leaves, grads, self._shared):
@@ -122,7 +180,17 @@ class Program:
         return self._parameters
 
     def check_same(self, other: Program) -> None:
-        """Refuse, naming the difference, unless ``other`` (a later call's trace) is this program on other data."""
+        """Refuse, naming the difference, unless ``other`` (a later call's trace) is this program on other data.
+
+        Examples
+        --------
+        >>> step = minigrad.compile(lambda x: x * 2 if x.item() > 0 else x * 3)
+        >>> _ = step(Tensor(1.0))
+        >>> first = step.program
+        >>> _ = step(Tensor(-1.0))
+        Traceback (most recent call last):
+        minigrad.tracing.recorder.TracingError: <lambda>: two calls ran different ops (op 0: v1 = MulScalar(x0, c=2) | v1 = MulScalar(x0, c=3)): the step branches on the data in Python, and a replay would follow one branch
+        """
         a, b = self.trace, other.trace
         for i, (x, y) in enumerate(zip(a.ops, b.ops)):
             if (x.function, x.args, x.params, x.kind) != (y.function, y.args, y.params, y.kind):
@@ -163,7 +231,15 @@ class Program:
     # --- reading ------------------------------------------------------------------------------------
 
     def line(self, op: Op) -> str:
-        """One op as code: ``v7 = Tanh(v6)``."""
+        """One op as code: ``v7 = Tanh(v6)``.
+
+        Examples
+        --------
+        >>> step = minigrad.compile(lambda x: x.tanh())
+        >>> _ = step(Tensor([1.0]))
+        >>> step.program.line(step.program.trace.ops[0])
+        'v1 = Tanh(x0)'
+        """
         params = [f"{key}={self._shown(value)}" for key, value in op.params.items()]
         return f"{self.name(op.out)} = {op.function.__name__}({', '.join([*map(self.name, op.args), *params])})"
 

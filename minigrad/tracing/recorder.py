@@ -29,11 +29,22 @@ from minigrad.ops.arithmetic import Add, Pow
 from minigrad.ops.embedding import Embedding
 from minigrad.tensor import Tensor
 
+__all__ = ["Recorder", "TracingError"]
+
 _MODULE_CALL = Module.__call__.__code__
 
 
 class TracingError(RuntimeError):
-    """A step that :func:`minigrad.compile` cannot replay faithfully, and why."""
+    """A step that :func:`minigrad.compile` cannot replay faithfully, and why.
+
+    Examples
+    --------
+    >>> w = Tensor([1.0, -1.0], requires_grad=True)
+    >>> step = minigrad.compile(lambda x: (x * w).sum().backward(create_graph=True))
+    >>> step(Tensor([1.0, 2.0]))
+    Traceback (most recent call last):
+    minigrad.tracing.recorder.TracingError: <lambda>: backward(create_graph=True) records the backward pass as a graph; a compiled step replays first derivatives only
+    """
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,18 @@ class Trace:
 
 
 class Recorder:
-    """Records the ops of one call of ``step`` (see :meth:`run`)."""
+    """Records the ops of one call of a step (see :meth:`run`); ``trace`` holds what it wrote down.
+
+    Examples
+    --------
+    >>> w = Tensor([1.0, -1.0], requires_grad=True)
+    >>> recorder = Recorder("step")
+    >>> recorder.run(lambda x: (x * w).sum().backward(), (Tensor([3.0, 4.0]),), {})
+    >>> [(op.function.__name__, op.kind) for op in recorder.trace.ops]
+    [('Mul', 'forward'), ('Sum', 'forward'), ('BroadcastTo', 'rule'), ('Mul', 'rule')]
+    >>> w.grad
+    Tensor([3. 4.])
+    """
 
     def __init__(self, step_name: str) -> None:
         self.step_name = step_name
@@ -105,7 +127,16 @@ class Recorder:
     # --- the run ------------------------------------------------------------------------------------
 
     def run(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """Call ``step(*args, **kwargs)`` eagerly, recording it; returns its result."""
+        """Call ``step(*args, **kwargs)`` eagerly, recording it; returns its result.
+
+        Examples
+        --------
+        >>> recorder = Recorder("double")
+        >>> recorder.run(lambda x: x * 2, (Tensor([1.0]),), {})
+        Tensor([2.])
+        >>> recorder.trace.outputs, recorder.trace.kinds
+        (Slot(number=1), ['input', 'op'])
+        """
         if function.tracer is not None:
             raise TracingError(f"{self.step_name}: a compiled step was called while another one is being traced")
         tensors = [x for x in (*args, *kwargs.values()) if isinstance(x, Tensor)]
@@ -134,7 +165,16 @@ class Recorder:
         return result
 
     def record(self, ctx: Context, params: dict[str, Any], data: Any) -> np.ndarray:
-        """Write down one op that has just run (called by :meth:`Function.apply`)."""
+        """Write down one op that has just run (called by :meth:`Function.apply` while tracing);
+        returns the op's output array.
+
+        Examples
+        --------
+        >>> recorder = Recorder("negate")
+        >>> _ = recorder.run(lambda x: -x, (Tensor([1.0]),), {})
+        >>> recorder.trace.ops[0].function.__name__, recorder.trace.ops[0].args
+        ('Neg', (0,))
+        """
         data = np.asarray(data)
         if threading.get_ident() != self.thread:
             return data  # NOTE: another thread's op, not the step's
