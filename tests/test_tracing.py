@@ -476,3 +476,14 @@ def test_the_same_data_again_is_no_check_and_a_replaced_parameter_traces_again()
     w.grad = None
     step(x)
     assert (step.traces, step.replays) == (5, 1) and w.grad.shape == (2, 3)
+
+
+def test_refuses_one_array_passed_twice():
+    def step(x, y):
+        loss = (x @ W + y @ W).sum()
+        loss.backward()
+        return loss
+
+    x = Tensor(np.ones((4, 2)))
+    with refused("inputs 0 and 1 share one array"):
+        minigrad.compile(step)(x, x)

@@ -146,11 +146,14 @@ class Recorder:
                     f"{self.step_name}: input {position} (shape {x.shape}) has a grad_fn ({x.grad_fn.name}); "
                     "pass a leaf, such as x.detach()"
                 )
-            slot = self._slots.get(id(x._data))
-            if slot is None:
-                slot = self._new_slot("input", x._data)
-                self._see_leaf(x, slot)
-            self.trace.inputs.setdefault(slot, position)
+            if id(x._data) in self._slots:
+                raise TracingError(
+                    f"{self.step_name}: inputs {self.trace.inputs[self._slots[id(x._data)]]} and {position} share "
+                    "one array; a replay would read the first for both. Pass each input once"
+                )
+            slot = self._new_slot("input", x._data)
+            self._see_leaf(x, slot)
+            self.trace.inputs[slot] = position
         self._top = sys._getframe()  # NOTE: where _check_modules stops looking up the call stack
         function.tracer = self
         try:
