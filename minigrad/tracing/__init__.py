@@ -34,8 +34,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -107,7 +108,7 @@ class CompiledStep:
         self.step, self.cache_size = step, cache_size
         self.name = getattr(step, "__name__", type(step).__name__)
         self._programs: OrderedDict[tuple[Any, ...], Program] = OrderedDict()
-        self._first: dict[tuple[Any, ...], tuple[Program, list[np.ndarray]]] = {}  # traced once, not yet checked
+        self._first: dict[tuple[Any, ...], tuple[Program, list[bytes]]] = {}  # traced once, not yet checked
         self._latest: Program | None = None
         self.traces = self.replays = 0
         functools.update_wrapper(self, step)
@@ -129,7 +130,7 @@ class CompiledStep:
                 self.replays += 1
                 return program.replay(tensors)
             del self._programs[key]  # NOTE: a parameter was replaced or frozen: trace again
-        inputs = [np.array(x._data) for x in tensors]  # NOTE: copies, as the step may change them
+        inputs = _fingerprints(x._data for x in tensors)  # NOTE: before the call, which may change them
         collecting = gc.isenabled()
         gc.disable()  # NOTE: a trace makes many small objects, and Python's collector would scan them again and again
         try:
@@ -140,10 +141,10 @@ class CompiledStep:
             if collecting:
                 gc.enable()
         self.traces += 1
-        first, read = self._first.get(key), [np.array(p._data) for p in program.parameters] + inputs
+        first, read = self._first.get(key), _fingerprints(p._data for p in program.parameters) + inputs
         if first is None:
             self._first[key] = (program, read)
-        elif not _same_values(read, first[1]):
+        elif read != first[1]:
             # NOTE: only new data can show a branch on the data: the same data again waits for the next call
             first[0].check_same(program)
             del self._first[key]
@@ -153,8 +154,10 @@ class CompiledStep:
         return result
 
 
-def _same_values(arrays: list[np.ndarray], before: list[np.ndarray]) -> bool:
-    return len(arrays) == len(before) and all(np.array_equal(a, b) for a, b in zip(arrays, before))
+def _fingerprints(arrays: Iterable[np.ndarray]) -> list[bytes]:
+    """A digest of each array's values: whether a second call read other data than the first, without
+    keeping a copy of every parameter."""
+    return [hashlib.blake2b(np.ascontiguousarray(a).data, digest_size=16).digest() for a in arrays]
 
 
 def _key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,16 +113,18 @@ class Recorder:
         self.trace = Trace()
         self.thread = threading.get_ident()
         self._slots: dict[int, int] = {}  # id(array) -> slot
-        self._keep: list[Any] = []  # every array and tensor seen, alive, so that their ids stay theirs
-        self._contexts: list[Context] = []  # per op, its ctx (a forward op's may become a graph node)
-        self._read: list[tuple[Tensor, int]] = []  # each tensor an op read, with its version then
+        # NOTE: nothing seen is kept alive (memory as eager); an array's id leaves _slots when it dies.
+        self._finalizers: list[weakref.finalize] = []
+        self._contexts: list[Context | None] = []  # per op, a forward op's ctx (it may become a graph node)
+        self._read: dict[int, tuple[weakref.ref[Tensor], int]] = {}  # each tensor an op read, and its version then
+        self._mine: set[int] = set()  # the ids of this recorder's own hooks
+        self._gradients: list[Tensor] = []  # the gradients handed to a leaf that had a .grad: kept until stored
         self._grads_before: dict[int, Tensor | None] = {}  # leaf slot -> its .grad when first seen
         self._leaves: dict[int, Tensor] = {}  # slot -> the leaf (an input or a parameter)
         self._hooks: list[Any] = []  # (tensor, handle) of this recorder's own hooks on leaves
         self._stores: set[tuple[int, int]] = set()  # (id(old .grad), id(gradient)) of Delivery's sums
         self._gradient_slots: set[int] = set()  # values of the backward pass
         self._modules: dict[int, Module] = {}  # the modules seen running ops, by id
-        self._forward: set[int] = set()  # the forward ops (only their ctx can be a node of the graph)
         self._rule_hint = 0
 
     # --- the run ------------------------------------------------------------------------------------
@@ -162,6 +165,8 @@ class Recorder:
             function.tracer = None
             for _, handle in self._hooks:
                 handle.remove()
+            for finalizer in self._finalizers:
+                finalizer.detach()
         self._check_after(result)
         self._name_parameters()
         self.trace.outputs = self._result_slots(result)
@@ -191,21 +196,20 @@ class Recorder:
         if cls is Add and (id(tensors[0]), id(tensors[1]._data)) in self._stores:
             return data  # NOTE: the walk adding a gradient to an existing .grad: the replay does that itself
         self._check_modules()
-        self._read += [(x, x._version) for x in tensors]
+        for x in tensors:
+            self._check_tensor(x)
         if rule is not None:
-            self._read.append((self._contexts[rule].output, 0))
+            self._check_tensor(self._contexts[rule].output)  # type: ignore[union-attr]
         args = tuple(self._source(x, rule) for x in tensors)
         kept = {name: self._param(value, rule, cls.__name__) for name, value in params.items()}
         _refuse_op(self.step_name, cls, args, kept, self.trace)
         out = self._new_slot("op", data)
         walk = rule is None and not grad_enabled() and any(a in self._gradient_slots for a in args)
         kind = "rule" if rule is not None else "walk" if walk else "forward"
-        if kind == "forward":
-            self._forward.add(len(self.trace.ops))
-        else:
+        if kind != "forward":
             self._gradient_slots.add(out)
         self.trace.ops.append(Op(cls, args, kept, out, rule, kind))
-        self._contexts.append(ctx)
+        self._contexts.append(ctx if kind == "forward" else None)
         return data
 
     # --- where each array comes from -------------------------------------------------------------------
@@ -217,7 +221,7 @@ class Recorder:
         record.shapes.append(array.shape)
         record.dtypes.append(array.dtype)
         self._slots[id(array)] = slot
-        self._keep.append(array)
+        self._finalizers.append(weakref.finalize(array, _forget, self._slots, id(array), slot))
         return slot
 
     def _source(self, x: Tensor, rule: int | None) -> int:
@@ -226,7 +230,6 @@ class Recorder:
         slot = self._slots.get(id(array))
         if slot is not None:
             return slot
-        self._keep.append(x)
         if x.grad_fn is None and x._requires_grad:
             slot = self._new_slot("parameter", array)
             self.trace.parameters[slot] = x
@@ -275,10 +278,10 @@ class Recorder:
         """Note a leaf's ``.grad`` and hook it, to learn which value the walk gives it."""
         self._grads_before[slot] = x.grad
         self._leaves[slot] = x
-        self._keep.append(x.grad)
         if x._requires_grad:
-            handle = x.register_hook(functools.partial(self._delivered, x, slot))
-            self._hooks.append((x, handle))
+            hook = functools.partial(self._delivered, x, slot)
+            self._hooks.append((x, x.register_hook(hook)))
+            self._mine.add(id(hook))
 
     def _delivered(self, leaf: Tensor, slot: int, grad: Tensor) -> None:
         """The hook on a leaf: the walk hands ``grad`` to it (for its ``.grad``)."""
@@ -288,17 +291,18 @@ class Recorder:
         self.trace.deliveries.append((slot, self._constant(grad._data) if source is None else source))
         if leaf.grad is not None:
             self._stores.add((id(leaf.grad), id(grad._data)))
-            self._keep.append(grad)
+            self._gradients.append(grad)
 
     def _running_rule(self) -> int | None:
         """The forward op whose backward rule is running now, if any: the walk sets its ctx's ``output``
         only meanwhile (see :class:`Context`)."""
         contexts, hint = self._contexts, self._rule_hint
-        if hint < len(contexts) and contexts[hint].output is not None:
+        if hint < len(contexts) and getattr(contexts[hint], "output", None) is not None:
             return hint
         # NOTE: the walk takes the nodes from the last towards the first: look below the last one first.
         for i in (*range(min(hint, len(contexts) - 1), -1, -1), *range(len(contexts) - 1, hint, -1)):
-            if i in self._forward and contexts[i].output is not None:
+            context = contexts[i]
+            if context is not None and context.output is not None:
                 self._rule_hint = i
                 return i
         return None
@@ -340,24 +344,31 @@ class Recorder:
                 "would repeat; pass the mask in as an input, or call .eval()"
             )
 
+    def _check_tensor(self, x: Tensor) -> None:
+        """Refuse a tensor an op reads (or a rule's output) that a replay would not treat as eagerly:
+        changed in place since an op first read it, hooked, or keeping its gradient."""
+        first = self._read.get(id(x))
+        if first is None or first[0]() is not x:  # NOTE: seen first now (or the id of a tensor that died)
+            self._read[id(x)] = (weakref.ref(x), x._version)
+        elif first[1] != x._version:
+            raise TracingError(
+                f"{self.step_name}: a tensor of shape {x.shape} was changed in place during the step (an "
+                "optimiser step, x += ...); a replay would not; do it outside the compiled step"
+            )
+        if [h for h in x._hooks or () if id(h) not in self._mine]:
+            raise TracingError(
+                f"{self.step_name}: a tensor of shape {x.shape} has a hook, which a replay would not call"
+            )
+        if x._retains_grad:
+            raise TracingError(
+                f"{self.step_name}: retain_grad() on a tensor of shape {x.shape}: a replay keeps no "
+                "intermediate gradients; return what you need from the step instead"
+            )
+
     def _check_after(self, result: Any) -> None:
-        mine = {id(handle._hook) for _, handle in self._hooks}  # NOTE: this recorder's own
-        returned = [(x, x._version) for x in _flat(result)]
-        for x, version in self._read + returned:
-            if x._version != version:
-                raise TracingError(
-                    f"{self.step_name}: a tensor of shape {x.shape} was changed in place during the step (an "
-                    "optimiser step, x += ...); a replay would not; do it outside the compiled step"
-                )
-            if [h for h in x._hooks or () if id(h) not in mine]:
-                raise TracingError(
-                    f"{self.step_name}: a tensor of shape {x.shape} has a hook, which a replay would not call"
-                )
-            if x._retains_grad:
-                raise TracingError(
-                    f"{self.step_name}: retain_grad() on a tensor of shape {x.shape}: a replay keeps no "
-                    "intermediate gradients; return what you need from the step instead"
-                )
+        for x in [ref() for ref, _ in self._read.values()] + _flat(result):
+            if x is not None:
+                self._check_tensor(x)
         for slot, _ in self.trace.deliveries:
             if self._leaves[slot].grad is self._grads_before[slot]:
                 raise TracingError(
@@ -377,6 +388,12 @@ class Recorder:
             f"{self.step_name}: the step returned a {type(result).__name__}; a compiled step returns Tensors "
             "(or a tuple or list of them, or None); call .item() on them outside"
         )
+
+
+def _forget(slots: dict[int, int], key: int, slot: int) -> None:
+    """An array has died: its id may be another array's from now on."""
+    if slots.get(key) == slot:
+        del slots[key]
 
 
 def _flat(result: Any) -> list[Tensor]:
