@@ -244,6 +244,17 @@ def test_a_value_used_twice_is_summed_in_the_listing():
 # --- what is refused, and why ---------------------------------------------------------------------------
 
 
+def backward_step(loss_of):
+    """A step: the loss ``loss_of(*inputs)``, its backward, and the loss returned."""
+
+    def step(*inputs):
+        loss = loss_of(*inputs)
+        loss.backward()
+        return loss
+
+    return step
+
+
 def call_three_times(fn, *make_args):
     step = minigrad.compile(fn)
     rng = np.random.default_rng(0)
@@ -276,21 +287,12 @@ def test_refuses_a_python_branch_on_the_data():
 
 
 def test_refuses_a_mask_computed_from_the_data():
-    def step(x):
-        loss = minigrad.where(x > 0, x @ W, x).sum()
-        loss.backward()
-        return loss
-
     with refused("boolean mask of shape \\(4, 2\\) made outside the ops"):
-        call_three_times(step, normal)
+        call_three_times(backward_step(lambda x: minigrad.where(x > 0, x @ W, x).sum()), normal)
 
 
 def test_refuses_an_index_computed_from_the_data():
-    def step(x):
-        loss = (x @ W).max(dim=1).values.sum()
-        loss.backward()
-        return loss
-
+    step = backward_step(lambda x: (x @ W).max(dim=1).values.sum())
     with refused("GetItem reads an index array of shape \\(4, 1\\) made outside the ops"):
         call_three_times(step, normal)
 
@@ -306,38 +308,31 @@ def test_refuses_randomness_that_is_not_an_input():
         call_three_times(step, normal)
 
 
-def test_refuses_dropout_in_training_mode():
-    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Dropout(0.5, rng=0))
-
-    def step(x):
-        loss = model(x).sum()
-        loss.backward()
-        return loss
-
-    with refused("Dropout in training mode draws a random mask"):
-        call_three_times(step, normal)
+def hooked_linear():
+    model = nn.Linear(2, 2, rng=0)
+    model.register_forward_hook(lambda module, inputs, output: None)
+    return model
 
 
-def test_refuses_batchnorm_in_training_mode():
-    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.BatchNorm1d(2))
-
-    def step(x):
-        loss = model(x).sum()
-        loss.backward()
-        return loss
-
-    with refused("BatchNorm1d in training mode updates its running statistics"):
-        call_three_times(step, normal)
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: nn.Sequential(nn.Linear(2, 2, rng=0), nn.Dropout(0.5, rng=0)), "Dropout in training mode draws"),
+        (lambda: nn.Sequential(nn.Linear(2, 2, rng=0), nn.BatchNorm1d(2)), "BatchNorm1d in training mode updates"),
+        (hooked_linear, "Linear has hooks"),
+    ],
+    ids=["dropout", "batchnorm", "module hooks"],
+)
+def test_refuses_modules_that_do_what_a_replay_would_not(make, match):
+    model = make()
+    with refused(match):
+        call_three_times(backward_step(lambda x: model(x).sum()), normal)
 
 
 def test_refuses_an_array_read_from_outside():
     outside = Tensor(np.ones((4, 2)))
 
-    def step(x):
-        loss = ((x * outside) @ W).sum()
-        loss.backward()
-        return loss
-
+    step = backward_step(lambda x: ((x * outside) @ W).sum())
     with refused("reads an array of shape \\(4, 2\\) from outside the step"):
         call_three_times(step, normal)
 
@@ -346,25 +341,8 @@ def test_refuses_hooks():
     w = Tensor(np.ones((2, 2)), requires_grad=True)
     w.register_hook(lambda grad: grad * 2)
 
-    def step(x):
-        loss = (x @ w).sum()
-        loss.backward()
-        return loss
-
+    step = backward_step(lambda x: (x @ w).sum())
     with refused("has a hook, which a replay would not call"):
-        call_three_times(step, normal)
-
-
-def test_refuses_module_hooks():
-    model = nn.Linear(2, 2, rng=0)
-    model.register_forward_hook(lambda module, inputs, output: None)
-
-    def step(x):
-        loss = model(x).sum()
-        loss.backward()
-        return loss
-
-    with refused("Linear has hooks"):
         call_three_times(step, normal)
 
 
