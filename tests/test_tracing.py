@@ -465,3 +465,13 @@ def test_refuses_one_array_passed_twice():
     x = Tensor(np.ones((4, 2)))
     with refused("inputs 0 and 1 share one array"):
         minigrad.compile(step)(x, x)
+
+
+def test_a_python_value_argument_is_part_of_what_a_program_is_for():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    step = minigrad.compile(lambda x, scale: (x * w * scale).sum().backward())
+    for i, scale in enumerate((1.0, 1.0, 1.0, 3.0)):
+        w.grad = None
+        step(Tensor([1.0, float(i)]), scale)
+        assert_same(w.grad.numpy(), np.array([1.0, float(i)]) * scale, f"call {i}")
+    assert (step.traces, step.replays) == (3, 1)

@@ -126,7 +126,6 @@ class CompiledStep:
         program = self._programs.get(key)
         if program is not None:
             if program.ready():
-                self._programs.move_to_end(key)
                 self.replays += 1
                 return program.replay(tensors)
             del self._programs[key]  # NOTE: a parameter was replaced or frozen: trace again
@@ -149,7 +148,7 @@ class CompiledStep:
             first[0].check_same(program)
             del self._first[key]
             self._programs[key] = program
-            if len(self._programs) > self.cache_size:
+            if len(self._programs) > self.cache_size:  # NOTE: the program traced longest ago goes
                 self._programs.popitem(last=False)
         return result
 

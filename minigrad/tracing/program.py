@@ -289,7 +289,8 @@ class Program:
 
 
 def _parameter_facts(parameters: list[Tensor]) -> list[tuple[Any, ...]]:
-    return [(p._data.shape, p._data.dtype, p._requires_grad, p.grad_fn is None) for p in parameters]
+    # NOTE: a leaf stays a leaf; its array may be replaced (x.data = ...), or it may stop requiring grad
+    return [(p._data.shape, p._data.dtype, p._requires_grad) for p in parameters]
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
