@@ -44,7 +44,8 @@ import numpy as np
 from minigrad.autograd.grad_mode import is_grad_enabled
 from minigrad.tensor import Tensor
 from minigrad.tracing.program import Program
-from minigrad.tracing.recorder import Recorder, TracingError
+from minigrad.tracing.recorder import Recorder
+from minigrad.tracing.trace import TracingError
 
 __all__ = ["compile", "CompiledStep", "TracingError"]
 

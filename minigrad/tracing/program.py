@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.tensor import Tensor
-from minigrad.tracing.recorder import Op, Saved, Slot, Trace, TracingError
+from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError
 
 __all__ = ["Program"]
 
@@ -189,7 +189,7 @@ class Program:
         >>> first = step.program
         >>> _ = step(Tensor(-1.0))
         Traceback (most recent call last):
-        minigrad.tracing.recorder.TracingError: <lambda>: two calls ran different ops (op 0: v1 = MulScalar(x0, c=2) | v1 = MulScalar(x0, c=3)): the step branches on the data in Python, and a replay would follow one branch
+        minigrad.tracing.trace.TracingError: <lambda>: two calls ran different ops (op 0: v1 = MulScalar(x0, c=2) | v1 = MulScalar(x0, c=3)): the step branches on the data in Python, and a replay would follow one branch
         """
         a, b = self.trace, other.trace
         for i, (x, y) in enumerate(zip(a.ops, b.ops)):

@@ -17,7 +17,6 @@ import functools
 import sys
 import threading
 import weakref
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,69 +28,11 @@ from minigrad.nn.module import Module
 from minigrad.ops.arithmetic import Add, Pow
 from minigrad.ops.embedding import Embedding
 from minigrad.tensor import Tensor
+from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError
 
-__all__ = ["Recorder", "TracingError"]
+__all__ = ["Recorder"]
 
 _MODULE_CALL = Module.__call__.__code__
-
-
-class TracingError(RuntimeError):
-    """A step that :func:`minigrad.compile` cannot replay faithfully, and why.
-
-    Examples
-    --------
-    >>> w = Tensor([1.0, -1.0], requires_grad=True)
-    >>> step = minigrad.compile(lambda x: (x * w).sum().backward(create_graph=True))
-    >>> step(Tensor([1.0, 2.0]))
-    Traceback (most recent call last):
-    minigrad.tracing.recorder.TracingError: <lambda>: backward(create_graph=True) records the backward pass as a graph; a compiled step replays first derivatives only
-    """
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What forward op number ``op`` saved on its ctx as ``name``, for its backward rule."""
-
-    op: int
-    name: str
-
-
-@dataclass
-class Op:
-    """One op of the record: ``function``'s forward on the values ``args`` (slot numbers) with
-    ``params`` (Python values; a slot number in a ``Slot``; a :class:`Saved`), giving slot ``out``.
-    ``rule_of`` is the forward op (its index) whose backward rule ran it, if any; ``kind`` is
-    'forward', 'rule' or 'walk' (a sum where a value fans out, or a cast, done by the walk)."""
-
-    function: type[Function]
-    args: tuple[int, ...]
-    params: dict[str, Any]
-    out: int
-    rule_of: int | None
-    kind: str
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A value of the record, where an op's parameter (an index array, a condition) reads one."""
-
-    number: int
-
-
-@dataclass
-class Trace:
-    """What one traced call did: the values (slots) and the ops between them."""
-
-    kinds: list[str] = field(default_factory=list)  # per slot: 'input', 'parameter', 'constant' or 'op'
-    shapes: list[tuple[int, ...]] = field(default_factory=list)
-    dtypes: list[np.dtype] = field(default_factory=list)
-    inputs: dict[int, int] = field(default_factory=dict)  # slot -> position among the step's Tensor arguments
-    parameters: dict[int, Tensor] = field(default_factory=dict)  # slot -> the leaf, read at each call
-    names: dict[int, str] = field(default_factory=dict)  # slot -> a parameter's name in its module
-    constants: dict[int, np.ndarray] = field(default_factory=dict)  # slot -> the array as the op read it
-    ops: list[Op] = field(default_factory=list)
-    deliveries: list[tuple[int, int]] = field(default_factory=list)  # (leaf's slot, gradient's slot), in order
-    outputs: Any = None  # the step's result: None, a Slot, or a tuple or list of them
 
 
 class Recorder:
