@@ -108,6 +108,37 @@ class Minigrad:
         return _op_runner(name, x, y, grad, backward)
 
 
+class MinigradTraced:
+    """minigrad's step through minigrad.compile: forward and backward traced on the first calls, then
+    replayed as straight-line code; the optimiser's step stays outside, as its users write it."""
+
+    name = "minigrad (traced)"
+    module = "minigrad"
+
+    def mlp_step(self, spec, params, x, target):
+        import minigrad
+
+        eager = Minigrad().mlp_step(spec, params, x, target)
+        model, loss_fn, x = eager.model, eager.loss_fn, eager.x
+        target = minigrad.tensor(target)  # NOTE: a Tensor argument, so that a new batch would be an input
+        opt = minigrad.optim.SGD(model.parameters(), lr=spec.lr)
+
+        @minigrad.compile
+        def forward_backward(x, target):
+            loss = loss_fn(model(x), target)
+            loss.backward()
+            return loss
+
+        def step():
+            opt.zero_grad()
+            loss = forward_backward(x, target)
+            opt.step()
+            return loss.item()
+
+        step.model, step.compiled = model, forward_backward
+        return step
+
+
 class PyTorch:
     name = "pytorch"
     module = "torch"
@@ -303,7 +334,9 @@ class HIPSAutograd:
         return None, None, lambda: autograd.grad(f)(1.0)
 
 
-ENGINES = {e.name: e for e in (NumPyByHand(), Minigrad(), PyTorch(), Micrograd(), MyGrad(), HIPSAutograd())}
+ENGINES = {
+    e.name: e for e in (NumPyByHand(), Minigrad(), MinigradTraced(), PyTorch(), Micrograd(), MyGrad(), HIPSAutograd())
+}
 
 
 def available(names=None) -> list:

@@ -56,6 +56,7 @@ from minigrad.tensor import Tensor, from_numpy
 
 # NOTE: last, as in PyTorch (`import torch` gives torch.nn and torch.optim): they import the above.
 from minigrad import nn, optim, utils  # noqa: E402  (isort: skip)
+from minigrad.tracing import compile  # noqa: E402, A001  (isort: skip)  minigrad.compile(step): trace once, replay
 
 # PyTorch's short dtype names (minigrad.float is float32, as torch.float), kept out of the names
 # above so that this module's own code still means Python's float, int and bool by them.
@@ -95,5 +96,6 @@ __all__ += [
     "randperm",
     "multinomial",
 ]
+__all__ += ["compile"]
 __all__ += ["float64", "double", "float32", "float", "int64", "long", "int32", "int", "bool"]
 __version__ = "0.1.0"

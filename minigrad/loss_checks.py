@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.arguments import check_choice, check_number
-from minigrad.ops.losses import REDUCTIONS
+from minigrad.ops.losses import REDUCTIONS, classes_outside
 from minigrad.tensor import Tensor, TensorLike
 
 
@@ -224,9 +224,8 @@ def class_indices(call: str, input: Tensor, target: TensorLike, ignore_index: in
             f"{call}: target shape {target.shape} must be {samples_of(input)} for input shape {input.shape}"
         )
     c = classes_of(input)
-    bad = target[((target < 0) | (target >= c)) & (target != ignore_index)]
-    if bad.size:
-        shown = sorted(set(bad.tolist()))[:5]
+    shown = classes_outside(target, c, ignore_index)
+    if shown:
         raise ValueError(
             f"{call}: target holds class indices {shown} outside [0, {c}) for input shape {input.shape} "
             f"(ignore_index is {ignore_index})"

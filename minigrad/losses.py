@@ -34,8 +34,9 @@ from minigrad.loss_checks import (
     samples_of,
     weights,
 )
-from minigrad.ops.elementwise import Where
 from minigrad.ops.losses import BinaryCrossEntropy, NllLoss, SquaredError
+from minigrad.ops.numerics import inside as inside_bounds
+from minigrad.ops.numerics import locally_constant
 from minigrad.tensor import Tensor, TensorLike
 
 
@@ -144,7 +145,10 @@ def huber_loss(
     size = diff.abs()
     # NOTE: the square of d clipped, so that the branch not taken at d = +-inf has gradient 0, not 0 * inf.
     inside = diff.clip(-delta, delta)
-    loss = Where.apply(0.5 * inside * inside, delta * (size - 0.5 * delta), condition=size.numpy() < delta)
+    # NOTE: the mask |d| < delta made by an op (so that minigrad.compile recomputes it); a product with
+    # 0 or 1 adds exactly 0.0 from the branch not taken, finite on both sides as the where was.
+    small = locally_constant(inside_bounds, size, low=-np.inf, high=delta, closed=False)
+    loss = small * (0.5 * inside * inside) + (1 - small) * (delta * (size - 0.5 * delta))
     return _reduce(loss, reduction, w)
 
 

@@ -13,6 +13,9 @@ nothing. :meth:`Function.apply` runs ``forward`` and, when any input needs a gra
 NOTE on speed: every op, and every op of a backward rule, goes through :meth:`Function.apply`,
 so its few lines are kept lean (no generator expressions, no ABC checks); a graph node holds
 only what backward needs, and no reference cycles, so it is freed as soon as it is unreachable.
+
+Because every op passes through :meth:`Function.apply`, it is also where :func:`minigrad.compile`
+listens while it traces a step: ``tracer`` is its recorder then, and None otherwise.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ if TYPE_CHECKING:
 # hold two million more objects for Python's cyclic garbage collector to scan again and again.
 _SHARED_NEEDS = {t: t for n in (1, 2, 3) for t in itertools.product((False, True), repeat=n)}
 _SHARED_VERSIONS = {(0,) * n: (0,) * n for n in (1, 2, 3)}
+
+# NOTE: minigrad.compile's recorder while it traces a step (minigrad/tracing.py), else None: the
+# eager path pays one check of it per op. It is told each op, inputs and output, as it runs.
+tracer: Any = None
 
 
 class Context:
@@ -155,6 +162,8 @@ class Function:
         except ValueError as error:
             shapes = " and ".join(str(x.shape) for x in tensors)
             raise ValueError(f"{cls.__name__}: cannot apply to shapes {shapes}: {error}") from None
+        if tracer is not None:
+            data = tracer.record(ctx, params, data)
         # NOTE: the engine sits below the Tensor class (whose methods call the ops), so it makes the
         # output through an input: Tensor._make wraps an array an op made.
         make = tensors[0]._make

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from minigrad.arrays import is_tensor
+from minigrad.autograd import function
 from minigrad.autograd.function import Context
 from minigrad.autograd.grad_mode import set_grad_enabled
 
@@ -185,7 +186,8 @@ class GradientSums:
     def __init__(self, roots: Sequence[Tensor], root_grads: Sequence[Tensor], create_graph: bool) -> None:
         self._grads: dict[Tensor, Tensor] = {}
         self._owned: set[int] = set()  # ids of the arrays of sums this walk made and still holds
-        self._in_place = not create_graph  # a recorded sum must stay a graph node
+        # NOTE: a recorded sum must stay a graph node, and a traced one an op (minigrad.compile lists it)
+        self._in_place = not create_graph and function.tracer is None
         for root, root_grad in zip(roots, root_grads):
             self.add(root, root_grad)
 

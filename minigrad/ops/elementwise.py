@@ -6,13 +6,14 @@ the value used there, which is PyTorch's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from minigrad.autograd import Context, Function, unbroadcast
-from minigrad.ops.numerics import locally_constant
+from minigrad.ops.numerics import inside, locally_constant, share_of_larger, share_of_smaller
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -84,7 +85,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant(np.sign(x.numpy()), x)
+        return grad * locally_constant(np.sign, x)
 
 
 class Clip(Function):
@@ -102,8 +103,8 @@ class Clip(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        inside = (ctx.low <= x.numpy()) & (x.numpy() <= ctx.high)
-        return unbroadcast(grad * locally_constant(inside, x), x.shape)
+        mask = locally_constant(inside, x, low=ctx.low, high=ctx.high, closed=True)
+        return unbroadcast(grad * mask, x.shape)
 
 
 class Where(Function):
@@ -133,9 +134,9 @@ class Where(Function):
         return grad_x, grad_y
 
 
-def _split_between(x: Tensor, y: Tensor, grad: Tensor, x_wins: np.ndarray) -> tuple[Tensor, Tensor]:
+def _split_between(x: Tensor, y: Tensor, grad: Tensor, share: Callable[..., np.ndarray]) -> tuple[Tensor, Tensor]:
     """The gradient of an elementwise pick between x and y: to the winner, half each at a tie."""
-    to_x = locally_constant((x_wins + 0.5 * (x.numpy() == y.numpy())).astype(grad.dtype), x, y)
+    to_x = locally_constant(share, x, y)
     return unbroadcast(grad * to_x, x.shape), unbroadcast(grad * (1 - to_x), y.shape)
 
 
@@ -150,7 +151,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        return _split_between(x, y, grad, x.numpy() > y.numpy())
+        return _split_between(x, y, grad, share_of_larger)
 
 
 class Minimum(Function):
@@ -164,4 +165,4 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y = ctx.inputs
-        return _split_between(x, y, grad, x.numpy() < y.numpy())
+        return _split_between(x, y, grad, share_of_smaller)

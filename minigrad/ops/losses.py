@@ -17,6 +17,7 @@ import numpy as np
 
 from minigrad.arguments import check_choice
 from minigrad.autograd import Context, Function
+from minigrad.ops.numerics import locally_constant
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -40,6 +41,18 @@ def reduce_loss(losses: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":
         return losses.mean()
     return losses.sum() if reduction == "sum" else losses
+
+
+def classes_outside(target: np.ndarray, classes: int, ignore_index: int) -> list[int]:
+    """The first few (at most 5) distinct class indices of ``target`` outside [0, classes) and not ``ignore_index``.
+
+    Examples
+    --------
+    >>> classes_outside(np.array([0, 3, -1, -100, 3]), 3, ignore_index=-100)
+    [-1, 3]
+    """
+    bad = target[((target < 0) | (target >= classes)) & (target != ignore_index)]
+    return sorted(set(bad.tolist()))[:5] if bad.size else []
 
 
 class NllLoss(Function):
@@ -66,6 +79,13 @@ class NllLoss(Function):
         label_smoothing: float = 0.0,
     ) -> np.ndarray:
         check_choice("NllLoss", "reduction", reduction, REDUCTIONS)
+        # NOTE: checked here too, not only by cross_entropy and nll_loss: a step replayed by
+        # minigrad.compile runs this forward but not their checks, and a class -1 would read class C - 1.
+        outside = classes_outside(target, x.shape[1], ignore_index)
+        if outside:
+            raise ValueError(
+                f"NllLoss: target holds class indices {outside} outside [0, {x.shape[1]}) (ignore_index is {ignore_index})"
+            )
         kept = target != ignore_index
         # NOTE: a copy of the classes, so that changing the caller's array later cannot misroute
         # the gradient; an ignored row reads class 0, with weight 0.
@@ -93,11 +113,29 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        coefficient = np.zeros(x.shape, x.dtype) if ctx.spread is None else (-ctx.spread).astype(x.dtype)
-        coefficient[ctx.rows, ctx.classes] -= ctx.picked
+        # NOTE: an op computes the coefficient, from what forward saved, so that a traced step computes it anew.
+        coefficient = locally_constant(
+            nll_slope, x, rows=ctx.rows, classes=ctx.classes, picked=ctx.picked, spread=ctx.spread
+        )
         if ctx.reduction == "none":  # one loss per row: row n's gradient scales row n
             grad = grad.reshape(len(ctx.rows), 1)
         return grad * coefficient
+
+
+def nll_slope(
+    x: np.ndarray, rows: np.ndarray, classes: np.ndarray, picked: np.ndarray, spread: np.ndarray | None
+) -> np.ndarray:
+    """d nll / d x before grad: -picked_n at (n, t_n) (rows n, classes t_n), -spread[n, c] everywhere.
+
+    Examples
+    --------
+    >>> nll_slope(np.zeros((2, 3)), np.arange(2), np.array([2, 0]), np.array([0.5, 0.5]), None)
+    array([[ 0. ,  0. , -0.5],
+           [-0.5,  0. ,  0. ]])
+    """
+    coefficient = np.zeros(x.shape, x.dtype) if spread is None else (-spread).astype(x.dtype)
+    coefficient[rows, classes] -= picked
+    return coefficient
 
 
 class SquaredError(Function):

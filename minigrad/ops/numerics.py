@@ -1,9 +1,9 @@
 """What the ops share: stable formulas on arrays, saturation, the two stable derivatives as ops,
 and the locally constant factors (masks) of the piecewise ops' derivatives.
 
-Masks: every piecewise op's backward computes its mask from the saved input, a comparison on
-``x.numpy()`` (``x.numpy() > 0``), and makes it a Tensor with :func:`locally_constant`: 0 or 1 in x's
-dtype, with derivative 0. Computed in backward rather than saved by forward, the mask sits next
+Masks: every piecewise op's backward computes its mask from the saved input with
+:func:`locally_constant` and a named rule (``above``: x > 0), an op: 0 or 1 in x's dtype, with
+derivative 0. Computed in backward rather than saved by forward, the mask sits next
 to the derivative it belongs to, and a forward that no gradient is needed for does no extra work.
 
 Numerics: the array formulas (``sigmoid_array``, ``softplus_array``; Phi and phi in normal_cdf.py) are
@@ -16,7 +16,8 @@ reached their limits, so derivative rules :func:`saturate` x there to keep 2x, x
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -139,29 +140,100 @@ class LocallyConstant(Function):
 
     Backward rules multiply by such masks, made with :func:`locally_constant`: when the backward
     pass is itself recorded, the mask is a node connected to x, so the second derivative of relu
-    is 0 (as in PyTorch) rather than undefined.
+    is 0 (as in PyTorch) rather than undefined. The mask is computed inside the op, by ``rule``
+    from the inputs' arrays, so that a step traced by :func:`minigrad.compile` computes it anew
+    on new data rather than keeping the first call's.
     """
 
     @staticmethod
-    def forward(ctx: Context, *inputs: np.ndarray, value: np.ndarray) -> np.ndarray:
-        return value.astype(inputs[0].dtype, copy=False)
+    def forward(ctx: Context, *inputs: np.ndarray, rule: Callable[..., np.ndarray], **params: Any) -> np.ndarray:
+        return np.asarray(rule(*inputs, **params)).astype(inputs[0].dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, ...]:
-        return tuple(LocallyConstant.apply(x, value=np.zeros(x.shape, grad.dtype)) for x in ctx.inputs)
+        return tuple(LocallyConstant.apply(x, rule=np.zeros_like) for x in ctx.inputs)
 
 
-def locally_constant(value: np.ndarray, *inputs: Tensor) -> Tensor:
-    """``value`` (an array of numbers or a boolean mask) as a Tensor in the first input's dtype,
-    with derivative 0 in ``inputs``: an op of the graph when the graph is recorded.
+def locally_constant(rule: Callable[..., np.ndarray], *inputs: Tensor, **params: Any) -> Tensor:
+    """``rule(*arrays, **params)`` of the inputs' arrays (numbers or a boolean mask) as a Tensor in
+    the first input's dtype, with derivative 0 in ``inputs``: an op of the graph when the graph is
+    recorded. The rules are the named functions below (``above``, ``inside``...).
 
     Examples
     --------
     >>> x = Tensor([-1.0, 2.0], requires_grad=True)
-    >>> locally_constant(x.numpy() > 0, x)               # relu's mask, inside the graph
+    >>> locally_constant(above, x, bound=0.0)           # relu's mask x > 0, inside the graph
     Tensor([0. 1.], grad_fn=<LocallyConstant>)
     >>> with minigrad.no_grad():
-    ...     locally_constant(x.numpy() > 0, x)
-    Tensor([0. 1.])
+    ...     locally_constant(np.sign, x)
+    Tensor([-1.  1.])
     """
-    return LocallyConstant.apply(*inputs, value=value)
+    return LocallyConstant.apply(*inputs, rule=rule, **params)
+
+
+def above(x: np.ndarray, bound: float) -> np.ndarray:
+    """x > bound: relu's mask (bound 0), softplus's linear part.
+
+    Examples
+    --------
+    >>> above(np.array([-1.0, 0.0, 2.0]), bound=0.0)
+    array([False, False,  True])
+    """
+    return x > bound
+
+
+def inside(x: np.ndarray, low: Any, high: Any, closed: bool) -> np.ndarray:
+    """low <= x <= high (``closed``, clip's), or low < x < high (hardtanh's).
+
+    Examples
+    --------
+    >>> inside(np.array([-1.0, 0.0, 1.0]), low=-1.0, high=1.0, closed=False)
+    array([False,  True, False])
+    """
+    return (low <= x) & (x <= high) if closed else (low < x) & (x < high)
+
+
+def one_or_slope(x: np.ndarray, slope: float) -> np.ndarray:
+    """1 where x > 0, else ``slope``: leaky_relu's derivative.
+
+    Examples
+    --------
+    >>> one_or_slope(np.array([-1.0, 2.0]), slope=0.01)
+    array([0.01, 1.  ])
+    """
+    return np.where(x > 0, 1.0, slope)
+
+
+def share_of_larger(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """1 where x > y, 1/2 at a tie, 0 where x < y: x's share of maximum(x, y)'s gradient.
+
+    Examples
+    --------
+    >>> share_of_larger(np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0]))
+    array([0. , 0.5, 1. ])
+    """
+    return (x > y) + 0.5 * (x == y)
+
+
+def share_of_smaller(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """1 where x < y, 1/2 at a tie, 0 where x > y: x's share of minimum(x, y)'s gradient.
+
+    Examples
+    --------
+    >>> share_of_smaller(np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0]))
+    array([1. , 0.5, 0. ])
+    """
+    return (x < y) + 0.5 * (x == y)
+
+
+def share_of_extreme(x: np.ndarray, extreme: np.ndarray, kept: tuple[int, ...], axis: Any) -> np.ndarray:
+    """1/k at each of the k elements of x equal to ``extreme`` (its max or min over ``axis``, of
+    shape ``kept`` with the axes kept), 0 elsewhere: each element's share of the gradient.
+
+    Examples
+    --------
+    >>> share_of_extreme(np.array([[3.0, 1.0, 3.0]]), np.array([3.0]), kept=(1, 1), axis=1)
+    array([[0.5, 0. , 0.5]])
+    """
+    hits = x == extreme.reshape(kept)
+    return hits / hits.sum(axis=axis, keepdims=True)

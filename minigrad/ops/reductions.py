@@ -8,7 +8,7 @@ import numpy as np
 
 from minigrad.arrays import Axis
 from minigrad.autograd import Context, Function
-from minigrad.ops.numerics import locally_constant
+from minigrad.ops.numerics import locally_constant, share_of_extreme
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -82,8 +82,7 @@ def _to_extremes(ctx: Context, grad: Tensor) -> Tensor:
     elements get 1/k of it each (as torch.amax and torch.amin)."""
     (x,) = ctx.inputs
     kept = kept_shape(x.shape, ctx.axis)
-    hits = x.numpy() == ctx.output.numpy().reshape(kept)
-    share = locally_constant((hits / hits.sum(axis=ctx.axis, keepdims=True)).astype(x.dtype), x)
+    share = locally_constant(share_of_extreme, x, ctx.output, kept=kept, axis=ctx.axis)
     return grad.reshape(kept).broadcast_to(x.shape) * share
 
 

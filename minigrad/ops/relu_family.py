@@ -5,9 +5,8 @@ Each has a kink at 0 (and relu6 at 6); the derivative there is PyTorch's: the va
 branch that holds for x <= 0 (relu'(0) = 0, leaky_relu'(0) = negative_slope, prelu'(0) = w,
 elu'(0) = alpha, selu'(0) = scale alpha, celu'(0) = 1, relu6'(0) = relu6'(6) = 0).
 
-Masks: backward computes each one from the saved input, as a comparison on ``x.numpy()``, and makes
-it a Tensor with :func:`~minigrad.ops.numerics.locally_constant` (0 or 1 in x's dtype, derivative
-0), so second derivatives come out right; a derivative with two branches is
+Masks: backward computes each one from the saved input with
+:func:`~minigrad.ops.numerics.locally_constant` (an op: 0 or 1 in x's dtype, derivative 0), so second derivatives come out right; a derivative with two branches is
 ``positive + (1 - positive) * other``. Forward saves only its parameters. The exponential branches
 use expm1 on min(x, 0), so large positive x never overflows and small negative x keeps its digits.
 """
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from minigrad.autograd import Context, Function, unbroadcast
-from minigrad.ops.numerics import SATURATION, locally_constant
+from minigrad.ops.numerics import SATURATION, above, locally_constant, one_or_slope
 from minigrad.ops.sigmoid_family import Hardtanh
 
 if TYPE_CHECKING:
@@ -44,8 +43,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        # NOTE: x.numpy() is safe here: a comparison is flat in x, and locally_constant keeps it in the graph.
-        return grad * locally_constant(x.numpy() > 0, x)
+        return grad * locally_constant(above, x, bound=0.0)
 
 
 class LeakyReLU(Function):
@@ -66,7 +64,7 @@ class LeakyReLU(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant(np.where(x.numpy() > 0, 1.0, ctx.negative_slope), x)
+        return grad * locally_constant(one_or_slope, x, slope=ctx.negative_slope)
 
 
 class PReLU(Function):
@@ -98,7 +96,7 @@ class PReLU(Function):
         x, weight = ctx.inputs
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            positive = locally_constant(x.numpy() > 0, x)
+            positive = locally_constant(above, x, bound=0.0)
             grad_x = grad * (positive + (1 - positive) * weight.reshape(ctx.weight_view))
         if ctx.needs_input_grad[1]:
             # NOTE: min(x, 0) rather than x * mask, which is 0 * inf = nan at x = +inf.
@@ -136,7 +134,7 @@ class ELU(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        positive = locally_constant(x.numpy() > 0, x)
+        positive = locally_constant(above, x, bound=0.0)
         # NOTE: alpha e^min(x, 0) rather than y + alpha, which rounds to 0 below x = -37.
         exp_negative = x.clip(max=0.0).exp()
         return grad * (positive + (1 - positive) * ctx.alpha * exp_negative)
@@ -186,6 +184,6 @@ class CELU(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         alpha = ctx.alpha
-        positive = locally_constant(x.numpy() > 0, x)
+        positive = locally_constant(above, x, bound=0.0)
         exp_negative = (x.clip(-SATURATION * alpha, 0.0) / alpha).exp()
         return grad * (positive + (1 - positive) * exp_negative)

@@ -2,7 +2,7 @@
 
 Derivatives are written with Tensor ops, so each backward rule is itself differentiable.
 hardtanh and hardsigmoid multiply by the mask of the interval where they are not flat, computed
-in backward from ``x.numpy()`` and made a Tensor with :func:`~minigrad.ops.numerics.locally_constant`,
+in backward by the op :func:`~minigrad.ops.numerics.locally_constant`,
 as the rectifiers do (see :mod:`minigrad.ops.relu_family`).
 
 Numerics: every forward is finite for finite input and never warns; NaN gives NaN; ±inf gives
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from minigrad.autograd import Context, Function
-from minigrad.ops.numerics import SigmoidDerivative, locally_constant, sech2, sigmoid_array
+from minigrad.ops.numerics import SigmoidDerivative, inside, locally_constant, sech2, sigmoid_array
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -109,7 +109,7 @@ class Hardtanh(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant((x.numpy() > ctx.min_val) & (x.numpy() < ctx.max_val), x)
+        return grad * locally_constant(inside, x, low=ctx.min_val, high=ctx.max_val, closed=False)
 
 
 class Hardsigmoid(Function):
@@ -126,4 +126,4 @@ class Hardsigmoid(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * locally_constant((x.numpy() > -3) & (x.numpy() < 3), x) / 6
+        return grad * locally_constant(inside, x, low=-3.0, high=3.0, closed=False) / 6

@@ -19,6 +19,7 @@ from minigrad.autograd import Context, Function
 from minigrad.ops.normal_cdf import normal_cdf_and_pdf, normal_pdf_array
 from minigrad.ops.numerics import (
     SATURATION,
+    above,
     locally_constant,
     saturate,
     sech2,
@@ -58,7 +59,7 @@ class Softplus(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
         beta, threshold = ctx.beta, ctx.threshold
-        linear = locally_constant(x.numpy() > threshold / beta, x)
+        linear = locally_constant(above, x, bound=threshold / beta)
         z = beta * x.clip(-SATURATION / beta, threshold / beta)
         return grad * (linear + (1 - linear) * z.sigmoid())
 

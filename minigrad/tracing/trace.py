@@ -1,0 +1,73 @@
+"""What a trace holds: the values of one call of a step (slots), the ops between them, and the
+error for what it cannot hold. :mod:`.recorder` writes a :class:`Trace`; :mod:`.program` runs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+from minigrad.tensor import Tensor
+
+__all__ = ["TracingError"]
+
+
+class TracingError(RuntimeError):
+    """A step that :func:`minigrad.compile` cannot replay faithfully, and why.
+
+    Examples
+    --------
+    >>> w = Tensor([1.0, -1.0], requires_grad=True)
+    >>> step = minigrad.compile(lambda x: (x * w).sum().backward(create_graph=True))
+    >>> step(Tensor([1.0, 2.0]))
+    Traceback (most recent call last):
+    minigrad.tracing.trace.TracingError: <lambda>: backward(create_graph=True) records the backward pass as a graph; a compiled step replays first derivatives only
+    """
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What forward op number ``op`` saved on its ctx as ``name``, for its backward rule."""
+
+    op: int
+    name: str
+
+
+@dataclass
+class Op:
+    """One op of the record: ``function``'s forward on the values ``args`` (slot numbers) with
+    ``params`` (Python values; a slot number in a ``Slot``; a :class:`Saved`), giving slot ``out``.
+    ``rule_of`` is the forward op (its index) whose backward rule ran it, if any; ``kind`` is
+    'forward', 'rule' or 'walk' (a sum where a value fans out, or a cast, done by the walk)."""
+
+    function: type[Function]
+    args: tuple[int, ...]
+    params: dict[str, Any]
+    out: int
+    rule_of: int | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A value of the record, where an op's parameter (an index array, a condition) reads one."""
+
+    number: int
+
+
+@dataclass
+class Trace:
+    """What one traced call did: the values (slots) and the ops between them."""
+
+    kinds: list[str] = field(default_factory=list)  # per slot: 'input', 'parameter', 'constant' or 'op'
+    shapes: list[tuple[int, ...]] = field(default_factory=list)
+    dtypes: list[np.dtype] = field(default_factory=list)
+    inputs: dict[int, int] = field(default_factory=dict)  # slot -> position among the step's Tensor arguments
+    parameters: dict[int, Tensor] = field(default_factory=dict)  # slot -> the leaf, read at each call
+    names: dict[int, str] = field(default_factory=dict)  # slot -> a parameter's name in its module
+    constants: dict[int, np.ndarray] = field(default_factory=dict)  # slot -> the array as the op read it
+    ops: list[Op] = field(default_factory=list)
+    deliveries: list[tuple[int, int]] = field(default_factory=list)  # (leaf's slot, gradient's slot), in order
+    outputs: Any = None  # the step's result: None, a Slot, or a tuple or list of them
