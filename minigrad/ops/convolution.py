@@ -14,7 +14,7 @@ for each kernel offset i. ``padding`` is one (before, after) pair of zeros per s
 
 from __future__ import annotations
 
-import string
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -88,21 +88,30 @@ def _grouped_windows(
     return view.reshape((x.shape[0], groups, x.shape[1] // groups) + view.shape[2:])
 
 
-def _letters(n_spatial: int) -> tuple[str, str]:
-    """einsum letters for the output positions and the kernel offsets of ``n_spatial`` dimensions."""
-    return string.ascii_lowercase[:n_spatial], string.ascii_uppercase[:n_spatial]
+def _columns(view: np.ndarray) -> np.ndarray:
+    """The grouped windows (N, G, C / G, *out, *kernel) as matrices (G, N * out, C / G * kernel).
+
+    This is the one copy of the input a convolution makes ("im2col"): each window becomes a row, so
+    that a matrix product with the kernels (a BLAS call) does every window's sum at once.
+    """
+    n, groups, channels = view.shape[:3]
+    spatial = (view.ndim - 3) // 2
+    out, kernel = range(3, 3 + spatial), range(3 + spatial, view.ndim)
+    rows = n * math.prod(view.shape[3 : 3 + spatial])
+    return view.transpose((1, 0, *out, 2, *kernel)).reshape(groups, rows, -1)
 
 
 def _correlate(
     x: np.ndarray, w: np.ndarray, padding: Pairs, stride: tuple[int, ...], dilation: tuple[int, ...], groups: int
 ) -> np.ndarray:
     """y[n, (k, o), p] = sum over c, i of x_pad[n, (k, c), p * stride + i * dilation] w[(k, o), c, i], for each group k."""
-    n, out_channels, kernel = x.shape[0], w.shape[0], w.shape[2:]
-    view = _grouped_windows(x, kernel, padding, stride, dilation, groups)
-    w = w.reshape((groups, out_channels // groups) + w.shape[1:])
-    out, offsets = _letters(len(kernel))
-    y = np.einsum(f"ngc{out}{offsets},goc{offsets}->ngo{out}", view, w, optimize=True)
-    return y.reshape((n, out_channels) + y.shape[3:])
+    n, out_channels = x.shape[0], w.shape[0]
+    view = _grouped_windows(x, w.shape[2:], padding, stride, dilation, groups)
+    out = view.shape[3 : 3 + x.ndim - 2]
+    # (G, N * out, C / G * kernel) @ (G, C / G * kernel, O / G) -> (G, N * out, O / G)
+    y = _columns(view) @ w.reshape(groups, out_channels // groups, -1).transpose(0, 2, 1)
+    y = y.reshape((groups, n, math.prod(out), out_channels // groups)).transpose(1, 0, 3, 2)
+    return y.reshape((n, out_channels) + out)
 
 
 def _params(ctx: Context) -> dict[str, Any]:
@@ -225,9 +234,9 @@ class ConvolutionWeight(Function):
         _save(ctx, stride, padding, dilation, groups)
         n, channels, out_channels = x.shape[0], x.shape[1], g.shape[1]
         view = _grouped_windows(x, kernel_size, padding, stride, dilation, groups)
-        g = g.reshape((n, groups, out_channels // groups) + g.shape[2:])
-        out, offsets = _letters(len(kernel_size))
-        w_bar = np.einsum(f"ngc{out}{offsets},ngo{out}->goc{offsets}", view, g, optimize=True)
+        g = g.reshape(n, groups, out_channels // groups, -1).transpose(1, 2, 0, 3)
+        # (G, O / G, N * out) @ (G, N * out, C / G * kernel) -> (G, O / G, C / G * kernel)
+        w_bar = g.reshape(groups, out_channels // groups, -1) @ _columns(view)
         return w_bar.reshape((out_channels, channels // groups) + tuple(kernel_size))
 
     @staticmethod
