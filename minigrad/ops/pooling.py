@@ -5,6 +5,7 @@ The windows are the convolution's (:func:`minigrad.ops.convolution.windows`): a 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,7 +46,8 @@ class MaxPool(Function):
         # in a window of -inf only, argmax may pick the padding, which must never win.
         nan = np.isnan(y)
         if nan.any():
-            winner[nan] = flat.shape[-1] - 1 - np.isnan(flat[nan][:, ::-1]).argmax(axis=-1)
+            last = np.isnan(flat[nan])[:, ::-1].argmax(axis=-1)
+            winner[nan] = math.prod(kernel_size) - 1 - last
         lost = y == -np.inf
         if lost.any():
             inside = pad_spatial(np.ones((1, 1) + x.shape[2:], dtype=bool), padding, False)
