@@ -68,9 +68,11 @@ def lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> St
     """
     h, c = state
     gates = gi + F.linear(h, w_hh, b_hh)
-    i, f, g, o = _split(gates, 4)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
+    # NOTE: one sigmoid over the slab of all four gates (g's part unused) rather than three small ones.
+    size, opened = c.shape[-1], gates.sigmoid()
+    i, f, o = opened[..., :size], opened[..., size : 2 * size], opened[..., 3 * size :]
+    c = f * c + i * gates[..., 2 * size : 3 * size].tanh()
+    return o * c.tanh(), c
 
 
 def gru_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
