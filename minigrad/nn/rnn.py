@@ -8,10 +8,10 @@ with the gates in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n) and every par
 drawn from U(-k, k), k = 1/sqrt(hidden_size).
 
 No op here has a backward rule of its own: the unrolled sequence is one graph of minigrad's ops
-(the input map of all steps at once, then one affine map and a few activations per step), and
-backward through it is the chain rule through time. A gradient that reaches h_1 from a loss at
-h_T has been multiplied by the Jacobian of every step in between: this is where it vanishes or
-explodes, as it does through the layers of a deep network.
+(two affine maps and a few activations per step), and backward through it is the chain rule
+through time. A gradient that reaches h_1 from a loss at h_T has been multiplied by the Jacobian
+of every step in between: this is where it vanishes or explodes, as it does through the layers
+of a deep network.
 """
 
 from __future__ import annotations

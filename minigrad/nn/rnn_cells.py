@@ -35,7 +35,7 @@ __all__ = ["rnn_step", "lstm_step", "gru_step", "RNNCellBase", "RNNCell", "LSTMC
 State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
 
 
-# --- the steps: gi = x W_ih^T + b_ih (computed for all steps at once by the layers) -------------
+# --- the steps: gi = x W_ih^T + b_ih, the input's part of the gates -----------------------------
 
 
 def rnn_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None, nonlinearity: str = "tanh") -> State:
