@@ -39,8 +39,8 @@ class MaxPool(Function):
     ) -> np.ndarray:
         view = windows(pad_spatial(x, padding, -np.inf), kernel_size, stride, dilation)
         flat = view.reshape(view.shape[: x.ndim] + (-1,))  # (N, C, *out, window): one copy
+        y = flat.max(axis=-1)
         winner = flat.argmax(axis=-1)  # the first maximum in row-major order, as PyTorch's
-        y = np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
         # NOTE: two corner cases, fixed where they occur: PyTorch's loop takes a value when it is
         # larger or NaN, so a window with NaNs routes to its last NaN (argmax gives the first); and
         # in a window of -inf only, argmax may pick the padding, which must never win.
