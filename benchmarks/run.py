@@ -92,6 +92,7 @@ def main(argv=None) -> None:
     chosen = _workloads(parser, options.only, WORKLOADS)
     repeats = options.repeats or (5 if options.quick else 15)
     available = engines.available()
+    load_at_start = os.getloadavg()[0]
     for engine in available:
         __import__(engine.module)
     measure.limit_threads(options.threads)
@@ -167,9 +168,11 @@ def main(argv=None) -> None:
         _write(out, text)
     elif set(chosen) <= set(report.SECTION_WORKLOADS) and os.path.exists(out):
         run_line = (
-            f"From its own run, `python -m benchmarks {' '.join(argv)}`, {datetime.datetime.now():%Y-%m-%d %H:%M}: "
-            + "; ".join(line.removeprefix("- ") for line in lines if line.startswith(("- Threads", "- Load")))
-            + f"; {load_at_end[0].lower()}{load_at_end[1:]}"
+            f"From its own run, `python -m benchmarks {' '.join(argv)}`, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+            f"on the machine above: {options.threads} thread(s) for NumPy's BLAS and PyTorch (threadpoolctl, "
+            f"torch.set_num_threads); load average (1 min) {load_at_start:.2f} at the start and "
+            f"{os.getloadavg()[0]:.2f} at the end, on {os.cpu_count()} cores: other processes stretch the "
+            "wall-clock times far more than the CPU times."
         )
         sections = {name: report.layer_table(results[name]) for name in chosen}
         with open(out) as f:
