@@ -90,6 +90,26 @@ def time_block(fn, calls: int, self_timed: bool = False) -> float:
     return (time.perf_counter() - start) / calls
 
 
+def time_interleaved_with_cpu(candidates: dict, repeats: int, block: float = 0.02, warmup: int = 2) -> dict:
+    """As :func:`time_interleaved`, but each median a pair (wall-clock seconds, CPU seconds of this
+    process) per call. With the thread pools pinned to one thread the CPU time is the work of the
+    call alone, which the other processes of a busy machine do not stretch as they stretch the wall clock."""
+    counts = {name: calls_per_block(fn, block, warmup) for name, fn in candidates.items()}
+    cpu = {name: [] for name in candidates}
+
+    def sampler(name, fn, calls):
+        gc.collect()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for _ in range(calls):
+            fn()
+        cpu[name].append((time.process_time() - start_cpu) / calls)
+        return (time.perf_counter() - start) / calls
+
+    samplers = {name: functools.partial(sampler, name, fn, counts[name]) for name, fn in candidates.items()}
+    wall = interleaved_medians(samplers, repeats)
+    return {name: (wall[name], statistics.median(cpu[name])) for name in candidates}
+
+
 def interleaved_medians(samplers: dict, repeats: int) -> dict:
     """Median of ``repeats`` samples of each zero-argument function returning one number, taken in
     rounds that call every sampler in turn, starting one further along each round."""

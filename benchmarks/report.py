@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from benchmarks.problems import CNN, LSTM
 from benchmarks.workloads import CHAIN_LENGTHS, NUMPY
 
 MG, TORCH = "minigrad", "pytorch"
@@ -16,7 +17,13 @@ TITLES = {
     "W5": "W5 one elementwise op: forward, and forward + backward (gradient given)",
     "W6": "W6 steady state: 2,000 SGD steps of W1 in a fresh process",
     "walk": "The backward walk: Tensor-op backward rules vs rules calling NumPy directly (minigrad engine)",
+    "cnn": f"CNN on 8x8 digits: conv {CNN['float32'].channels[0]} and {CNN['float32'].channels[1]} channels "
+    f"3x3, ReLU, max pool 2, Linear; batch {CNN['float32'].batch}, cross-entropy, one SGD step",
+    "lstm": f"LSTM: one layer, input {LSTM['float32'].input_size}, hidden {LSTM['float32'].hidden}, "
+    f"T = {LSTM['float32'].steps}, batch {LSTM['float32'].batch}, Linear head on h_T, MSE, one SGD step",
 }
+# What each of them is held to: minigrad's time at most this many times PyTorch's (cnn: and below MyGrad's)
+LAYER_TARGETS = {"cnn": 2.0, "lstm": 3.0}
 
 
 def duration(seconds) -> str:
@@ -49,6 +56,38 @@ def training_table(rows) -> list:
         for r in rows
     ]
     return markdown_table(["engine", "per step", "× NumPy"], body)
+
+
+def layer_table(rows) -> list:
+    """cnn and lstm: each engine's wall-clock and CPU time per step and their ratios to PyTorch's, per dtype."""
+    torch = {r["dtype"]: r for r in rows if r["engine"] == TORCH and "seconds" in r}
+    body = []
+    for r in rows:
+        if "note" in r:
+            body.append([r["dtype"], r["engine"], "-", "-", "-", "-", r["note"]])
+            continue
+        base = torch.get(r["dtype"], {})
+        agrees = "reference" if r["engine"] == r["reference"] else f"{r['difference']:.1e}"
+        body.append(
+            [
+                r["dtype"],
+                r["engine"],
+                duration(r["seconds"]),
+                ratio(r["seconds"], base.get("seconds")),
+                duration(r["cpu_seconds"]),
+                ratio(r["cpu_seconds"], base.get("cpu_seconds")),
+                agrees,
+            ]
+        )
+    header = ["dtype", "engine", "per step", "× PyTorch", "CPU per step", "× PyTorch (CPU)", "losses vs reference"]
+    data = dict.fromkeys(r["data"] for r in rows if "data" in r)
+    return markdown_table(header, body) + [
+        "",
+        f"Data: {'; '.join(data)}. Every engine starts from the same weights (PyTorch's default init, drawn "
+        "once in NumPy); before timing, its losses over two steps are checked against the reference's "
+        "(the last column: their largest relative difference). CPU per step: the process's CPU time, "
+        "which other processes on a busy machine do not stretch (one thread); the targets are judged on it.",
+    ]
 
 
 def medium_table(rows) -> list:
@@ -245,6 +284,8 @@ def targets(results: dict) -> list:
                 lines.append(
                     check(growth <= 2, f"W6: RSS grew {growth:+.2f} MiB from step 100 to step 2,000 (target <= 2 MiB)")
                 )
+    for workload, limit in LAYER_TARGETS.items():
+        lines += _layer_targets(workload, limit, results.get(workload, ()))
     if "walk" in results:
         for workload in dict.fromkeys(r["workload"] for r in results["walk"]):
             group = {r["engine"]: r["seconds"] for r in results["walk"] if r["workload"] == workload}
@@ -257,7 +298,49 @@ def targets(results: dict) -> list:
     return lines
 
 
-README_SECTIONS = ("W1 moons", "W3 deep-narrow", "W2 medium", "Targets")
+def _layer_targets(workload: str, limit: float, rows) -> list:
+    """cnn and lstm: minigrad within ``limit`` times PyTorch (and for cnn faster than MyGrad), per dtype."""
+    lines = []
+    for dtype in dict.fromkeys(r["dtype"] for r in rows):
+        by = {r["engine"]: r.get("cpu_seconds") for r in rows if r["dtype"] == dtype}
+        mine, torch, mygrad = by.get(MG), by.get(TORCH), by.get("mygrad")
+        what = f"{workload.upper()} {dtype}: minigrad"
+        if mine is None:
+            lines.append(check(False, f"{what} was not timed"))
+            continue
+        if torch:
+            lines.append(
+                check(mine / torch <= limit, f"{what} {mine / torch:.2f}x PyTorch's CPU time (target <= {limit}x)")
+            )
+        if workload == "cnn" and mygrad:
+            lines.append(
+                check(
+                    mine < mygrad,
+                    f"{what} {duration(mine)} CPU per step, MyGrad {duration(mygrad)} (target < MyGrad)",
+                )
+            )
+    return lines
+
+
+README_SECTIONS = ("W1 moons", "W3 deep-narrow", "W2 medium", "CNN on", "LSTM:", "Targets")
+# The workloads whose sections a partial run (--only) may write into results.md, each section with
+# the line of its own run; the other sections keep the numbers of the run that wrote them.
+SECTION_WORKLOADS = ("cnn", "lstm")
+
+
+def merge_sections(results_md: str, sections: dict, run_line: str, targets_lines: list) -> str:
+    """``results_md`` with the sections of ``sections`` (workload -> its table lines) replaced (or
+    added before Targets), each opening with ``run_line``, and the workloads' lines of Targets
+    replaced by ``targets_lines``."""
+    head, *rest = results_md.split("\n## ")
+    blocks = {block.split("\n", 1)[0]: block for block in rest}
+    targets = blocks.pop("Targets", "Targets\n")
+    for name, lines in sections.items():
+        blocks[TITLES[name]] = "\n".join([TITLES[name], "", run_line, ""] + lines) + "\n"
+    prefixes = tuple(f"- {state}: {name.upper()} " for name in sections for state in ("MET", "MISSED"))
+    kept = [line for line in targets.rstrip("\n").split("\n") if not line.startswith(prefixes)]
+    blocks["Targets"] = "\n".join(kept + targets_lines) + "\n"
+    return "\n## ".join([head, *blocks.values()])
 
 
 def readme_section(results_md: str) -> str:

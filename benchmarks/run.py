@@ -3,6 +3,7 @@
     python -m benchmarks              # everything, ~10 minutes on 2 cores
     python -m benchmarks --quick      # fewer repetitions, ~3 minutes
     python -m benchmarks --only W1,W3
+    python -m benchmarks --only cnn,lstm   # writes these two sections of results.md, keeps the others
     python -m benchmarks --compare-with 53947bc   # this checkout's minigrad and 53947bc's, side by side
 
 Engines are interleaved within each measurement round and every number is a median; W2 and W6
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import os
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 from benchmarks import compare, engines, measure, problems, report, trees, workloads
 from minigrad.report import replace_section
 
-WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "walk")
+WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "walk", "cnn", "lstm")
 
 
 def _drop_openblas_overrides(argv) -> None:
@@ -60,7 +62,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument(
-        "--repeats", type=int, help="measurement rounds of W1, W3, W4, W5 and walk (default 15; 5 with --quick)"
+        "--repeats",
+        type=int,
+        help="measurement rounds of W1, W3, W4, W5, walk, cnn and lstm (default 15; 5 with --quick)",
     )
     parser.add_argument(
         "--only", help=f"comma-separated subset of {','.join(WORKLOADS)} (compared: of {','.join(compare.WORKLOADS)})"
@@ -88,6 +92,7 @@ def main(argv=None) -> None:
     chosen = _workloads(parser, options.only, WORKLOADS)
     repeats = options.repeats or (5 if options.quick else 15)
     available = engines.available()
+    load_at_start = os.getloadavg()[0]
     for engine in available:
         __import__(engine.module)
     measure.limit_threads(options.threads)
@@ -101,7 +106,7 @@ def main(argv=None) -> None:
         "",
     ]
     threads = (
-        f"- Threads: {options.threads} for NumPy's BLAS and PyTorch in the shared process (W1, W3-W5); "
+        f"- Threads: {options.threads} for NumPy's BLAS and PyTorch in the shared process (W1, W3-W5, cnn, lstm); "
         f"{options.w2_threads} in the W2 worker processes (threadpoolctl, torch.set_num_threads and "
         "OMP/OPENBLAS/MKL_NUM_THREADS)"
     )
@@ -152,17 +157,38 @@ def main(argv=None) -> None:
         lambda: workloads.backward_walk(repeats),
         report.walk_table,
     )
-    lines += ["", f"Load average (1 min) at the end: {os.getloadavg()[0]:.2f}."]
+    for name in ("cnn", "lstm"):
+        section(name, functools.partial(workloads.layer_training, name, available, repeats), report.layer_table)
+    load_at_end = f"Load average (1 min) at the end: {os.getloadavg()[0]:.2f}."
+    lines += ["", load_at_end]
     lines += ["", "## Targets", ""] + report.targets(results)
     text = "\n".join(lines) + "\n"
+    out = options.out or os.path.join(os.path.dirname(__file__), "results.md")
     if set(chosen) == set(WORKLOADS):
-        with open(options.out or os.path.join(os.path.dirname(__file__), "results.md"), "w") as f:
-            f.write(text)
+        _write(out, text)
+    elif set(chosen) <= set(report.SECTION_WORKLOADS) and os.path.exists(out):
+        run_line = (
+            f"From its own run, `python -m benchmarks {' '.join(argv)}`, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+            f"on the machine above: {options.threads} thread(s) for NumPy's BLAS and PyTorch (threadpoolctl, "
+            f"torch.set_num_threads); load average (1 min) {load_at_start:.2f} at the start and "
+            f"{os.getloadavg()[0]:.2f} at the end, on {os.cpu_count()} cores: other processes stretch the "
+            "wall-clock times far more than the CPU times."
+        )
+        sections = {name: report.layer_table(results[name]) for name in chosen}
+        with open(out) as f:
+            _write(out, report.merge_sections(f.read(), sections, run_line, report.targets(results)))
+    else:
+        print("(a partial run: results.md is written only by a run of every workload, or of cnn/lstm)", file=sys.stderr)
+    print(text)
+
+
+def _write(out: str, text: str) -> None:
+    """``out``, and the README's part of it when ``out`` is benchmarks/results.md."""
+    with open(out, "w") as f:
+        f.write(text)
+    if Path(out).resolve() == Path(__file__).resolve().parent / "results.md":
         readme = Path(__file__).resolve().parent.parent / "README.md"
         readme.write_text(replace_section(readme.read_text(), "benchmarks", report.readme_section(text)))
-    else:
-        print("(a partial run: results.md is written only by a run of every workload)", file=sys.stderr)
-    print(text)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The workloads W1-W6 and the backward-walk comparison: each returns rows for the report.
+"""The workloads W1-W6, the CNN and LSTM training steps and the backward-walk comparison: each
+returns rows for the report.
 
 A row is a dict with ``engine`` and the measured numbers (seconds, bytes), or ``note`` saying why
 an engine has none (not installed, fails, too slow to run at that size).
@@ -15,12 +16,19 @@ import time
 
 import numpy as np
 
-from benchmarks import engines, measure, problems
+from benchmarks import engines, layer_steps, measure, problems
 
 NUMPY = engines.NumPyByHand.name
 GLIBC_KEEP_MEMORY = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
 CHAIN_LENGTHS = (1_000, 10_000, 100_000, 1_000_000)
 CHAIN_BUDGET = 20.0  # seconds: a chain projected to take longer is not run
+# cnn and lstm: (the spec per dtype, its problem, each engine's step)
+LAYER_WORKLOADS = {
+    "cnn": (problems.CNN, problems.make_cnn_problem, layer_steps.CNN_STEPS),
+    "lstm": (problems.LSTM, problems.make_lstm_problem, layer_steps.LSTM_STEPS),
+}
+# How far an engine's losses may be from the reference's (relative) for its steps to count as the same computation
+LOSS_TOLERANCE = {"float32": 1e-4, "float64": 1e-9}
 
 
 def training_step(spec, available, repeats) -> list:
@@ -40,6 +48,55 @@ def training_step(spec, available, repeats) -> list:
     medians = measure.time_interleaved(fast, repeats)
     medians.update(measure.time_interleaved(slow, 3, block=0, warmup=1) if slow else {})
     return [{"engine": name, "seconds": medians[name]} for name in steps] + rows
+
+
+def layer_training(workload: str, available, repeats) -> list:
+    """cnn and lstm: median seconds per SGD step (wall clock and CPU) in float32 and float64, every
+    engine in this process, interleaved. First, outside the timing, the losses of two steps of each engine are
+    checked against the reference's (PyTorch's when installed, else minigrad's): an engine whose
+    losses differ is not timed, its row saying why."""
+    specs, make_problem, makers = LAYER_WORKLOADS[workload]
+    installed = {e.name for e in available}
+    rows = []
+    for dtype, spec in specs.items():
+        params, x, target, source = make_problem(spec)
+        steps, losses = {}, {}
+        for name, make in makers.items():
+            if name not in installed and name != layer_steps.MINIGRAD_TRACED:
+                continue
+            try:
+                steps[name] = make(spec, params, x, target)
+            except NotImplementedError as error:
+                rows.append({"engine": name, "dtype": dtype, "note": str(error)})
+                continue
+            losses[name] = layer_steps.first_losses(steps[name])
+        reference = engines.PyTorch.name if engines.PyTorch.name in losses else engines.Minigrad.name
+        differences = {name: layer_steps.relative_difference(v, losses[reference]) for name, v in losses.items()}
+        for name, difference in differences.items():
+            if difference > LOSS_TOLERANCE[dtype]:
+                del steps[name]
+                rows.append(
+                    {
+                        "engine": name,
+                        "dtype": dtype,
+                        "note": f"not timed: losses {losses[name]} differ from {reference}'s {losses[reference]}",
+                    }
+                )
+        medians = measure.time_interleaved_with_cpu(steps, repeats)
+        rows += [
+            {
+                "engine": name,
+                "dtype": dtype,
+                "seconds": medians[name][0],
+                "cpu_seconds": medians[name][1],
+                "reference": reference,
+                "difference": differences[name],
+                "data": source,
+            }
+            for name in steps
+        ]
+    order = list(specs), list(makers)
+    return sorted(rows, key=lambda r: (order[0].index(r["dtype"]), order[1].index(r["engine"])))
 
 
 def _run_worker(options: dict, env_extra: dict) -> dict:

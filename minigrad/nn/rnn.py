@@ -8,10 +8,10 @@ with the gates in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n) and every par
 drawn from U(-k, k), k = 1/sqrt(hidden_size).
 
 No op here has a backward rule of its own: the unrolled sequence is one graph of minigrad's ops
-(the input map of all steps at once, then one affine map and a few activations per step), and
-backward through it is the chain rule through time. A gradient that reaches h_1 from a loss at
-h_T has been multiplied by the Jacobian of every step in between: this is where it vanishes or
-explodes, as it does through the layers of a deep network.
+(two affine maps and a few activations per step), and backward through it is the chain rule
+through time. A gradient that reaches h_1 from a loss at h_T has been multiplied by the Jacobian
+of every step in between: this is where it vanishes or explodes, as it does through the layers
+of a deep network.
 """
 
 from __future__ import annotations
@@ -120,17 +120,19 @@ class RNNBase(Module):
         and the final states stacked over the layers."""
         step = MODES[self.mode][2]
         finals = []
+        # NOTE: each step takes its own x_t (a view of x, or the layer below's h_t) and maps it
+        # itself. One input map of the whole sequence sliced at every step would send back T
+        # gradients each the size of the whole sequence: T^2 work in the backward walk.
+        xs: list[Tensor] = [x[t] for t in range(x.shape[0])]
         for k, state in enumerate(states):
             w_ih, w_hh, b_ih, b_hh = self._layer(k)
-            # NOTE: the input map of every step in one op; only the recurrent map must wait for h_{t-1}.
-            gi = F.linear(x, w_ih, b_ih)
             hs = []
-            for t in range(x.shape[0]):
-                state = step(gi[t], state, w_hh, b_hh)
+            for x_t in xs:
+                state = step(F.linear(x_t, w_ih, b_ih), state, w_hh, b_hh)
                 hs.append(state[0])
-            x = F.stack(hs)
+            xs = hs
             finals.append(state)
-        return x, tuple(F.stack([final[i] for final in finals]) for i in range(len(finals[0])))
+        return F.stack(xs), tuple(F.stack([final[i] for final in finals]) for i in range(len(finals[0])))
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"

@@ -35,7 +35,7 @@ __all__ = ["rnn_step", "lstm_step", "gru_step", "RNNCellBase", "RNNCell", "LSTMC
 State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
 
 
-# --- the steps: gi = x W_ih^T + b_ih (computed for all steps at once by the layers) -------------
+# --- the steps: gi = x W_ih^T + b_ih, the input's part of the gates -----------------------------
 
 
 def rnn_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None, nonlinearity: str = "tanh") -> State:
@@ -68,9 +68,11 @@ def lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> St
     """
     h, c = state
     gates = gi + F.linear(h, w_hh, b_hh)
-    i, f, g, o = _split(gates, 4)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
+    # NOTE: one sigmoid over the slab of all four gates (g's part unused) rather than three small ones.
+    size, opened = c.shape[-1], gates.sigmoid()
+    i, f, o = opened[..., :size], opened[..., size : 2 * size], opened[..., 3 * size :]
+    c = f * c + i * gates[..., 2 * size : 3 * size].tanh()
+    return o * c.tanh(), c
 
 
 def gru_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:

@@ -14,11 +14,11 @@ for each kernel offset i. ``padding`` is one (before, after) pair of zeros per s
 
 from __future__ import annotations
 
-import string
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from minigrad.autograd import Context, Function
 
@@ -52,13 +52,19 @@ def windows(
     array([[0., 1.],
            [2., 3.]])
     """
-    spatial = tuple(range(2, x_padded.ndim))
-    extents = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    view = sliding_window_view(x_padded, extents, axis=spatial)
-    step = (
-        (slice(None),) * 2 + tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)
+    # NOTE: offset i of window p sits at p * stride + i * dilation, so one strided view holds them
+    # all: along p the array's stride times ``stride``, along i times ``dilation``.
+    extents = (d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    out = tuple((size - e) // s + 1 for size, e, s in zip(x_padded.shape[2:], extents, stride))
+    steps = x_padded.strides[2:]
+    return as_strided(
+        x_padded,
+        shape=x_padded.shape[:2] + out + tuple(kernel),
+        strides=x_padded.strides[:2]
+        + tuple(t * s for t, s in zip(steps, stride))
+        + tuple(t * d for t, d in zip(steps, dilation)),
+        writeable=False,
     )
-    return view[step]
 
 
 def pad_spatial(x: np.ndarray, padding: Pairs, value: float = 0.0) -> np.ndarray:
@@ -72,7 +78,10 @@ def pad_spatial(x: np.ndarray, padding: Pairs, value: float = 0.0) -> np.ndarray
     """
     if not any(before or after for before, after in padding):
         return x
-    return np.pad(x, ((0, 0), (0, 0)) + tuple(padding), constant_values=value)
+    spatial = tuple(size + before + after for size, (before, after) in zip(x.shape[2:], padding))
+    padded = np.full(x.shape[:2] + spatial, value, dtype=x.dtype)
+    padded[(...,) + tuple(slice(before, before + size) for size, (before, _) in zip(x.shape[2:], padding))] = x
+    return padded
 
 
 def _grouped_windows(
@@ -88,21 +97,31 @@ def _grouped_windows(
     return view.reshape((x.shape[0], groups, x.shape[1] // groups) + view.shape[2:])
 
 
-def _letters(n_spatial: int) -> tuple[str, str]:
-    """einsum letters for the output positions and the kernel offsets of ``n_spatial`` dimensions."""
-    return string.ascii_lowercase[:n_spatial], string.ascii_uppercase[:n_spatial]
+def _columns(view: np.ndarray) -> np.ndarray:
+    """The grouped windows (N, G, C / G, *out, *kernel) as matrices (G, C / G * kernel, N * out).
+
+    This is the one copy of the input a convolution makes ("im2col"): each window becomes a column,
+    so that a matrix product with the kernels (a BLAS call) does every window's sum at once.
+    """
+    groups, channels = view.shape[1:3]
+    spatial = (view.ndim - 3) // 2
+    out, kernel = range(3, 3 + spatial), range(3 + spatial, view.ndim)
+    rows = channels * math.prod(view.shape[3 + spatial :])
+    # NOTE: (c, i) outermost and (n, p) innermost: the copy reads runs along p, longer than along i.
+    return view.transpose((1, 2, *kernel, 0, *out)).reshape(groups, rows, -1)
 
 
 def _correlate(
     x: np.ndarray, w: np.ndarray, padding: Pairs, stride: tuple[int, ...], dilation: tuple[int, ...], groups: int
 ) -> np.ndarray:
     """y[n, (k, o), p] = sum over c, i of x_pad[n, (k, c), p * stride + i * dilation] w[(k, o), c, i], for each group k."""
-    n, out_channels, kernel = x.shape[0], w.shape[0], w.shape[2:]
-    view = _grouped_windows(x, kernel, padding, stride, dilation, groups)
-    w = w.reshape((groups, out_channels // groups) + w.shape[1:])
-    out, offsets = _letters(len(kernel))
-    y = np.einsum(f"ngc{out}{offsets},goc{offsets}->ngo{out}", view, w, optimize=True)
-    return y.reshape((n, out_channels) + y.shape[3:])
+    n, out_channels = x.shape[0], w.shape[0]
+    view = _grouped_windows(x, w.shape[2:], padding, stride, dilation, groups)
+    out = view.shape[3 : 3 + x.ndim - 2]
+    # (G, O / G, C / G * kernel) @ (G, C / G * kernel, N * out) -> (G, O / G, N * out)
+    y = w.reshape(groups, out_channels // groups, -1) @ _columns(view)
+    y = y.reshape((groups, out_channels // groups, n) + out)
+    return np.moveaxis(y, 2, 0).reshape((n, out_channels) + out)  # a view: (N, O, *out) with O's stride N * out
 
 
 def _params(ctx: Context) -> dict[str, Any]:
@@ -225,9 +244,9 @@ class ConvolutionWeight(Function):
         _save(ctx, stride, padding, dilation, groups)
         n, channels, out_channels = x.shape[0], x.shape[1], g.shape[1]
         view = _grouped_windows(x, kernel_size, padding, stride, dilation, groups)
-        g = g.reshape((n, groups, out_channels // groups) + g.shape[2:])
-        out, offsets = _letters(len(kernel_size))
-        w_bar = np.einsum(f"ngc{out}{offsets},ngo{out}->goc{offsets}", view, g, optimize=True)
+        g = g.reshape(n, groups, out_channels // groups, -1).transpose(1, 2, 0, 3)
+        # (G, O / G, N * out) @ (G, N * out, C / G * kernel) -> (G, O / G, C / G * kernel)
+        w_bar = g.reshape(groups, out_channels // groups, -1) @ _columns(view).transpose(0, 2, 1)
         return w_bar.reshape((out_channels, channels // groups) + tuple(kernel_size))
 
     @staticmethod

@@ -5,6 +5,7 @@ The windows are the convolution's (:func:`minigrad.ops.convolution.windows`): a 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,35 +37,38 @@ class MaxPool(Function):
         padding: Pairs,
         dilation: tuple[int, ...],
     ) -> np.ndarray:
-        spatial = x.shape[2:]
         view = windows(pad_spatial(x, padding, -np.inf), kernel_size, stride, dilation)
-        inside = windows(
-            pad_spatial(np.ones((1, 1) + spatial, dtype=bool), padding, False), kernel_size, stride, dilation
-        )
-        flat = view.reshape(view.shape[: x.ndim] + (-1,))
-        inside = inside.reshape(inside.shape[: x.ndim] + (-1,))
+        flat = view.reshape(view.shape[: x.ndim] + (-1,))  # (N, C, *out, window): one copy
         y = flat.max(axis=-1)
-        first_max = ((flat == y[..., None]) & inside).argmax(axis=-1)  # argmax gives the first True
-        nans = np.isnan(flat)
-        last_nan = int(np.prod(kernel_size)) - 1 - nans[..., ::-1].argmax(axis=-1)
-        # NOTE: PyTorch's loop takes a value when it is larger or NaN: the first max, but the last NaN.
-        winner = np.where(np.isnan(y), last_nan, first_max)
-        # NOTE: the index of the winner in x (unpadded): window start + its offset, per spatial dimension.
+        winner = flat.argmax(axis=-1)  # the first maximum in row-major order, as PyTorch's
+        # NOTE: two corner cases, fixed where they occur: PyTorch's loop takes a value when it is
+        # larger or NaN, so a window with NaNs routes to its last NaN (argmax gives the first); and
+        # in a window of -inf only, argmax may pick the padding, which must never win.
+        nan = np.isnan(y)
+        if nan.any():
+            last = np.isnan(flat[nan])[:, ::-1].argmax(axis=-1)
+            winner[nan] = math.prod(kernel_size) - 1 - last
+        lost = y == -np.inf
+        if lost.any():
+            inside = pad_spatial(np.ones((1, 1) + x.shape[2:], dtype=bool), padding, False)
+            inside = np.broadcast_to(windows(inside, kernel_size, stride, dilation), view.shape)
+            winner[lost] = inside.reshape(flat.shape)[lost].argmax(axis=-1)
+        # NOTE: the flat index of each winner in x (row-major over n, c, *spatial): window start +
+        # its offset, less the padding, per spatial dimension. 1-D indices let the backward's
+        # np.add.at take NumPy's fast path.
         offsets = np.unravel_index(winner, kernel_size)
-        grid = np.indices(y.shape[2:], sparse=True)
-        ones = (1,) * len(spatial)
-        examples = np.arange(x.shape[0]).reshape((-1, 1) + ones)
-        channels = np.arange(x.shape[1]).reshape((1, -1) + ones)
-        ctx.index = (examples, channels) + tuple(
-            start * s + offset * d - before
-            for start, s, offset, d, (before, _) in zip(grid, stride, offsets, dilation, padding)
-        )
+        index = np.arange(x.shape[0] * x.shape[1]).reshape(x.shape[:2] + (1,) * (x.ndim - 2))
+        for size, start, s, offset, d, (before, _) in zip(
+            x.shape[2:], np.indices(y.shape[2:], sparse=True), stride, offsets, dilation, padding
+        ):
+            index = index * size + (start * s + offset * d - before)
+        ctx.index = index.reshape(-1)
         return y
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return ScatterAdd.apply(grad, shape=x.shape, index=ctx.index)
+        return ScatterAdd.apply(grad.reshape(-1), shape=(x.numel(),), index=ctx.index).reshape(x.shape)
 
 
 class AvgPool(Function):

@@ -93,7 +93,11 @@ class ScatterAdd(Function):
     def forward(ctx: Context, g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
         ctx.index = index
         out = np.zeros(shape, dtype=g.dtype)
-        np.add.at(out, index, g)  # unlike out[index] += g, adds once per repeat of an index
+        parts = index if isinstance(index, tuple) else (index,)
+        if any(isinstance(part, (np.ndarray, list)) for part in parts):
+            np.add.at(out, index, g)  # unlike out[index] += g, adds once per repeat of an index
+        else:
+            out[index] = g  # NOTE: ints, slices, None and Ellipsis never reach an element twice
         return out
 
     @staticmethod
