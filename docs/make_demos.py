@@ -22,6 +22,8 @@ README_SECTIONS = [
     "The compounding of sigmoid",
     "Dead units through training",
     "Final state",
+    "The gradient at every time step",
+    "Which cells learn at T",
 ]
 
 
