@@ -57,6 +57,7 @@ def show_steps(demo: DemoRun, results: dict[str, Any]) -> None:
 
 def show_training(demo: DemoRun, training: dict[str, Any], summary: Table) -> None:
     learned = [name for name, r in training["runs"].items() if r["learned"]]
+    stuck = [name for name, r in training["runs"].items() if not r["learned"]]
     demo.section(
         f"Which cells learn at T = {training['length']}",
         (
@@ -65,7 +66,11 @@ def show_training(demo: DemoRun, training: dict[str, Any], summary: Table) -> No
             f"sequences. The baseline predicts the mean target: its test MSE is {number(training['baseline'])} "
             f"(1/6 = 0.167 in expectation). Learned means a test MSE below {number(100 * 0.1)} % of the baseline's: "
             + (", ".join(learned) if learned else "none")
-            + ". The last column is d loss / d h_1 over d loss / d h_T after training."
+            + "; not learned in this budget: "
+            + (", ".join(stuck) if stuck else "none")
+            + ". The budget is small: LSTMs are usually given a forget-gate bias of 1 (Gers, Schmidhuber and "
+            "Cummins 2000) and many more steps; here every cell has PyTorch's default initialisation. The last "
+            "column is d loss / d h_1 over d loss / d h_T after training."
         ),
     )
     demo.figure(plot_training(training["runs"], training["baseline"]), "training.png")

@@ -11,18 +11,24 @@ from matplotlib.figure import Figure
 __all__ = ["plot_steps", "plot_training", "plot_exploding"]
 
 
-def _finite(values: list[float]) -> np.ndarray:
-    """``values`` with inf and NaN left out of the plot (a gap in the line)."""
+def _log10(values: Any) -> np.ndarray:
+    """log10 of ``values``, NaN (a gap in the line) where one is inf, NaN or not positive.
+
+    NOTE: the curves are drawn as log10 on a linear axis: a loss that reaches 1e250 makes
+    Matplotlib's log axis overflow to inf while it places its ticks."""
     array = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(array), array, np.nan)
+    good = np.isfinite(array) & (array > 0)
+    return np.log10(np.where(good, array, 1.0), where=good, out=np.full(array.shape, np.nan))
 
 
 def _steps(ax: Any, norms: dict[str, list[float]], title: str) -> None:
     for name, values in norms.items():
-        g = np.asarray(values)
-        ax.plot(np.arange(1, len(g) + 1), g / g[-1], marker="." if len(g) <= 30 else None, label=name)
-    ax.set(yscale="log", xlabel="time step t", ylabel="‖d loss / d h_t‖ ÷ ‖d loss / d h_T‖", title=title)
-    ax.grid(True, which="major", alpha=0.3)
+        g = np.asarray(values, dtype=float)
+        with np.errstate(all="ignore"):  # NOTE: a diverged run's inf or NaN is left out of the line
+            relative = _log10(g / g[-1])
+        ax.plot(np.arange(1, len(g) + 1), relative, marker="." if len(g) <= 30 else None, label=name)
+    ax.set(xlabel="time step t", ylabel="log10 (‖d loss / d h_t‖ ÷ ‖d loss / d h_T‖)", title=title)
+    ax.grid(True, alpha=0.3)
 
 
 def plot_steps(at_init: dict[int, dict[str, list[float]]], trained: dict[str, list[float]], length: int) -> Figure:
@@ -40,14 +46,14 @@ def plot_training(runs: dict[str, dict[str, Any]], baseline: float) -> Figure:
     fig = Figure(figsize=(12, 4), layout="constrained")
     loss_ax, norm_ax = fig.subplots(1, 2)
     for name, r in runs.items():
-        losses = _finite(r["losses"])
+        losses = np.asarray(r["losses"], dtype=float)
         window = max(1, len(losses) // 40)
         smooth = np.convolve(losses, np.ones(window) / window, mode="valid")
-        loss_ax.plot(np.arange(window, len(losses) + 1), smooth, label=name)
-        norm_ax.plot(_finite(r["grad_norms"]), lw=0.8, label=name)
-    loss_ax.axhline(baseline, color="k", ls="--", lw=1.5, label=f"predicting the mean ({baseline:.3f})")
-    loss_ax.set(yscale="log", xlabel="Adam step", ylabel="MSE (moving mean)", title="training loss")
-    norm_ax.set(yscale="log", xlabel="Adam step", ylabel="‖gradient‖", title="gradient norm of all parameters")
+        loss_ax.plot(np.arange(window, len(losses) + 1), _log10(smooth), label=name)
+        norm_ax.plot(_log10(r["grad_norms"]), lw=0.8, label=name)
+    loss_ax.axhline(np.log10(baseline), color="k", ls="--", lw=1.5, label=f"predicting the mean ({baseline:.3f})")
+    loss_ax.set(xlabel="Adam step", ylabel="log10 MSE (moving mean)", title="training loss")
+    norm_ax.set(xlabel="Adam step", ylabel="log10 ‖gradient‖", title="gradient norm of all parameters")
     for ax in (loss_ax, norm_ax):
         ax.grid(True, alpha=0.3)
     loss_ax.legend(fontsize=8)
@@ -57,19 +63,12 @@ def plot_training(runs: dict[str, dict[str, Any]], baseline: float) -> Figure:
 def plot_exploding(exploding: dict[str, Any]) -> Figure:
     fig = Figure(figsize=(12, 4), layout="constrained")
     steps_ax, loss_ax, norm_ax = fig.subplots(1, 3)
-    g = np.asarray(exploding["at_init"])
-    steps_ax.plot(np.arange(1, len(g) + 1), g / g[-1])
-    steps_ax.set(
-        yscale="log",
-        xlabel="time step t",
-        ylabel="‖d loss / d h_t‖ ÷ ‖d loss / d h_T‖",
-        title=f"at initialisation, spectral radius {exploding['radius']:.2f}",
-    )
+    _steps(steps_ax, {"": exploding["at_init"]}, f"at initialisation, spectral radius {exploding['radius']:.2f}")
     for label, r in exploding["runs"].items():
-        loss_ax.plot(_finite(r["losses"]), label=label)
-        norm_ax.plot(_finite(r["grad_norms"]), label=label)
-    loss_ax.set(yscale="log", xlabel="SGD step", ylabel="MSE", title="training loss (a gap: inf or NaN)")
-    norm_ax.set(yscale="log", xlabel="SGD step", ylabel="‖gradient‖ before clipping", title="gradient norm")
+        loss_ax.plot(_log10(r["losses"]), label=label)
+        norm_ax.plot(_log10(r["grad_norms"]), label=label)
+    loss_ax.set(xlabel="SGD step", ylabel="log10 MSE", title="training loss (a gap: inf or NaN)")
+    norm_ax.set(xlabel="SGD step", ylabel="log10 ‖gradient‖ before clipping", title="gradient norm")
     for ax in (steps_ax, loss_ax, norm_ax):
         ax.grid(True, alpha=0.3)
     loss_ax.legend(fontsize=8)
