@@ -108,7 +108,16 @@ class AddingNet(nn.Module):
         self.cell, self.head = cell, nn.Linear(hidden, 1, rng=seed)
 
     def unroll(self, x: Tensor) -> tuple[list[Tensor], Tensor]:
-        """Every h_t, t = 1 .. T, and the prediction read from h_T; ``x`` is (T, N, 2)."""
+        """Every h_t, t = 1 .. T, and the prediction read from h_T; ``x`` is (T, N, 2).
+
+        Examples
+        --------
+        >>> from minigrad.demos.through_time import AddingNet
+        >>> net = AddingNet(nn.RNNCell(2, 3, rng=0), 3)
+        >>> states, prediction = net.unroll(Tensor(np.zeros((4, 2, 2))))
+        >>> [h.shape for h in states], prediction.shape
+        ([(2, 3), (2, 3), (2, 3), (2, 3)], (2,))
+        """
         state: Any = None
         states = []
         for t in range(x.shape[0]):

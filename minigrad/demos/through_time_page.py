@@ -21,7 +21,7 @@ from minigrad.viz import draw_graph
 if TYPE_CHECKING:
     from minigrad.demos.through_time import AddingNet
 
-__all__ = ["show_steps", "show_training", "show_exploding", "show_gates", "explain"]
+__all__: list[str] = []  # NOTE: parts of the demo, run by minigrad.demos.through_time.main
 
 Data = tuple[np.ndarray, np.ndarray]
 FORGET_BIAS = 8.0  # sigmoid(8) = 0.99966: sigmoid' = 3.4e-4, below 1 % of its peak 0.25

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["plot_steps", "plot_training", "plot_exploding"]
+__all__: list[str] = []  # NOTE: parts of the demo, run by minigrad.demos.through_time.main
 
 
 def _log10(values: Any) -> np.ndarray:
