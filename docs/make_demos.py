@@ -25,6 +25,8 @@ README_SECTIONS = [
     "Update-to-data ratios while training",
     "The activations collapsing onto 0",
     "On real images",
+    "The gradient at every time step",
+    "Which cells learn at T",
 ]
 
 

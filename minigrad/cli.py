@@ -31,7 +31,7 @@ def available_demos() -> list[str]:
     Examples
     --------
     >>> available_demos()
-    ['activations', 'all', 'dying-relu', 'micrograd', 'vanishing']
+    ['activations', 'all', 'dying-relu', 'micrograd', 'through-time', 'vanishing']
     """
     return sorted([*demos.NAMES, "all"])
 

@@ -10,7 +10,7 @@ from minigrad import cli, demos
 from minigrad.demos import all as all_demos
 from minigrad.demos import micrograd
 
-NAMES = ["vanishing", "dying-relu", "activations", "micrograd"]
+NAMES = ["vanishing", "dying-relu", "activations", "micrograd", "through-time"]
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_the_demos_are_modules_of_the_package_so_an_installed_minigrad_has_them(
 def test_the_command_names_the_demos_when_the_name_is_unknown(capsys):
     with pytest.raises(SystemExit):
         cli.main(["demo", "nope"])
-    assert "choose one of: activations, all, dying-relu, micrograd, vanishing" in capsys.readouterr().err
+    assert "choose one of: activations, all, dying-relu, micrograd, through-time, vanishing" in capsys.readouterr().err
 
 
 def test_each_graph_demo_links_an_explorer_page_of_one_of_its_graphs(run_all):

@@ -107,25 +107,35 @@ class Recording:
 
     def _hook(self, name: str, is_leaf: bool) -> Callable[[Module, tuple[Any, ...], Any], None]:
         def claim_ops(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
-            if not isinstance(output, Tensor) or output.grad_fn is None:
+            # NOTE: a call that returns a tuple (an LSTMCell's (h, c)) is drawn by its first tensor,
+            # and claims the ops of all of them; a tuple among the inputs (its hx) stops the walk too.
+            outputs = [t for t in _tensors(output) if t.grad_fn is not None]
+            if not outputs:
                 return
             count = 1 + sum(call.module is module for call in self.calls)
-            call = ModuleCall(name, module, count, inputs, output, is_leaf)
+            call = ModuleCall(name, module, count, inputs, outputs[0], is_leaf)
             prefix = f"{name}." if name else ""
             for child in reversed(self.calls):
                 if child.parent is None and child.name.startswith(prefix) and child.name != name:
                     child.parent = call
             self.calls.append(call)
-            stop = {x for x in inputs if isinstance(x, Tensor)}
+            stop = {x for item in inputs for x in _tensors(item)}
 
             def inside_the_call(tensor: Tensor) -> list[Tensor]:
                 return [x for x in op_inputs(tensor) if x not in stop]
 
-            for tensor in walk_graph([] if output in stop else [output], inside_the_call):
+            for tensor in walk_graph([t for t in outputs if t not in stop], inside_the_call):
                 if tensor.grad_fn is not None:
                     self._made_by.setdefault(tensor.grad_fn, call)
 
         return claim_ops
+
+
+def _tensors(item: Any) -> list[Tensor]:
+    """The tensors of a module call's output or of one of its arguments: itself, or those of a tuple."""
+    if isinstance(item, Tensor):
+        return [item]
+    return [x for x in item if isinstance(x, Tensor)] if isinstance(item, tuple) else []
 
 
 def record(model: Module) -> Recording:

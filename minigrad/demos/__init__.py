@@ -8,9 +8,9 @@ writes its page. They need Matplotlib and scikit-learn (``pip install 'minigrad-
 package does not.
 
 Reading order: harness.py, then any demo: micrograd.py (Karpathy's walkthrough), vanishing.py,
-dying_relu.py, activations.py; digits.py holds the first two's runs on real images; all.py runs
-them all.
+dying_relu.py, activations.py, through_time.py (and its _gates, _page and _plots); digits.py holds the
+first two's runs on real images; all.py runs them all.
 """
 
 # NOTE: command names, in the order `minigrad demo all` runs them; the module of 'dying-relu' is dying_relu.py.
-NAMES = ("vanishing", "dying-relu", "activations", "micrograd")
+NAMES = ("vanishing", "dying-relu", "activations", "micrograd", "through-time")

@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     demo         wall time
     ...
     >>> list(results)
-    ['vanishing', 'dying-relu', 'activations', 'micrograd']
+    ['vanishing', 'dying-relu', 'activations', 'micrograd', 'through-time']
     """
     demo = DemoRun("all", __doc__ or "", argv)
     options = ["--seed", str(demo.seed)] + (["--quick"] if demo.quick else [])

@@ -116,7 +116,10 @@ def _rows(
         reads = {key_of(edge.source) for op in members[call] for edge in op.edges}
         previous = rows[-1][-1] if rows else None
         joins = previous is not None and keys[previous] in reads and previous.parent is call.parent
-        if joins and not isinstance(call.module, (Linear, Conv1d, Conv2d)):
+        # NOTE: only a row that starts with a Linear or a convolution takes more layers: the steps of a
+        # recurrent cell, each reading the last, stay one per row.
+        starts = rows and isinstance(rows[-1][0].module, (Linear, Conv1d, Conv2d))
+        if joins and starts and not isinstance(call.module, (Linear, Conv1d, Conv2d)):
             rows[-1].append(call)
         else:
             rows.append([call])
