@@ -4,8 +4,9 @@
 
 Three copies of minigrad's W1 step (benchmarks/engines.py, the same weights and data), two of them
 watched through an optimiser step hook, timed interleaved in one process (benchmarks/measure.py):
-the medians and their ratios to the plain step, against the targets (every step: at most 1.25x;
-every 10 steps: at most 1.03x). Reported, never asserted in tests.
+the medians of wall-clock and CPU time and their ratios to the plain step, against the targets
+(every step: at most 1.25x; every 10 steps: at most 1.03x), judged on CPU time, which the other
+processes of a busy machine stretch less. Reported, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ EVERY = {"every step": 1, "every 10 steps": 10}
 
 
 def measure_cost(repeats: int) -> list:
-    """Rows {'variant', 'seconds'} for the plain W1 step and the two watched ones."""
+    """Rows {'variant', 'seconds', 'cpu'} for the plain W1 step and the two watched ones."""
     from minigrad.diagnostics import watch
 
     spec = problems.W1
@@ -31,26 +32,37 @@ def measure_cost(repeats: int) -> list:
         step = steps[variant] = engines.Minigrad().mlp_step(spec, params, x, target)
         watches.append(watch(step.model, every=every, optimizer=step.optimizer))
     # NOTE: blocks of a quarter second, so that even a watched step is timed over many calls per block
-    medians = measure.time_interleaved(steps, repeats, block=0.25, warmup=20)
+    medians = measure.time_interleaved_with_cpu(steps, repeats, block=0.25, warmup=20)
     for recording in watches:
         recording.close()
-    return [{"variant": name, "seconds": medians[name]} for name in steps]
+    return [{"variant": name, "seconds": medians[name][0], "cpu": medians[name][1]} for name in steps]
 
 
 def table(rows) -> list:
-    plain = next(r["seconds"] for r in rows if r["variant"] == "plain")
-    body = [[r["variant"], duration(r["seconds"]), f"{r['seconds'] / plain:.3f}x"] for r in rows]
-    return markdown_table(["W1 step", "per step", "× plain"], body)
+    plain = next(r for r in rows if r["variant"] == "plain")
+    body = [
+        [
+            r["variant"],
+            duration(r["seconds"]),
+            f"{r['seconds'] / plain['seconds']:.3f}x",
+            duration(r["cpu"]),
+            f"{r['cpu'] / plain['cpu']:.3f}x",
+        ]
+        for r in rows
+    ]
+    return markdown_table(["W1 step", "wall clock", "× plain", "CPU time", "× plain (CPU)"], body)
 
 
 def targets(rows) -> list:
-    plain = next(r["seconds"] for r in rows if r["variant"] == "plain")
+    plain = next(r["cpu"] for r in rows if r["variant"] == "plain")
     lines = []
     for r in rows:
         if r["variant"] in TARGETS:
-            limit, got = TARGETS[r["variant"]], r["seconds"] / plain
+            limit, got = TARGETS[r["variant"]], r["cpu"] / plain
             mark = "met" if got <= limit else "MISSED"
-            lines.append(f"- {mark}: W1 watched {r['variant']} {got:.3f}x the plain step (target <= {limit}x)")
+            lines.append(
+                f"- {mark}: W1 watched {r['variant']} {got:.3f}x the plain step in CPU time (target <= {limit}x)"
+            )
     return lines
 
 

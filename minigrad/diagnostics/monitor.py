@@ -2,8 +2,11 @@
 
 A forward hook on each activation module (``nn.ReLU``, ``nn.Sigmoid``... any class of
 :data:`minigrad.nn.activations.ACTIVATIONS`) reads the layer's input and output on each call and
-computes its local derivative f'(x) at every entry with minigrad's own autograd, on a copy of the
-input (so the model's graph is left alone). Where the units are follows PyTorch's layouts: an
+computes its local derivative f'(x) at every entry with minigrad's own autograd: where the output
+is one op's node in the model's graph with the input among its inputs, by running that op's
+backward rule once on it with dy = 1 (what a backward pass through the node computes, without
+walking or changing the graph); otherwise (no graph recorded, or a module of several ops) by
+autograd on a copy of the input. Where the units are follows PyTorch's layouts: an
 output of shape (N, units) (a Linear layer's) has its units on the last axis; an output with
 more than two axes is (N, C, L) or (N, C, H, W) (NCHW, a convolution's), and its units are the
 C **channels** on axis 1, each seen at every position of every example. Per unit (or channel),
@@ -38,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.analysis import stats
-from minigrad.autograd import Function, enable_grad, grad
+from minigrad.autograd import Function, call_backward, enable_grad, grad, no_grad
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor, _HookHandle
@@ -66,6 +69,27 @@ def _differentiate(module: Module, x: Tensor) -> tuple[type[Function], np.ndarra
     (d,) = grad(y, x, grad_outputs=np.ones_like(y.numpy()))
     assert y.grad_fn is not None  # y was made from x, which requires grad
     return y.grad_fn.function, d.numpy()
+
+
+def _differentiate_node(x: Tensor, y: Any) -> tuple[type[Function], np.ndarray] | None:
+    """The op whose node made ``y`` and f'(x) by that op's backward rule with dy = 1, when ``x`` is
+    one input of the node (None otherwise: no node, or ``y`` not made from ``x`` by a single op).
+
+    Examples
+    --------
+    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+    >>> _differentiate_node(x, F.relu(x))
+    (<class 'minigrad.ops.relu_family.ReLU'>, array([0., 1.]))
+    """
+    node = getattr(y, "grad_fn", None)
+    if node is None or [t is x for t in node.inputs].count(True) != 1:
+        return None
+    with no_grad():
+        grads = call_backward(node, y, Tensor(np.ones_like(y._data)))
+    d = grads[[t is x for t in node.inputs].index(True)]
+    if d is None or d._data.shape != x._data.shape or d._data.dtype != x._data.dtype:
+        return None  # NOTE: what the walk would still reshape or cast is left to the general path
+    return node.function, d._data
 
 
 @dataclass
@@ -265,7 +289,7 @@ class ActivationMonitor:
 
         def observe(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
             x = inputs[0]
-            op, local = _differentiate(module, x)
+            op, local = _differentiate_node(x, output) or _differentiate(module, x)
             self._tallies[name].add(op, x.numpy(), output.numpy(), local)
             if output.requires_grad:
                 output.register_hook(keep)
