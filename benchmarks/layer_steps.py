@@ -123,7 +123,8 @@ def minigrad_traced_lstm(spec, params, x, target):
 
 
 def _minigrad_eager(build, spec, params, x, target):
-    """The eager step of the model ``build(spec, params)`` makes: forward, loss, backward, SGD update."""
+    """The eager step of the model ``build(spec, params)`` makes: forward, loss, backward, SGD update.
+    ``step.parameters`` are the model's parameters."""
     import minigrad
     from minigrad import Tensor, optim
 
@@ -138,6 +139,7 @@ def _minigrad_eager(build, spec, params, x, target):
         opt.step()
         return loss.item()
 
+    step.parameters = parameters
     return step
 
 
@@ -148,46 +150,28 @@ def _minigrad_traced(build, spec, params, x, target, checked_calls: int = 3):
     NotImplementedError says where they differ. ``step.tracing_seconds`` holds the CPU time of the
     two tracing calls; then the weights are put back, so that the harness's steps start from them."""
     import minigrad
-    from minigrad import Tensor, optim
+    from minigrad import Tensor
 
     forward, loss_of, parameters = build(spec, params)
     initial = [p.numpy().copy() for p in parameters]
-    opt = optim.SGD(parameters, lr=spec.lr)
-    x, target = Tensor(x), minigrad.tensor(target)
-
-    @minigrad.compile
-    def forward_backward(x, target):
-        loss = loss_of(forward(x), target)
-        loss.backward()
-        return loss
-
-    def step():
-        opt.zero_grad()
-        loss = forward_backward(x, target)
-        opt.step()
-        return loss.item()
-
-    twin_forward, _, twin_parameters = build(spec, params)
-    twin = optim.SGD(twin_parameters, lr=spec.lr)
+    step, compiled = engines.compiled_sgd_step(
+        forward, loss_of, parameters, spec.lr, Tensor(x), minigrad.tensor(target)
+    )
+    eager = _minigrad_eager(build, spec, params, x, target)
     seconds = []
     for call in range(checked_calls):
-        opt.zero_grad()
-        twin.zero_grad()
         start = time.process_time()
-        loss = forward_backward(x, target)
+        loss = step()
         seconds.append(time.process_time() - start)
-        eager = loss_of(twin_forward(x), target)
-        eager.backward()
-        pairs = [("loss", loss, eager)] + [
-            (f"parameter {i}'s .grad", p.grad, q.grad) for i, (p, q) in enumerate(zip(parameters, twin_parameters))
+        pairs = [("loss", loss, eager())] + [
+            (f"parameter {i}'s .grad", p.grad.numpy(), q.grad.numpy())
+            for i, (p, q) in enumerate(zip(parameters, eager.parameters))
         ]
         for what, replayed, expected in pairs:
-            if not np.array_equal(replayed.numpy(), expected.numpy()):
+            if not np.array_equal(replayed, expected):
                 raise NotImplementedError(f"not timed: call {call}: the traced step's {what} differs from eager's")
-        opt.step()
-        twin.step()
-    if forward_backward.traces != 2 or forward_backward.replays != checked_calls - 2:
-        raise NotImplementedError(f"not timed: {forward_backward.traces} traces in {checked_calls} calls, expected 2")
+    if compiled.traces != 2 or compiled.replays != checked_calls - 2:
+        raise NotImplementedError(f"not timed: {compiled.traces} traces in {checked_calls} calls, expected 2")
     for p, value in zip(parameters, initial):
         p.numpy()[...] = value
     step.tracing_seconds = seconds[:2]
