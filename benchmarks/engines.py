@@ -121,22 +121,31 @@ class MinigradTraced:
         eager = Minigrad().mlp_step(spec, params, x, target)
         model, loss_fn, x = eager.model, eager.loss_fn, eager.x
         target = minigrad.tensor(target)  # NOTE: a Tensor argument, so that a new batch would be an input
-        opt = minigrad.optim.SGD(model.parameters(), lr=spec.lr)
-
-        @minigrad.compile
-        def forward_backward(x, target):
-            loss = loss_fn(model(x), target)
-            loss.backward()
-            return loss
-
-        def step():
-            opt.zero_grad()
-            loss = forward_backward(x, target)
-            opt.step()
-            return loss.item()
-
+        step, forward_backward = compiled_sgd_step(model, loss_fn, list(model.parameters()), spec.lr, x, target)
         step.model, step.compiled = model, forward_backward
         return step
+
+
+def compiled_sgd_step(forward, loss_fn, parameters, lr, x, target):
+    """``(step, compiled)``: a zero-argument SGD step whose forward, loss and backward are ``compiled``
+    by minigrad.compile (x and target its Tensor arguments), the update outside it; it returns the loss."""
+    import minigrad
+
+    opt = minigrad.optim.SGD(parameters, lr=lr)
+
+    @minigrad.compile
+    def forward_backward(x, target):
+        loss = loss_fn(forward(x), target)
+        loss.backward()
+        return loss
+
+    def step():
+        opt.zero_grad()
+        loss = forward_backward(x, target)
+        opt.step()
+        return loss.item()
+
+    return step, forward_backward
 
 
 class PyTorch:

@@ -8,14 +8,17 @@ raises NotImplementedError naming what the engine lacks, and the report says so 
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from benchmarks import engines
 
 
-def minigrad_cnn(spec, params, x, target):
+def _minigrad_cnn_model(spec, params):
+    """``(forward, loss, parameters)``: minigrad's CNN from ``params``."""
     import minigrad.functional as F
-    from minigrad import Tensor, nn, optim
+    from minigrad import nn
 
     model = nn.Sequential(
         nn.Conv2d(1, spec.channels[0], spec.kernel, padding=spec.kernel // 2),
@@ -30,17 +33,15 @@ def minigrad_cnn(spec, params, x, target):
     layers = [m for m in model if hasattr(m, "weight")]
     for layer, (w, b) in zip(layers, params.values()):
         layer.weight, layer.bias = nn.Parameter(w.copy()), nn.Parameter(b.copy())
-    opt = optim.SGD(model.parameters(), lr=spec.lr)
-    x = Tensor(x)
+    return model, F.cross_entropy, list(model.parameters())
 
-    def step():
-        opt.zero_grad()
-        loss = F.cross_entropy(model(x), target)
-        loss.backward()
-        opt.step()
-        return loss.item()
 
-    return step
+def minigrad_cnn(spec, params, x, target):
+    return _minigrad_eager(_minigrad_cnn_model, spec, params, x, target)
+
+
+def minigrad_traced_cnn(spec, params, x, target):
+    return _minigrad_traced(_minigrad_cnn_model, spec, params, x, target)
 
 
 def torch_cnn(spec, params, x, target):
@@ -96,32 +97,85 @@ def mygrad_cnn(spec, params, x, target):
     return step
 
 
-def minigrad_lstm(spec, params, x, target):
+def _minigrad_lstm_model(spec, params):
+    """``(forward, loss, parameters)``: minigrad's LSTM and head from ``params``; forward maps x to the prediction."""
     import minigrad.functional as F
-    from minigrad import Tensor, nn, optim
+    from minigrad import nn
 
     lstm, head = nn.LSTM(spec.input_size, spec.hidden), nn.Linear(spec.hidden, 1)
     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
         setattr(lstm, f"{name}_l0", nn.Parameter(params[name].copy()))
     head.weight, head.bias = (nn.Parameter(a.copy()) for a in params["head"])
-    opt = optim.SGD(list(lstm.parameters()) + list(head.parameters()), lr=spec.lr)
-    x, target = Tensor(x), Tensor(target)
+
+    def forward(x):
+        output, _ = lstm(x)
+        return head(output[-1])
+
+    return forward, F.mse_loss, list(lstm.parameters()) + list(head.parameters())
+
+
+def minigrad_lstm(spec, params, x, target):
+    return _minigrad_eager(_minigrad_lstm_model, spec, params, x, target)
+
+
+def minigrad_traced_lstm(spec, params, x, target):
+    return _minigrad_traced(_minigrad_lstm_model, spec, params, x, target)
+
+
+def _minigrad_eager(build, spec, params, x, target):
+    """The eager step of the model ``build(spec, params)`` makes: forward, loss, backward, SGD update.
+    ``step.parameters`` are the model's parameters."""
+    import minigrad
+    from minigrad import Tensor, optim
+
+    forward, loss_of, parameters = build(spec, params)
+    opt = optim.SGD(parameters, lr=spec.lr)
+    x, target = Tensor(x), minigrad.tensor(target)
 
     def step():
         opt.zero_grad()
-        output, _ = lstm(x)
-        loss = F.mse_loss(head(output[-1]), target)
+        loss = loss_of(forward(x), target)
         loss.backward()
         opt.step()
         return loss.item()
 
+    step.parameters = parameters
     return step
 
 
-def minigrad_traced_lstm(spec, params, x, target):
-    # NOTE: the place for the step traced by minigrad.compile (issue 17) once it exists: its row
-    # says "not run" until then, and the eager row above is the one held to the target.
-    raise NotImplementedError("not run: minigrad has no traced step yet (minigrad.compile, issue 17)")
+def _minigrad_traced(build, spec, params, x, target, checked_calls: int = 3):
+    """The same step with forward, loss and backward traced by minigrad.compile (issue 17) and the SGD
+    update outside it. First, outside the timing, ``checked_calls`` calls (two traces, then replays)
+    are compared with the eager step's: losses and every .grad must be equal to the bit, else
+    NotImplementedError says where they differ. ``step.tracing_seconds`` holds the CPU time of the
+    two tracing calls; then the weights are put back, so that the harness's steps start from them."""
+    import minigrad
+    from minigrad import Tensor
+
+    forward, loss_of, parameters = build(spec, params)
+    initial = [p.numpy().copy() for p in parameters]
+    step, compiled = engines.compiled_sgd_step(
+        forward, loss_of, parameters, spec.lr, Tensor(x), minigrad.tensor(target)
+    )
+    eager = _minigrad_eager(build, spec, params, x, target)
+    seconds = []
+    for call in range(checked_calls):
+        start = time.process_time()
+        loss = step()
+        seconds.append(time.process_time() - start)
+        pairs = [("loss", loss, eager())] + [
+            (f"parameter {i}'s .grad", p.grad.numpy(), q.grad.numpy())
+            for i, (p, q) in enumerate(zip(parameters, eager.parameters))
+        ]
+        for what, replayed, expected in pairs:
+            if not np.array_equal(replayed, expected):
+                raise NotImplementedError(f"not timed: call {call}: the traced step's {what} differs from eager's")
+    if compiled.traces != 2 or compiled.replays != checked_calls - 2:
+        raise NotImplementedError(f"not timed: {compiled.traces} traces in {checked_calls} calls, expected 2")
+    for p, value in zip(parameters, initial):
+        p.numpy()[...] = value
+    step.tracing_seconds = seconds[:2]
+    return step
 
 
 def torch_lstm(spec, params, x, target):
@@ -157,8 +211,13 @@ def _copy_into_torch(layers, params) -> None:
             layer.bias.copy_(torch.from_numpy(b))
 
 
-CNN_STEPS = {engines.Minigrad.name: minigrad_cnn, engines.PyTorch.name: torch_cnn, engines.MyGrad.name: mygrad_cnn}
 MINIGRAD_TRACED = "minigrad (traced)"
+CNN_STEPS = {
+    engines.Minigrad.name: minigrad_cnn,
+    MINIGRAD_TRACED: minigrad_traced_cnn,
+    engines.PyTorch.name: torch_cnn,
+    engines.MyGrad.name: mygrad_cnn,
+}
 LSTM_STEPS = {
     engines.Minigrad.name: minigrad_lstm,
     MINIGRAD_TRACED: minigrad_traced_lstm,

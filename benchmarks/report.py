@@ -81,13 +81,33 @@ def layer_table(rows) -> list:
         )
     header = ["dtype", "engine", "per step", "× PyTorch", "CPU per step", "× PyTorch (CPU)", "losses vs reference"]
     data = dict.fromkeys(r["data"] for r in rows if "data" in r)
-    return markdown_table(header, body) + [
-        "",
-        f"Data: {'; '.join(data)}. Every engine starts from the same weights (PyTorch's default init, drawn "
-        "once in NumPy); before timing, its losses over two steps are checked against the reference's "
-        "(the last column: their largest relative difference). CPU per step: the process's CPU time, "
-        "which other processes on a busy machine do not stretch (one thread); the targets are judged on it.",
+    tracing = [
+        f"{r['dtype']} {' and '.join(duration(s) for s in r['tracing_seconds'])}"
+        for r in rows
+        if r.get("tracing_seconds")
     ]
+    traced = (
+        [
+            "",
+            "minigrad (traced): forward, loss and backward traced by `minigrad.compile`, the SGD update outside "
+            "it; before timing, its first three calls (two traces, then a replay) give the eager step's losses "
+            "and every .grad to the bit. Tracing cost, the CPU time of the first two calls (trace; trace again "
+            f"and compare): {'; '.join(tracing)}.",
+        ]
+        if tracing
+        else []
+    )
+    return (
+        markdown_table(header, body)
+        + [
+            "",
+            f"Data: {'; '.join(data)}. Every engine starts from the same weights (PyTorch's default init, drawn "
+            "once in NumPy); before timing, its losses over two steps are checked against the reference's "
+            "(the last column: their largest relative difference). CPU per step: the process's CPU time, "
+            "which other processes on a busy machine do not stretch (one thread); the targets are judged on it.",
+        ]
+        + traced
+    )
 
 
 def medium_table(rows) -> list:

@@ -92,6 +92,8 @@ def layer_training(workload: str, available, repeats) -> list:
                 "reference": reference,
                 "difference": differences[name],
                 "data": source,
+                # NOTE: the traced step's first two calls, made before the timing (see layer_steps._minigrad_traced)
+                "tracing_seconds": getattr(steps[name], "tracing_seconds", None),
             }
             for name in steps
         ]

@@ -73,19 +73,49 @@ def test_the_lstm_problem_has_pytorchs_parameter_shapes():
     assert x.shape == (50, 32, 32) and target.shape == (32, 1)
 
 
-def test_layer_training_times_every_engine_and_leaves_a_row_for_the_traced_step(monkeypatch):
+def test_layer_training_times_every_engine_and_the_traced_step_with_its_tracing_cost(monkeypatch):
     monkeypatch.setitem(
         workloads.LAYER_WORKLOADS, "lstm", (SMALL_LSTM, problems.make_lstm_problem, layer_steps.LSTM_STEPS)
     )
     rows = workloads.layer_training("lstm", engines.available(["minigrad", "pytorch"]), repeats=1)
     timed = [r for r in rows if "seconds" in r]
-    assert {(r["engine"], r["dtype"]) for r in timed} >= {("minigrad", "float32"), ("minigrad", "float64")}
+    expected = {(name, d) for name in ("minigrad", layer_steps.MINIGRAD_TRACED) for d in ("float32", "float64")}
+    assert {(r["engine"], r["dtype"]) for r in timed} >= expected
     for r in timed:
         assert r["seconds"] > 0 and r["cpu_seconds"] > 0
         assert r["difference"] <= workloads.LOSS_TOLERANCE[r["dtype"]]
-    traced = [r for r in rows if r["engine"] == layer_steps.MINIGRAD_TRACED]
-    assert [r["dtype"] for r in traced] == ["float32", "float64"]
-    assert all(r["note"].startswith("not run:") for r in traced)
+        traced = r["engine"] == layer_steps.MINIGRAD_TRACED
+        assert (r["tracing_seconds"] is not None) == traced
+        assert not traced or (len(r["tracing_seconds"]) == 2 and min(r["tracing_seconds"]) > 0)
+    assert "Tracing cost, the CPU time of the first two calls" in "\n".join(report.layer_table(rows))
+
+
+@pytest.mark.parametrize("workload", ["cnn", "lstm"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_traced_step_gives_the_eager_steps_losses_to_the_bit(workload, dtype):
+    specs, problem, makers = {"cnn": (SMALL_CNN, problems.make_cnn_problem, layer_steps.CNN_STEPS),
+                              "lstm": (SMALL_LSTM, problems.make_lstm_problem, layer_steps.LSTM_STEPS)}[workload]  # fmt: skip
+    losses = losses_of(
+        {name: makers[name] for name in ("minigrad", layer_steps.MINIGRAD_TRACED)}, specs[dtype], problem
+    )
+    assert losses[layer_steps.MINIGRAD_TRACED] == losses["minigrad"]
+    assert len(set(losses["minigrad"])) == 3
+
+
+def test_a_traced_step_that_differs_from_eager_is_not_timed(monkeypatch):
+    from minigrad.tracing.program import Program
+
+    replay = Program.replay
+
+    def off_by_a_little(self, tensors):
+        result = replay(self, tensors)
+        result.numpy()[...] *= 1.01
+        return result
+
+    monkeypatch.setattr(Program, "replay", off_by_a_little)
+    params, x, target, _ = problems.make_lstm_problem(SMALL_LSTM["float64"])
+    with pytest.raises(NotImplementedError, match="not timed: call 2: the traced step's loss differs from eager's"):
+        layer_steps.minigrad_traced_lstm(SMALL_LSTM["float64"], params, x, target)
 
 
 def test_an_engine_whose_losses_differ_is_not_timed(monkeypatch):

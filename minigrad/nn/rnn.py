@@ -8,7 +8,7 @@ with the gates in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n) and every par
 drawn from U(-k, k), k = 1/sqrt(hidden_size).
 
 No op here has a backward rule of its own: the unrolled sequence is one graph of minigrad's ops
-(two affine maps and a few activations per step), and backward through it is the chain rule
+(an affine map or two and a few activations per step), and backward through it is the chain rule
 through time. A gradient that reaches h_1 from a loss at h_T has been multiplied by the Jacobian
 of every step in between: this is where it vanishes or explodes, as it does through the layers
 of a deep network.
@@ -22,7 +22,16 @@ from minigrad import functional as F
 from minigrad.arguments import check_number, check_rng, check_unimplemented
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
-from minigrad.nn.rnn_cells import MODES, State, check_input, check_pair, check_state, rnn_mode, uniform_init
+from minigrad.nn.rnn_cells import (
+    MODES,
+    State,
+    check_input,
+    check_pair,
+    check_state,
+    rnn_mode,
+    stepper,
+    uniform_init,
+)
 from minigrad.ops.shape import Transpose
 from minigrad.tensor import Tensor
 
@@ -118,17 +127,16 @@ class RNNBase(Module):
     def _unroll(self, x: Tensor, states: list[State]) -> tuple[Tensor, State]:
         """Run every layer along the sequence x (T, N, features): its outputs (T, N, hidden_size)
         and the final states stacked over the layers."""
-        step = MODES[self.mode][2]
         finals = []
         # NOTE: each step takes its own x_t (a view of x, or the layer below's h_t) and maps it
         # itself. One input map of the whole sequence sliced at every step would send back T
         # gradients each the size of the whole sequence: T^2 work in the backward walk.
         xs: list[Tensor] = [x[t] for t in range(x.shape[0])]
         for k, state in enumerate(states):
-            w_ih, w_hh, b_ih, b_hh = self._layer(k)
+            step = stepper(self.mode, *self._layer(k))
             hs = []
             for x_t in xs:
-                state = step(F.linear(x_t, w_ih, b_ih), state, w_hh, b_hh)
+                state = step(x_t, state)
                 hs.append(state[0])
             xs = hs
             finals.append(state)

@@ -6,7 +6,7 @@ hidden_size), ``bias_ih``, ``bias_hh``) and initialisation (every parameter from
 k = 1/sqrt(hidden_size)). The step functions below hold the math; :mod:`minigrad.nn.rnn` runs
 the same functions over a whole sequence.
 
-There is no backward rule here. A step is written with minigrad's ops (the affine map, slicing,
+There is no backward rule here. A step is written with minigrad's ops (the affine map, joining, slicing,
 sigmoid, tanh, relu, +, *), so the engine differentiates it as it differentiates any
 expression, and a sequence of steps is one graph: its backward is the chain rule through time,
 d h_T / d h_t the product of the steps' Jacobians in between. That product is where gradients
@@ -30,44 +30,43 @@ from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Tensor
 
-__all__ = ["rnn_step", "lstm_step", "gru_step", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["rnn_update", "lstm_update", "gru_step", "stepper", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 State = tuple[Tensor, ...]  # (h,) for RNN and GRU, (h, c) for LSTM
 
 
-# --- the steps: gi = x W_ih^T + b_ih, the input's part of the gates -----------------------------
+# --- the steps ------------------------------------------------------------------------------------
+# RNN and LSTM need only the sum x W_ih^T + b_ih + h W_hh^T + b_hh: their updates start from it.
+# GRU's n gate needs h W_hh^T + b_hh apart: its step starts from gi = x W_ih^T + b_ih.
 
 
-def rnn_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None, nonlinearity: str = "tanh") -> State:
-    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh), or relu(...) with ``nonlinearity='relu'``
+def rnn_update(pre: Tensor, state: State, nonlinearity: str = "tanh") -> State:
+    """h' = tanh(pre), or relu(pre) with ``nonlinearity='relu'``, from pre = x W_ih^T + b_ih + h W_hh^T + b_hh.
 
     Examples
     --------
-    >>> from minigrad.nn.rnn_cells import rnn_step
-    >>> h, gi = Tensor([[1.0, -1.0]]), Tensor([[0.5, -2.0]])
-    >>> rnn_step(gi, (h,), Tensor(np.eye(2)), None)                # tanh(gi + h)
-    (Tensor([[ 0.90514825 -0.99505475]]),)
-    >>> rnn_step(gi, (h,), Tensor(np.eye(2)), None, "relu")        # relu(gi + h)
-    (Tensor([[1.5 0. ]]),)
+    >>> from minigrad.nn.rnn_cells import rnn_update
+    >>> h = Tensor([[1.0, -1.0]])
+    >>> rnn_update(Tensor([[0.5, -2.0]]), (h,))                  # the state is not used
+    (Tensor([[ 0.46211716 -0.96402758]]),)
+    >>> rnn_update(Tensor([[0.5, -2.0]]), (h,), "relu")
+    (Tensor([[0.5 0. ]]),)
     """
-    (h,) = state
-    pre = gi + F.linear(h, w_hh, b_hh)
     return (pre.relu() if nonlinearity == "relu" else pre.tanh(),)
 
 
-def lstm_step(gi: Tensor, state: State, w_hh: Tensor, b_hh: Tensor | None) -> State:
-    """The gates i, f, g, o (PyTorch's order) of x W_ih^T + b_ih + h W_hh^T + b_hh, then
+def lstm_update(gates: Tensor, state: State) -> State:
+    """The gates i, f, g, o (PyTorch's order) of gates = x W_ih^T + b_ih + h W_hh^T + b_hh, then
     c' = sigmoid(f) * c + sigmoid(i) * tanh(g) and h' = sigmoid(o) * tanh(c').
 
     Examples
     --------
-    >>> from minigrad.nn.rnn_cells import lstm_step
+    >>> from minigrad.nn.rnn_cells import lstm_update
     >>> h, c = Tensor([[0.0, 0.0]]), Tensor([[1.0, -1.0]])
-    >>> lstm_step(Tensor(np.zeros((1, 8))), (h, c), Tensor(np.zeros((8, 2))), None)  # every gate half open
+    >>> lstm_update(Tensor(np.zeros((1, 8))), (h, c))            # every gate half open
     (Tensor([[ 0.23105858 -0.23105858]]), Tensor([[ 0.5 -0.5]]))
     """
-    h, c = state
-    gates = gi + F.linear(h, w_hh, b_hh)
+    c = state[1]
     # NOTE: one sigmoid over the slab of all four gates (g's part unused) rather than three small ones.
     size, opened = c.shape[-1], gates.sigmoid()
     i, f, o = opened[..., :size], opened[..., size : 2 * size], opened[..., 3 * size :]
@@ -100,13 +99,37 @@ def _split(gates: Tensor, count: int) -> list[Tensor]:
     return [gates[..., k * size : (k + 1) * size] for k in range(count)]
 
 
-# mode: (gates per hidden unit, states, step), with PyTorch's names of the modes
+# mode: (gates per hidden unit, states, update or step), with PyTorch's names of the modes
 MODES: dict[str, tuple[int, int, Callable[..., State]]] = {
-    "RNN_TANH": (1, 1, rnn_step),
-    "RNN_RELU": (1, 1, functools.partial(rnn_step, nonlinearity="relu")),
-    "LSTM": (4, 2, lstm_step),
+    "RNN_TANH": (1, 1, rnn_update),
+    "RNN_RELU": (1, 1, functools.partial(rnn_update, nonlinearity="relu")),
+    "LSTM": (4, 2, lstm_update),
     "GRU": (3, 1, gru_step),
 }
+
+
+def stepper(
+    mode: str, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None
+) -> Callable[[Tensor, State], State]:
+    """The step (x_t, state) -> state' of ``mode`` with these weights, for a cell's call or a layer's sequence.
+
+    RNN and LSTM: x W_ih^T + b_ih + h W_hh^T + b_hh = [x, h] [W_ih, W_hh]^T + (b_ih + b_hh), one
+    affine map per step rather than two and a sum; the weights are joined and the biases added
+    here, once, and the gradient flows back through the join to each parameter.
+
+    Examples
+    --------
+    >>> from minigrad.nn.rnn_cells import stepper
+    >>> step = stepper("RNN_TANH", Tensor([[2.0]]), Tensor([[1.0]]), None, None)
+    >>> step(Tensor([[0.5]]), (Tensor([[-1.0]]),))                 # tanh(2 * 0.5 + 1 * -1)
+    (Tensor([[0.]]),)
+    """
+    update = MODES[mode][2]
+    if mode == "GRU":
+        return lambda x, state: update(F.linear(x, w_ih, b_ih), state, w_hh, b_hh)
+    w = F.concatenate([w_ih, w_hh], axis=1)
+    b = None if b_ih is None or b_hh is None else b_ih + b_hh
+    return lambda x, state: update(F.linear(F.concatenate([x, state[0]], axis=-1), w, b), state)
 
 
 def rnn_mode(call: str, nonlinearity: str) -> str:
@@ -195,8 +218,7 @@ class RNNCellBase(Module):
             hx = tuple(Tensor(np.zeros(shape, self.weight_hh.dtype)) for _ in range(MODES[self.mode][1]))
         names = ("h_0", "c_0") if self.mode == "LSTM" else ("hx",)
         state = tuple(check_state(call, name, h, shape, self.weight_hh) for name, h in zip(names, hx))
-        step = MODES[self.mode][2]
-        return step(F.linear(input, self.weight_ih, self.bias_ih), state, self.weight_hh, self.bias_hh)
+        return stepper(self.mode, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)(input, state)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"

@@ -114,11 +114,14 @@ class Concatenate(Function):
         return np.concatenate(xs, axis=axis)
 
     @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, ...]:
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         axis = normalize_axis_index(ctx.axis, grad.ndim)
         ends = np.cumsum([x.shape[axis] for x in ctx.inputs])
         before = (slice(None),) * axis
-        return tuple(grad[before + (slice(end - x.shape[axis], end),)] for x, end in zip(ctx.inputs, ends))
+        return tuple(
+            grad[before + (slice(end - x.shape[axis], end),)] if needed else None
+            for x, end, needed in zip(ctx.inputs, ends, ctx.needs_input_grad)
+        )
 
 
 class Stack(Function):
