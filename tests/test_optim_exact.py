@@ -414,3 +414,14 @@ def test_scheduler_loads_base_rates_below_one_as_a_list() -> None:
     scheduler.step()
     scheduler.step()
     assert scheduler.get_last_lr() == [0.25]  # epoch 1: 0.5 * 0.5
+
+
+def test_a_momentum_buffer_is_refused_for_a_group_without_momentum() -> None:
+    opt = stepped(SGD)
+    groups = opt.state_dict()["param_groups"]
+    refused(
+        ValueError,
+        "SGD.load_state_dict: state.0.momentum_buffer is not a running value of this optimiser (expected []);"
+        " nothing was loaded",
+        lambda: opt.load_state_dict({"state": {0: {"momentum_buffer": np.zeros(2)}}, "param_groups": groups}),
+    )
