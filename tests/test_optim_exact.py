@@ -425,3 +425,13 @@ def test_a_momentum_buffer_is_refused_for_a_group_without_momentum() -> None:
         " nothing was loaded",
         lambda: opt.load_state_dict({"state": {0: {"momentum_buffer": np.zeros(2)}}, "param_groups": groups}),
     )
+
+
+def test_a_float32_state_loads() -> None:
+    w = Parameter(np.ones(2, dtype=np.float32))
+    opt = Adam([w], lr=0.1)
+    (w * w).sum().backward()
+    opt.step()
+    fresh = Adam([Parameter(np.ones(2, dtype=np.float32))], lr=0.1)
+    fresh.load_state_dict(opt.state_dict())
+    assert fresh.state_dict()["state"][0]["exp_avg"].dtype == np.float32
