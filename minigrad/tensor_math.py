@@ -267,7 +267,8 @@ class TensorMath:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         for k, length in enumerate(shape):
-            check_number("reshape", f"shape[{k}]", length, integer=True, at_least=-1)
+            if type(length) is not int or length < -1:  # NOTE: the common case costs no call
+                check_number("reshape", f"shape[{k}]", length, integer=True, at_least=-1)
         return shape_ops.Reshape.apply(self, shape=shape)
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
