@@ -17,7 +17,7 @@ import pytest
 from minigrad import Tensor, nn, no_grad
 from minigrad import functional as F
 from minigrad.diagnostics import HiddenStateMonitor, diagnose, gradient_flow
-from minigrad.diagnostics.remedies import RECURRENT_REMEDIES, REMEDIES
+from minigrad.diagnostics.remedies import GATE_BIASES, GATED_CELLS, RECURRENT_REMEDIES, REMEDIES
 from minigrad.losses import cross_entropy, mse_loss
 from minigrad.report import number
 
@@ -323,6 +323,23 @@ def test_diagnose_flags_a_tanh_rnn_at_100_steps_as_vanishing_through_time(make):
     assert report.to_dict()["through_time"]["rows"][0][:2] == [name, "100"]
 
 
+@pytest.mark.parametrize("layer", [nn.LSTM, nn.GRU])
+def test_a_gated_layer_vanishing_through_time_is_told_of_its_gate_biases_not_of_gated_cells(layer):
+    report = diagnose(LastStep(layer(1, 8, rng=0)), *adding_like(100), mse_loss)
+    (finding,) = [f for f in report.findings if f.kind == "vanishing_through_time"]
+    assert finding.remedies[0] == GATE_BIASES and GATED_CELLS not in finding.remedies
+
+
+def test_an_activation_that_follows_no_weighted_layer_gets_a_row_of_its_own_in_the_table():
+    model = nn.Sequential(nn.Tanh(), nn.Linear(2, 2, rng=0), nn.ReLU(), nn.Sigmoid())
+    rows = diagnose(model, Tensor(np.ones((4, 2))), Tensor(np.zeros((4, 2))), mse_loss).table.rows
+    assert [(row[0], row[1] != "", row[3]) for row in rows] == [
+        ("0", False, "Tanh"),
+        ("1", True, "ReLU"),
+        ("3", False, "Sigmoid"),
+    ]
+
+
 def linear_relu_rnn(gain, steps=30, seed=0):
     """A ReLU RNN with W_hh = gain * I and positive inputs and weights, read at its last step: every
     h_t is positive, so dL/dh_t = gain^(T - t) dL/dh_T and the ratio is gain^(T - 1) exactly."""
@@ -422,3 +439,30 @@ def test_diagnose_refuses_a_model_or_loss_of_the_wrong_kind_and_changes_no_gradi
     with pytest.raises(ValueError, match="diagnose: vanishing"):
         diagnose(model, Tensor(np.ones((2, 1))), Tensor(np.ones((2, 1))), mse_loss, vanishing=-1)
     assert model.weight.grad.numpy().tolist() == [[1.0]]
+
+
+# --- why_zero through a recurrent layer --------------------------------------------------------
+
+
+def test_why_zero_does_not_blame_the_stack_of_an_rnns_states_for_the_steps_the_loss_does_not_read():
+    from minigrad.analysis import record
+    from minigrad.diagnostics import why_zero
+
+    model = LastStep(nn.RNN(1, 4, rng=0))
+    x = Tensor(RNG.normal(size=(20, 3, 1)), requires_grad=True)
+    with record(model) as recording:
+        loss = mse_loss(model(x), Tensor(np.zeros((3, 1))))
+    for tensor in (x, model.rnn.weight_hh_l0):
+        explanation = why_zero(tensor, loss, recording)
+        assert explanation.state == "ok" and explanation.causes == []
+
+
+def test_why_zero_still_names_a_zero_weight_matrix_that_passes_back_none_of_the_gradient():
+    from minigrad.diagnostics import why_zero
+
+    x = Tensor(RNG.normal(size=(3, 2)), requires_grad=True)
+    explanation = why_zero(x, F.linear(x, Tensor(np.zeros((4, 2)))).tanh().sum())
+    assert explanation.state == "zero"
+    assert [(c.kind, c.blocking, c.message) for c in explanation.causes] == [
+        ("zero", True, "passes back none of the gradient it receives")
+    ]

@@ -28,7 +28,7 @@ import numpy as np
 from minigrad.arguments import check_number
 from minigrad.diagnostics.flow import GradientFlow, GradStats, gradient_flow, weight_names
 from minigrad.diagnostics.monitor import ActivationMonitor, UnitStats
-from minigrad.diagnostics.remedies import RECURRENT_REMEDIES, REMEDIES
+from minigrad.diagnostics.remedies import GATE_BIASES, IDENTITY_RELU_RNN, RECURRENT_REMEDIES, REMEDIES
 from minigrad.diagnostics.through_time import RECURRENT, HiddenStateMonitor
 from minigrad.nn.module import Module
 from minigrad.report import Table, number, percent
@@ -205,10 +205,11 @@ def diagnose(
     finally:
         for p, g in saved.items():
             p.grad = g
-    remedies = RECURRENT_REMEDIES if any(isinstance(m, RECURRENT) for m in model.modules()) else REMEDIES
+    recurrent = {name: m.mode for name, m in model.named_modules() if isinstance(m, RECURRENT)}
+    remedies = RECURRENT_REMEDIES if recurrent else REMEDIES
     findings = (
         _gradient_findings(flow, units, vanishing, remedies)
-        + _time_findings(flow, vanishing, exploding)
+        + _time_findings(flow, recurrent, vanishing, exploding)
         + _unit_findings(units, dead, saturated, remedies)
     )
     table, through_time = _layer_table(model, flow, units), _time_table(flow)
@@ -216,7 +217,8 @@ def diagnose(
 
 
 def _layer_table(model: Module, flow: GradientFlow, units: dict[str, UnitStats]) -> Table:
-    """One row per weight of each weighted layer, with the activation after the layer."""
+    """One row per weight of each weighted layer, with the activation after the layer (a row of
+    its own for an activation that follows none)."""
     grads = {(r.layer, r.tensor): r for r in flow.rows}
     outputs = {a.layer: a for a in flow.activations}
     last = flow.weights[-1].norm if flow.weights else 0.0
@@ -226,16 +228,14 @@ def _layer_table(model: Module, flow: GradientFlow, units: dict[str, UnitStats])
         for weight in weights:
             norm = grads[name, weight].norm
             rows.append([_label(grads[name, weight]), norm, norm / last if last else float("nan"), "", "", "", "", ""])
-        if not weights and name in units and rows and not rows[-1][3]:
+        if not weights and name in units:
             u = units[name]
             grad = outputs[name].norm if name in outputs else ""
-            rows[-1][3:] = [
-                u.kind,
-                grad,
-                percent(u.active_fraction),
-                percent(u.dead_fraction),
-                percent(u.saturated_fraction),
-            ]
+            cells = [u.kind, grad, percent(u.active_fraction), percent(u.dead_fraction), percent(u.saturated_fraction)]
+            if rows and not rows[-1][3]:
+                rows[-1][3:] = cells
+            else:  # NOTE: an activation with no weighted layer of its own before it (an LSTM's gate) gets its row
+                rows.append([name, "", "", *cells])
     columns = [
         "layer",
         "weight grad norm",
@@ -261,7 +261,7 @@ def _time_table(flow: GradientFlow) -> Table | None:
         for name, norms in flow.steps.items()
         if norms
     ]
-    columns = ["recurrent layer", "steps", "grad at h_T", "grad at h_1", "h_1 ÷ h_T", "per step"]
+    columns = ["recurrent layer", "steps", "||dL/dh_T||", "||dL/dh_1||", "h_1 ÷ h_T", "per step"]
     return Table(columns, rows) if rows else None
 
 
@@ -270,8 +270,9 @@ def _per_step(ratio: float, steps: int) -> float:
     return float(ratio ** (1 / (steps - 1))) if steps > 1 and ratio >= 0 else float("nan")
 
 
-def _time_findings(flow: GradientFlow, vanishing: float, exploding: float) -> list[Finding]:
-    """A finding per recurrent layer whose ||dL/dh_1|| / ||dL/dh_T|| is below ``vanishing`` or above ``exploding``."""
+def _time_findings(flow: GradientFlow, modes: dict[str, str], vanishing: float, exploding: float) -> list[Finding]:
+    """A finding per recurrent layer whose ||dL/dh_1|| / ||dL/dh_T|| is below ``vanishing`` or above
+    ``exploding``; ``modes`` gives each layer's mode ('RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU')."""
     findings: list[Finding] = []
     for name, ratio in flow.step_ratios.items():
         norms = flow.steps[name]
@@ -287,9 +288,9 @@ def _time_findings(flow: GradientFlow, vanishing: float, exploding: float) -> li
                 f"{number(ratio)} of ||dL/dh_T|| ({number(numbers['per_step'])} per step); {faded} of the "
                 f"{steps} steps get less than {vanishing:g} of it"
             )
-            findings.append(
-                Finding("vanishing_through_time", [name], message, RECURRENT_REMEDIES["vanishing"], numbers)
-            )
+            gated = modes[name] in ("LSTM", "GRU")
+            remedies = [GATE_BIASES, IDENTITY_RELU_RNN] if gated else RECURRENT_REMEDIES["vanishing"]
+            findings.append(Finding("vanishing_through_time", [name], message, remedies, numbers))
         elif ratio > exploding:
             message = (
                 f"the gradient reaching the hidden state of {name} grows over its {steps} steps: ||dL/dh_1|| is "

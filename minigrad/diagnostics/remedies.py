@@ -1,8 +1,19 @@
 """The standard remedies :func:`~minigrad.diagnostics.diagnose` names for each kind of finding.
 
 ``REMEDIES`` are for a feed-forward net; ``RECURRENT_REMEDIES`` for a model that holds a recurrent
-layer or cell, whose gradient fades or grows through time as through depth.
+layer or cell, whose gradient fades or grows through time as through depth. For a gated layer
+(LSTM, GRU) whose gradient vanishes through time, the gate biases come first and gated cells are
+not proposed: it is one.
 """
+
+GATED_CELLS = (
+    "gated cells (nn.LSTM, nn.GRU or their cells), whose additive state update carries the gradient across steps"
+)
+GATE_BIASES = (
+    "gate biases that keep the state from the start: an LSTM's forget-gate bias of 1 or more, "
+    "a GRU's update-gate bias above 0"
+)
+IDENTITY_RELU_RNN = "a ReLU RNN with identity initialisation of weight_hh (Le, Jaitly and Hinton 2015)"
 
 REMEDIES = {
     "vanishing": [
@@ -25,11 +36,7 @@ REMEDIES = {
 }
 RECURRENT_REMEDIES = {
     **REMEDIES,
-    "vanishing": [
-        "gated cells (nn.LSTM, nn.GRU or their cells), whose additive state update carries the gradient across steps",
-        "for an LSTM, a forget-gate bias of 1, so that the cell state is kept from the start",
-        "a ReLU RNN with identity initialisation of weight_hh (Le, Jaitly and Hinton 2015)",
-    ],
+    "vanishing": [GATED_CELLS, GATE_BIASES, IDENTITY_RELU_RNN],
     "exploding": [
         "gradient clipping (nn.utils.clip_grad_norm_)",
         "recurrent weights weight_hh of spectral radius at most 1 (e.g. nn.init.orthogonal_)",
