@@ -466,3 +466,17 @@ def test_why_zero_still_names_a_zero_weight_matrix_that_passes_back_none_of_the_
     assert [(c.kind, c.blocking, c.message) for c in explanation.causes] == [
         ("zero", True, "passes back none of the gradient it receives")
     ]
+
+
+def test_the_digits_demo_compares_the_weights_gradient_flow_gives_its_convolutions_and_linear_layer():
+    pytest.importorskip("sklearn")
+    from minigrad.demos import digits
+
+    X, y, _, _ = digits.split(0, quick=True)
+    model = digits.cnn("relu", digits.CHANNELS, None, seed=0)
+    run = digits.measure_flow(model, X[:32], y[:32])  # it leaves the gradients zeroed
+    cross_entropy(model(Tensor(X[:32])), y[:32]).backward()
+    expected = [np.linalg.norm(model[k].weight.grad.numpy()) for k in (0, 3, 7)]  # conv, conv, Linear
+    assert [type(model[k]).__name__ for k in (0, 3, 7)] == ["Conv2d", "Conv2d", "Linear"]
+    assert run["weights"] == pytest.approx(expected, rel=1e-12)
+    assert run["ratio"] == pytest.approx(expected[0] / expected[-1], rel=1e-12)
