@@ -480,3 +480,17 @@ def test_the_digits_demo_compares_the_weights_gradient_flow_gives_its_convolutio
     assert [type(model[k]).__name__ for k in (0, 3, 7)] == ["Conv2d", "Conv2d", "Linear"]
     assert run["weights"] == pytest.approx(expected, rel=1e-12)
     assert run["ratio"] == pytest.approx(expected[0] / expected[-1], rel=1e-12)
+
+
+def test_a_sequence_layer_whose_output_is_not_the_stack_of_its_states_is_refused_not_misread():
+    class Doubled(nn.RNN):
+        def forward(self, input, hx=None):
+            output, h_n = super().forward(input, hx)
+            return output + output, h_n  # no longer the stack of h_1 .. h_T
+
+    model = LastStep(Doubled(1, 3, rng=0))
+    before = {name: p.grad for name, p in model.named_parameters()}
+    with pytest.raises(RuntimeError, match="HiddenStateMonitor: the output sequence of Doubled is not a stack"):
+        diagnose(model, *adding_like(4), mse_loss)
+    assert {name: p.grad for name, p in model.named_parameters()} == before
+    assert not model.rnn._forward_hooks
