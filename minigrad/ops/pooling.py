@@ -41,7 +41,7 @@ class MaxPool(Function):
         # NOTE: a loop over the kernel's offsets (not over pixels), each a strided view of every
         # window's tap: whole-array maximums and comparisons, much faster than a max and an argmax
         # along a short last axis of a (N, C, *out, window) copy.
-        taps = [view[(..., *offset)] for offset in np.ndindex(*kernel_size)]
+        taps = [view[(Ellipsis,) + offset] for offset in np.ndindex(*kernel_size)]
         y = taps[0].copy()
         for tap in taps[1:]:
             np.maximum(y, tap, out=y)
