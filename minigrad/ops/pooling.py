@@ -48,7 +48,7 @@ class MaxPool(Function):
         # the first maximum in row-major order, as PyTorch's: taps in reverse, so the first match is written last
         winner = np.full(y.shape, len(taps) - 1)
         for k in range(len(taps) - 2, -1, -1):
-            winner[taps[k] == y] = k
+            winner = np.where(taps[k] == y, k, winner)
         # NOTE: two corner cases, fixed where they occur: PyTorch's loop takes a value when it is
         # larger or NaN, so a window with NaNs routes to its last NaN; and in a window of -inf
         # only, the first tap may be padding, which must never win.
