@@ -33,14 +33,14 @@ class Tanh(sigmoid_family.Tanh):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return _wrap(grad._data * numerics.Sech2.forward(None, x._data))
+        return _wrap(grad._data * numerics.sech2_array(x._data))
 
 
 class Sigmoid(sigmoid_family.Sigmoid):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.inputs
-        return _wrap(grad._data * numerics.SigmoidDerivative.forward(None, x._data))
+        return _wrap(grad._data * numerics.sigmoid_derivative_array(x._data))
 
 
 class ReLU(relu_family.ReLU):

@@ -175,9 +175,10 @@ class ConvolutionTranspose(Function):
     df/dg: grad_g = conv(grad, w);  df/dw: grad_w = conv_weight(grad, g)
 
     It is itself a correlation, the one that carries a convolution's gradient back: spread g out
-    (stride - 1 zeros between its entries), pad it by dilation (kernel - 1) on each side, correlate it
-    with the kernel flipped in space and its two channel axes swapped (in each group), and cut the
-    padding of x back off.
+    (stride - 1 zeros between its entries), pad it by dilation (kernel - 1) on each side, and correlate
+    it with the kernel flipped in space and its two channel axes swapped (in each group). That gives
+    x_pad's gradient; x's is its middle, so the padding around g is made smaller by x's own padding and
+    the positions cut off are never computed.
     """
 
     @staticmethod
@@ -203,13 +204,20 @@ class ConvolutionTranspose(Function):
         padded_size = tuple(size + before + after for size, (before, after) in zip(input_size, padding))
         full = tuple(d * (k - 1) for k, d in zip(kernel, dilation))
         ends = tuple(p - (s + f) for p, s, f in zip(padded_size, spread_shape, full))
+        # NOTE: only x's own positions are wanted, not x_pad's: the full padding (f, f + end) less
+        # x's padding (before, after) on each side, so that no position is computed to be cut off.
+        # Where that is negative (x padded by more than the kernel reaches), the spread is cut instead.
+        sides = [(f - before, f + e - after) for f, e, (before, after) in zip(full, ends, padding)]
+        spread = spread[
+            (slice(None),) * 2
+            + tuple(slice(max(-lo, 0), size - max(-hi, 0)) for (lo, hi), size in zip(sides, spread_shape))
+        ]
         weight_t = weight.reshape((groups, out_channels // groups) + weight.shape[1:]).swapaxes(1, 2)
         weight_t = np.flip(weight_t, axis=tuple(a + 1 for a in spatial)).reshape((-1, out_channels // groups) + kernel)
-        grad_padded = _correlate(
-            spread, weight_t, tuple((f, f + e) for f, e in zip(full, ends)), (1,) * len(kernel), dilation, groups
+        grad_x = _correlate(
+            spread, weight_t, tuple((max(lo, 0), max(hi, 0)) for lo, hi in sides), (1,) * len(kernel), dilation, groups
         )
-        crop = tuple(slice(before, before + size) for size, (before, _) in zip(input_size, padding))
-        return np.ascontiguousarray(grad_padded[(slice(None),) * 2 + crop])
+        return np.ascontiguousarray(grad_x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:

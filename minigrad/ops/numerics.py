@@ -1,17 +1,19 @@
-"""What the ops share: stable formulas on arrays, saturation, the two stable derivatives as ops,
-and the locally constant factors (masks) of the piecewise ops' derivatives.
+"""What the ops share: stable formulas on arrays, saturation, the chain rule through sigmoid and
+tanh as ops, and the locally constant factors (masks) of the piecewise ops' derivatives.
 
 Masks: every piecewise op's backward computes its mask from the saved input with
 :func:`locally_constant` and a named rule (``above``: x > 0), an op: 0 or 1 in x's dtype, with
 derivative 0. Computed in backward rather than saved by forward, the mask sits next
 to the derivative it belongs to, and a forward that no gradient is needed for does no extra work.
 
-Numerics: the array formulas (``sigmoid_array``, ``softplus_array``; Phi and phi in normal_cdf.py) are
-finite for finite input and keep relative precision in the tails. The derivatives of sigmoid
-and tanh are ops of their own (:class:`SigmoidDerivative`, :class:`Sech2`): one NumPy
-expression forward, so a backward pass costs one op each, and a Tensor expression backward, so
-they can be differentiated again. Past ``SATURATION`` the smooth activations' derivatives have
-reached their limits, so derivative rules :func:`saturate` x there to keep 2x, x^2, x^3 finite.
+Numerics: the array formulas (``sigmoid_array``, ``softplus_array``, the derivatives
+``sigmoid_derivative_array`` and ``sech2_array``; Phi and phi in normal_cdf.py) are finite for
+finite input and keep relative precision in the tails. Sigmoid's and tanh's backward rules are
+ops of their own (:class:`SigmoidBackward`, :class:`TanhBackward`: g times the derivative): one
+NumPy expression forward, so a backward pass costs one op each, and a Tensor expression
+backward, so they can be differentiated again; :class:`Sech2` is tanh's derivative alone, for
+other rules. Past ``SATURATION`` the smooth activations' derivatives have reached their limits,
+so derivative rules :func:`saturate` x there to keep 2x, x^2, x^3 finite.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from minigrad.autograd import Context, Function
+from minigrad.autograd import Context, Function, unbroadcast
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -48,6 +50,44 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     """
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_derivative_array(x: np.ndarray) -> np.ndarray:
+    """s(x) s(-x) = 1 / (2 + 2 cosh x), the sigmoid's derivative, relatively precise in both tails.
+
+    NOTE: the textbook s (1 - s) rounds to 0 past x = 37, because 1 - s does; this form keeps
+    relative precision, and its cosh overflows to inf only where the true value is below the
+    smallest normal float.
+
+    Examples
+    --------
+    >>> with np.printoptions(precision=3):               # s (1 - s) would give 0 at 40
+    ...     print(sigmoid_derivative_array(np.array([0.0, 40.0])))
+    [2.500e-01 4.248e-18]
+    """
+    with np.errstate(over="ignore"):
+        c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
+    c += 1
+    return np.divide(0.5, c, out=c)  # 1 / (2 (1 + cosh x)), in place
+
+
+def sech2_array(x: np.ndarray) -> np.ndarray:
+    """sech^2(x) = 1 / cosh^2(x), tanh's derivative, relatively precise in both tails.
+
+    NOTE: 1 - tanh^2 rounds to 0 past |x| = 19 though the true value is ~1e-16; 1 / cosh^2 keeps
+    relative precision. cosh overflows to inf past |x| = 710 (float32: 89), where 1 / inf = 0 is
+    the right answer (the true value is below the smallest normal float).
+
+    Examples
+    --------
+    >>> with np.printoptions(precision=3):               # 1 - tanh(30)^2 would give 0
+    ...     print(sech2_array(np.array([0.0, 30.0])))
+    [1.000e+00 3.503e-26]
+    """
+    with np.errstate(over="ignore"):
+        c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
+    np.reciprocal(c, out=c)
+    return np.square(c, out=c)  # in place: no temporaries the size of x
 
 
 def softplus_array(x: np.ndarray) -> np.ndarray:
@@ -91,17 +131,12 @@ def sech2(x: Tensor) -> Tensor:
 class Sech2(Function):
     """sech^2(x) = 1 / cosh^2(x), the derivative of tanh;  (sech^2)'(x) = -2 sech^2(x) tanh(x)
 
-    NOTE: 1 - tanh^2 rounds to 0 past |x| = 19 though the true value is ~1e-16; 1 / cosh^2 keeps
-    relative precision. cosh overflows to inf past |x| = 710 (float32: 89), where 1 / inf = 0 is
-    the right answer (the true value is below the smallest normal float).
+    Its values come from :func:`sech2_array`, which keeps its digits in the tails.
     """
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
-        np.reciprocal(c, out=c)
-        return np.square(c, out=c)  # in place: no temporaries the size of x
+        return sech2_array(x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -109,26 +144,54 @@ class Sech2(Function):
         return grad * -2 * ctx.output * x.tanh()
 
 
-class SigmoidDerivative(Function):
-    """s(x) s(-x) = 1 / (2 + 2 cosh x), the derivative of the sigmoid s;  its derivative is
-    -s(x) s(-x) tanh(x / 2)
+# --- the chain rule through sigmoid and tanh, one op each -------------------------------------------
+# Sigmoid's and tanh's backward rules: grad times the derivative, in one op rather than a derivative
+# op and a Mul (PyTorch's sigmoid_backward and tanh_backward are the same idea). Both run at every
+# gate of every time step of a recurrent network, so the op saved is saved thousands of times a step.
 
-    NOTE: the textbook s (1 - s) rounds to 0 past x = 37, because 1 - s does; this form keeps
-    relative precision, and its cosh overflows to inf only where the true value is below the
-    smallest normal float.
+
+class SigmoidBackward(Function):
+    """f(g, x) = g s(x) s(-x) = g / (2 + 2 cosh x), a gradient g carried back through the sigmoid s
+    df/dg = s(x) s(-x);  df/dx = -g s(x) s(-x) tanh(x / 2)
+
+    The derivative is :func:`sigmoid_derivative_array`'s, which keeps its digits in the tails.
     """
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            c = np.asarray(np.cosh(x))  # asarray: on a 0-d array NumPy returns a scalar
-        c += 1
-        return np.divide(0.5, c, out=c)  # 1 / (2 (1 + cosh x)), in place
+    def forward(ctx: Context, g: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return g * sigmoid_derivative_array(x)
 
     @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> Tensor:
-        (x,) = ctx.inputs
-        return grad * -ctx.output * (x * 0.5).tanh()
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, x = ctx.inputs
+        grad_g = grad_x = None
+        if ctx.needs_input_grad[0]:
+            grad_g = unbroadcast(SigmoidBackward.apply(grad, x), g.shape)
+        if ctx.needs_input_grad[1]:
+            grad_x = unbroadcast(SigmoidBackward.apply(grad * g, x) * -(x * 0.5).tanh(), x.shape)
+        return grad_g, grad_x
+
+
+class TanhBackward(Function):
+    """f(g, x) = g sech^2(x), a gradient g carried back through tanh
+    df/dg = sech^2(x);  df/dx = -2 g sech^2(x) tanh(x)
+
+    The derivative is :func:`sech2_array`'s, which keeps its digits in the tails.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, g: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return g * sech2_array(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, x = ctx.inputs
+        grad_g = grad_x = None
+        if ctx.needs_input_grad[0]:
+            grad_g = unbroadcast(TanhBackward.apply(grad, x), g.shape)
+        if ctx.needs_input_grad[1]:
+            grad_x = unbroadcast(TanhBackward.apply(grad * g * -2, x) * x.tanh(), x.shape)
+        return grad_g, grad_x
 
 
 # --- locally constant factors: masks, signs, shares ----------------------------------------------

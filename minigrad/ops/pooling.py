@@ -38,30 +38,41 @@ class MaxPool(Function):
         dilation: tuple[int, ...],
     ) -> np.ndarray:
         view = windows(pad_spatial(x, padding, -np.inf), kernel_size, stride, dilation)
-        flat = view.reshape(view.shape[: x.ndim] + (-1,))  # (N, C, *out, window): one copy
-        y = flat.max(axis=-1)
-        winner = flat.argmax(axis=-1)  # the first maximum in row-major order, as PyTorch's
+        # NOTE: a loop over the kernel's offsets (not over pixels), each a strided view of every
+        # window's tap: whole-array maximums and comparisons, much faster than a max and an argmax
+        # along a short last axis of a (N, C, *out, window) copy.
+        taps = [view[(Ellipsis,) + offset] for offset in np.ndindex(*kernel_size)]
+        y = taps[0].copy()
+        for tap in taps[1:]:
+            np.maximum(y, tap, out=y)
+        # the first maximum in row-major order, as PyTorch's: taps in reverse, so the first match is written last
+        winner = np.full(y.shape, len(taps) - 1)
+        for k in range(len(taps) - 2, -1, -1):
+            winner = np.where(taps[k] == y, k, winner)
         # NOTE: two corner cases, fixed where they occur: PyTorch's loop takes a value when it is
-        # larger or NaN, so a window with NaNs routes to its last NaN (argmax gives the first); and
-        # in a window of -inf only, argmax may pick the padding, which must never win.
+        # larger or NaN, so a window with NaNs routes to its last NaN; and in a window of -inf
+        # only, the first tap may be padding, which must never win.
         nan = np.isnan(y)
         if nan.any():
-            last = np.isnan(flat[nan])[:, ::-1].argmax(axis=-1)
-            winner[nan] = math.prod(kernel_size) - 1 - last
+            flat = view[nan].reshape(-1, len(taps))
+            winner[nan] = len(taps) - 1 - np.isnan(flat)[:, ::-1].argmax(axis=-1)
         lost = y == -np.inf
         if lost.any():
             inside = pad_spatial(np.ones((1, 1) + x.shape[2:], dtype=bool), padding, False)
             inside = np.broadcast_to(windows(inside, kernel_size, stride, dilation), view.shape)
-            winner[lost] = inside.reshape(flat.shape)[lost].argmax(axis=-1)
-        # NOTE: the flat index of each winner in x (row-major over n, c, *spatial): window start +
-        # its offset, less the padding, per spatial dimension. 1-D indices let the backward's
-        # np.add.at take NumPy's fast path.
-        offsets = np.unravel_index(winner, kernel_size)
-        index = np.arange(x.shape[0] * x.shape[1]).reshape(x.shape[:2] + (1,) * (x.ndim - 2))
-        for size, start, s, offset, d, (before, _) in zip(
-            x.shape[2:], np.indices(y.shape[2:], sparse=True), stride, offsets, dilation, padding
-        ):
-            index = index * size + (start * s + offset * d - before)
+            winner[lost] = inside[lost].reshape(-1, len(taps)).argmax(axis=-1)
+        # NOTE: the flat index in x (row-major over n, c, *spatial) of each window's winner: where the
+        # window starts, less the padding, plus the winning tap's offset. 1-D indices let the
+        # backward's np.add.at take NumPy's fast path.
+        spatial = x.shape[2:]
+        rows = [math.prod(spatial[d + 1 :]) for d in range(len(spatial))]  # elements per step along each dimension
+        tap_offsets = np.array(
+            [sum(map(math.prod, zip(offset, dilation, rows))) for offset in np.ndindex(*kernel_size)]
+        )
+        index = tap_offsets[winner]
+        index += np.arange(x.shape[0] * x.shape[1]).reshape(x.shape[:2] + (1,) * len(spatial)) * math.prod(spatial)
+        for d, (size, s, (before, _), row) in enumerate(zip(y.shape[2:], stride, padding, rows)):
+            index += ((np.arange(size) * s - before) * row).reshape((size,) + (1,) * (len(spatial) - 1 - d))
         ctx.index = index.reshape(-1)
         return y
 

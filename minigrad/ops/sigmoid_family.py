@@ -8,8 +8,9 @@ as the rectifiers do (see :mod:`minigrad.ops.relu_family`).
 Numerics: every forward is finite for finite input and never warns; NaN gives NaN; ±inf gives
 the limit. Derivatives keep relative precision in the tails: sigmoid'(x) is s(x) s(-x), not
 s (1 - s), which rounds to 0 past x = 37 although the true value there is ~1e-16. The two
-derivatives are ops of their own, :class:`~minigrad.ops.numerics.SigmoidDerivative` and
-:class:`~minigrad.ops.numerics.Sech2` (with the other stable formulas in ops/numerics.py).
+backward rules are ops of their own, grad times the derivative in one op:
+:class:`~minigrad.ops.numerics.SigmoidBackward` and :class:`~minigrad.ops.numerics.TanhBackward`
+(with the other stable formulas in ops/numerics.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from minigrad.autograd import Context, Function
-from minigrad.ops.numerics import SigmoidDerivative, inside, locally_constant, sech2, sigmoid_array
+from minigrad.ops.numerics import SigmoidBackward, TanhBackward, inside, locally_constant, sigmoid_array
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 class Sigmoid(Function):
     """sigmoid(x) = 1 / (1 + e^-x);  sigmoid'(x) = sigmoid(x) sigmoid(-x)
 
-    The derivative is one op, :class:`SigmoidDerivative`, which keeps its digits in the tails.
+    The backward rule is one op, :class:`SigmoidBackward` (grad s(x) s(-x)), which keeps its digits in the tails.
     """
 
     family = "saturating"
@@ -42,13 +43,13 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * SigmoidDerivative.apply(x)
+        return SigmoidBackward.apply(grad, x)
 
 
 class Tanh(Function):
     """tanh(x) = (e^x - e^-x) / (e^x + e^-x);  tanh'(x) = 1 - tanh(x)^2 = sech^2(x)
 
-    The derivative is one op, :class:`Sech2`, which keeps its digits in the tails.
+    The backward rule is one op, :class:`TanhBackward` (grad sech^2(x)), which keeps its digits in the tails.
     """
 
     family = "saturating"
@@ -62,7 +63,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.inputs
-        return grad * sech2(x)
+        return TanhBackward.apply(grad, x)
 
 
 class Softsign(Function):
