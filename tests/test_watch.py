@@ -150,7 +150,7 @@ def test_every_n_steps_records_steps_0_n_2n_and_hooks_nothing_in_between():
             hooked.append(len(model[1]._forward_hooks))
             train(model, opt, 1)
     assert recording.steps == [0, 3, 6]
-    assert hooked == [2, 0, 0, 2, 0, 0, 2]  # the monitor's hook and the histogram's, on recorded steps only
+    assert hooked == [1, 0, 0, 1, 0, 0, 1]  # the watch's one hook, on recorded steps only
     assert all(len(recording.update_ratio[name]) == 3 for name in recording.parameters)
 
 

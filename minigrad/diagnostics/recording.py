@@ -57,30 +57,7 @@ class Histogram:
         >>> Histogram.of(np.full(3, 2.0), bins=2).edges.tolist()
         [1.5, 2.0, 2.5]
         """
-        values = np.asarray(values, dtype=np.float64).ravel()
-        smallest, largest = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
-        if not (math.isfinite(smallest) and math.isfinite(largest)):
-            raise ValueError(f"Histogram.of: values must be finite, got min {smallest}, max {largest}")
-        # NOTE: a constant (a dead layer's zeros) is centred in bins spanning 1, as np.histogram does
-        low, high = (smallest, largest) if largest > smallest else (smallest - 0.5, largest + 0.5)
-        edges = np.arange(bins + 1) * ((high - low) / bins) + low  # np.linspace's arithmetic, with less overhead
-        edges[-1] = high
-        # NOTE: np.bincount of the bin indices: np.histogram's result (last bin closed) at a fraction of its cost
-        index = ((values - low) * (bins / (high - low))).astype(np.intp)
-        np.minimum(index, bins - 1, out=index)
-        # a value the scaling rounded into the next bin (or the previous) goes back, as np.histogram does it
-        index -= values < edges[index]
-        index += (values >= edges[index + 1]) & (index != bins - 1)
-        return cls(
-            edges=edges,
-            counts=np.bincount(index, minlength=bins).astype(np.int64, copy=False),
-            min=smallest,
-            max=largest,
-            num=int(values.size),
-            sum=float(values.sum()),
-            sum_squares=float(np.dot(values, values)),
-            zeros=int(values.size - np.count_nonzero(values)),
-        )
+        return histograms([np.asarray(values, dtype=np.float64).reshape(1, -1)], bins)[0]
 
     @property
     def mean(self) -> float:
@@ -96,6 +73,86 @@ class Histogram:
     def zero_fraction(self) -> float:
         """The share of values exactly 0 (a dead ReLU layer's output is all zeros)."""
         return self.zeros / self.num if self.num else math.nan
+
+
+class Unbinnable(ValueError):
+    """Raised by :func:`histograms` for rows it cannot bin (a NaN or an infinity among the values,
+    or a constant too large to widen by 0.5); ``rows`` are their positions over all groups, in order."""
+
+    def __init__(self, message: str, rows: list[int]) -> None:
+        super().__init__(message)
+        self.rows = rows
+
+
+def histograms(groups: list[np.ndarray], bins: int) -> list[Histogram]:
+    """:meth:`Histogram.of` each row of each 2-D array of ``groups`` (the rows of one array have one
+    length, the arrays may differ), the same Histograms, computed together.
+
+    Every value's bin is found as ``np.histogram`` finds it, for all rows at once: the index
+    ``floor((v - low) / (high - low) * bins)``, then one step back where ``v`` is below that bin's
+    lower edge or forward where it reaches the next edge (rounding; the last bin is closed), and
+    the counts of every bin of every row are one ``np.bincount`` of those indices, each row's offset
+    by its place in the table of all edges. Rows holding NaN or infinities, or a constant too large to
+    widen, raise :class:`Unbinnable`.
+
+    Examples
+    --------
+    >>> pair = histograms([np.array([[0.0, 1.0, 3.0], [2.0, 2.0, 2.0]]), np.array([[5.0]])], bins=2)
+    >>> [(h.counts.tolist(), h.edges.tolist()) for h in pair]
+    [([2, 1], [0.0, 1.5, 3.0]), ([0, 3], [1.5, 2.0, 2.5]), ([0, 1], [4.5, 5.0, 5.5])]
+    """
+    groups = [np.asarray(values, dtype=np.float64) for values in groups]
+    extremes = [(v.min(axis=1), v.max(axis=1)) if v.shape[1] else (np.zeros(len(v)),) * 2 for v in groups]
+    smallest, largest = (np.concatenate(side) for side in zip(*extremes)) if groups else (np.empty(0),) * 2
+    finite = np.isfinite(smallest) & np.isfinite(largest)
+    if not finite.all():
+        rows = np.flatnonzero(~finite).tolist()
+        raise Unbinnable(
+            f"Histogram.of: values must be finite, got min {smallest[rows[0]]}, max {largest[rows[0]]}", rows
+        )
+    # NOTE: a constant (a dead layer's zeros) is centred in bins spanning 1, as np.histogram does
+    spread = largest > smallest
+    low, high = np.where(spread, smallest, smallest - 0.5), np.where(spread, largest, largest + 0.5)
+    width = high - low
+    if not width.all():  # np.histogram refuses these too
+        rows = np.flatnonzero(width == 0).tolist()
+        raise Unbinnable(
+            f"Histogram.of: the constant {smallest[rows[0]]} is too large to centre in bins spanning 1"
+            " (it is its own value plus or minus 0.5)",
+            rows,
+        )
+    edges = np.arange(bins + 1) * (width / bins)[:, None] + low[:, None]  # np.linspace's arithmetic
+    edges[:, -1] = high
+    # NOTE: the upper edges with the last one at +inf: a value on a row's maximum stays in its last bin
+    closed = edges.copy()
+    closed[:, -1] = np.inf
+    lower, upper = edges.ravel(), closed.ravel()[1:]
+    positions, first = [], 0
+    for values in groups:
+        rows = slice(first, first + len(values))
+        index = ((values - low[rows, None]) / width[rows, None] * bins).astype(np.intp)
+        np.minimum(index, bins - 1, out=index)
+        index += (np.arange(rows.start, rows.stop) * (bins + 1))[:, None]  # into the table of all edges
+        index -= values < lower[index]
+        index += values >= upper[index]
+        positions.append(index.ravel())
+        first = rows.stop
+    every = np.concatenate(positions) if len(positions) != 1 else positions[0]
+    counts = np.bincount(every, minlength=edges.size).astype(np.int64, copy=False).reshape(edges.shape)[:, :bins]
+    moments = [
+        (
+            values.sum(axis=1),
+            np.matmul(values[:, None, :], values[:, :, None]).ravel(),  # each row's np.dot: the same BLAS call
+            values.shape[1] - np.count_nonzero(values, axis=1),
+            [values.shape[1]] * len(values),
+        )
+        for values in groups
+    ]
+    sums, squares, zeros, nums = (np.concatenate(column).tolist() for column in zip(*moments)) if groups else ([],) * 4
+    return [
+        Histogram(*row)
+        for row in zip(edges, counts, smallest.tolist(), largest.tolist(), nums, sums, squares, zeros)
+    ]
 
 
 def update_ratio(before: np.ndarray, after: np.ndarray) -> float:

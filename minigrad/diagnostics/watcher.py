@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 
 from minigrad.arguments import check_number
-from minigrad.diagnostics.monitor import ACTIVATION_TYPES, ActivationMonitor
-from minigrad.diagnostics.recording import Histogram, Recording, update_ratios
+from minigrad.diagnostics.monitor import ACTIVATION_TYPES, _differentiate, _differentiate_node, _Tally
+from minigrad.diagnostics.recording import Recording, Unbinnable
+from minigrad.diagnostics.watch_batch import Measured, StepCapture, derivative, measure
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor, _HookHandle
@@ -87,8 +88,31 @@ def watch(
     return Watch(model, int(every), optimizer, int(bins), writer)
 
 
+# NOTE: captured steps are measured together once this many are pending (or this many bytes), or
+# when the recording is read: few enough to stay small in memory and warm in the cache.
+BATCH_STEPS, BATCH_BYTES = 32, 1 << 22
+
+
+def _measured_first(name: str) -> Any:
+    """A field of the Recording that, read on a Watch, first measures the steps still pending."""
+
+    def read(self: Watch) -> Any:
+        self._flush()
+        return vars(self)[name]
+
+    def write(self: Watch, value: Any) -> None:
+        vars(self)[name] = value
+
+    return property(read, write, doc=f"The recording's ``{name}``, with every step taken so far measured.")
+
+
 class Watch(Recording):
     """A :class:`Recording` that fills itself: hooks on the model while a step is recorded.
+
+    A recorded step only copies what it needs (:class:`~minigrad.diagnostics.watch_batch.StepCapture`);
+    the numbers are computed for up to ``BATCH_STEPS`` steps at once
+    (:func:`~minigrad.diagnostics.watch_batch.measure`), and whenever the recording is read, so
+    that reading it always shows every step taken, with the same numbers as one step at a time.
 
     Examples
     --------
@@ -100,10 +124,20 @@ class Watch(Recording):
     ([0], 3.464)
     """
 
+    steps = _measured_first("steps")
+    activations = _measured_first("activations")
+    gradients = _measured_first("gradients")
+    dead = _measured_first("dead")
+    saturated = _measured_first("saturated")
+    grad_norm = _measured_first("grad_norm")
+    update_ratio = _measured_first("update_ratio")
+
     def __init__(self, model: Module, every: int, optimizer: Optimizer | None, bins: int, writer: Any) -> None:
         self.model, self.bins, self.writer = model, bins, writer
         self._layers = {name: m for name, m in model.named_modules() if isinstance(m, ACTIVATION_TYPES)}
         self._parameters = dict(model.named_parameters())
+        self._pending: list[StepCapture] = []
+        self._pending_bytes = 0
         super().__init__(
             every,
             layers=list(self._layers),
@@ -115,51 +149,64 @@ class Watch(Recording):
         self._optimizer_hook = (
             optimizer.register_step_post_hook(lambda *_: self._count_step()) if optimizer is not None else None
         )
-        self._monitor: ActivationMonitor | None = None
         self._handles: list[_HookHandle] = []
-        self._outputs: dict[str, Histogram] = {}
+        self._capture: StepCapture | None = None
         self._sizes = np.array([p.numel() for p in self._parameters.values()], dtype=np.intp)
-        self._before = np.empty(0)
         self._arm()
 
     def _arm(self, weights: np.ndarray | None = None) -> None:
         """Hook the model for the next step, which is recorded (the hooks of a step just recorded
-        stay on, emptied), and keep the weights before it: ``weights``, the flat copy a recorded
-        step just took of them, or a new one."""
-        if self._monitor is None:
-            self._monitor = ActivationMonitor(self.model)
+        stay on), and keep the weights before it: ``weights``, the flat copy a recorded step just
+        took of them, or a new one."""
+        if not self._handles:
             self._handles = [
-                module.register_forward_hook(self._histogram_of(name)) for name, module in self._layers.items()
+                module.register_forward_hook(self._capturer(name, module)) for name, module in self._layers.items()
             ]
-        else:
-            self._monitor.reset()
-            self._monitor.grads.clear()
-        self._outputs = {}
-        self._before = self._flat_weights() if weights is None else weights
+        self._capture = StepCapture(self.steps_seen, self._flat_weights() if weights is None else weights)
 
     def _flat_weights(self) -> np.ndarray:
         """Every parameter's values, raveled one after the other (a copy)."""
         parameters = self._parameters.values()
         return np.concatenate([p._data.ravel() for p in parameters]) if parameters else np.empty(0)
 
-    def _histogram_of(self, name: str) -> Any:
-        def keep(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
-            if isinstance(output, Tensor):
-                self._outputs[name] = Histogram.of(output._data, self.bins)
+    def _capturer(self, name: str, module: Module) -> Any:
+        """The forward hook of one activation layer: copy its input and output into the step's capture
+        and hook its output for the gradient that will reach it."""
+        # NOTE: an op with a parameter (PReLU's slope) may be changed by the step, and a subclass may
+        # not act on each entry alone: such a layer is differentiated at once, not later with others.
+        later = type(module) in ACTIVATION_TYPES and not any(True for _ in module.parameters())
 
-        return keep
+        def capture(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
+            step = self._capture
+            if step is None or not isinstance(output, Tensor):
+                return
+            x, tally = inputs[0], step.tallies.get(name)
+            if tally is None and later and output.ndim >= 2 and name not in step.inputs:
+                step.inputs[name] = x._data.copy()
+            else:  # the counts of each call join one tally: dead in the step = dead in every call
+                if tally is None:
+                    tally = step.tallies[name] = _Tally(type(module).__name__)
+                    if name in step.inputs:  # the first call of the step, captured for later
+                        first = step.inputs.pop(name)
+                        op, local = derivative(module, first)
+                        tally.add(op, first, step.outputs[name], local)
+                op, local = _differentiate_node(x, output) or _differentiate(module, x)
+                tally.add(op, x.numpy(), output.numpy(), local)
+            step.outputs[name] = output._data.copy()
+            if output.requires_grad:
+                output.register_hook(lambda grad: step.grads.__setitem__(name, grad._data.copy()))
+
+        return capture
 
     def _disarm(self) -> None:
-        if self._monitor is not None:
-            self._monitor.remove()
-            self._monitor = None
         for handle in self._handles:
             handle.remove()
         self._handles = []
+        self._capture = None
 
     def step(self) -> None:
         """Count one optimiser step of a watch made without ``optimizer=``; if it is a recorded
-        one, measure it (call it after the weights were updated and before the gradients are
+        one, capture it (call it after the weights were updated and before the gradients are
         zeroed). With ``optimizer=`` its step hook counts the steps, and a call here, which would
         count one twice, is refused.
 
@@ -181,57 +228,66 @@ class Watch(Recording):
         self._count_step()
 
     def _count_step(self) -> None:
-        weights = None
-        if self._monitor is not None:
-            weights = self._record(self._monitor)
+        capture, weights = self._capture, None
+        if capture is not None:
+            capture.after = weights = self._flat_weights()
+            capture.parameter_grads = [
+                None if p.grad is None else p.grad._data.copy(order="K") for p in self._parameters.values()
+            ]
+            self._pending.append(capture)
+            self._pending_bytes += sum([a.nbytes for arrays in capture.arrays() for a in arrays.values()])
         self.steps_seen += 1
         if self.steps_seen % self.every == 0:
             self._arm(weights)
-        elif self._monitor is not None:
+        elif capture is not None:
             self._disarm()
+        if len(self._pending) >= BATCH_STEPS or self._pending_bytes >= BATCH_BYTES:
+            self._flush()
 
-    def _record(self, monitor: ActivationMonitor) -> np.ndarray:
-        """Append the step just taken to the recording; return the flat copy of the weights after it."""
-        recording, step = self, self.steps_seen
-        recording.steps.append(step)
-        units = monitor.summary()
-        for name in recording.layers:
-            grad = monitor.grads.get(name)
-            recording.activations[name].append(self._outputs.get(name))
-            recording.gradients[name].append(None if grad is None else Histogram.of(grad, self.bins))
-            seen = units.get(name)
-            recording.dead[name].append(seen.dead_fraction if seen else np.nan)
-            recording.saturated[name].append(seen.saturated_fraction if seen else np.nan)
-        weights = self._flat_weights()
-        ratios = update_ratios(self._before, weights, self._sizes)
-        for (name, p), ratio in zip(self._parameters.items(), ratios.tolist()):
-            recording.grad_norm[name].append(None if p.grad is None else _norm(p.grad._data))
-            recording.update_ratio[name].append(ratio)
-        if self.writer is not None:
-            self._log(step)
-        return weights
+    def _flush(self) -> None:
+        """Measure the steps captured and not yet measured, and append them to the recording."""
+        captures, self._pending, self._pending_bytes = self._pending, [], 0
+        if not captures:
+            return
+        try:
+            measured = measure(captures, self._layers, self._sizes, self.bins)
+        except Unbinnable as error:
+            # NOTE: the steps before the first one that cannot be binned are recorded; it and those after it are not
+            self._pending = captures[: error.rows[0]]
+            self._flush()
+            raise ValueError(str(error)) from None
+        recorded = vars(self)
+        for capture, numbers in zip(captures, measured):
+            recorded["steps"].append(capture.step)
+            for name in self.layers:
+                recorded["activations"][name].append(numbers.activations[name])
+                recorded["gradients"][name].append(numbers.gradients[name])
+                recorded["dead"][name].append(numbers.dead[name])
+                recorded["saturated"][name].append(numbers.saturated[name])
+            for name, norm, ratio in zip(self.parameters, numbers.grad_norm, numbers.update_ratio):
+                recorded["grad_norm"][name].append(norm)
+                recorded["update_ratio"][name].append(ratio)
+            if self.writer is not None:
+                self._log(capture.step, numbers)
 
-    def _log(self, step: int) -> None:
-        """Write the step just recorded into the SummaryWriter, under TensorBoard-style tags."""
-        recording, at = self, -1
-        for name in recording.layers:
-            for kind, histograms in (("activations", recording.activations), ("gradients", recording.gradients)):
-                h = histograms[name][at]
+    def _log(self, step: int, numbers: Measured) -> None:
+        """Write one step measured into the SummaryWriter, under TensorBoard-style tags."""
+        for name in self.layers:
+            for kind, h in (("activations", numbers.activations[name]), ("gradients", numbers.gradients[name])):
                 if h is not None and h.num:
                     self.writer.add_histogram_raw(
                         f"{kind}/{name}", h.min, h.max, h.num, h.sum, h.sum_squares, h.edges[1:], h.counts, step
                     )
-            for kind, shares in (("dead", recording.dead), ("saturated", recording.saturated)):
-                self.writer.add_scalar(f"{kind}/{name}", shares[name][at], step)
-        for name in recording.parameters:
-            norm = recording.grad_norm[name][at]
+            for kind, share in (("dead", numbers.dead[name]), ("saturated", numbers.saturated[name])):
+                self.writer.add_scalar(f"{kind}/{name}", share, step)
+        for name, norm, ratio in zip(self.parameters, numbers.grad_norm, numbers.update_ratio):
             if norm is not None:
                 self.writer.add_scalar(f"grad_norm/{name}", norm, step)
-            self.writer.add_scalar(f"update_ratio/{name}", recording.update_ratio[name][at], step)
+            self.writer.add_scalar(f"update_ratio/{name}", ratio, step)
 
     def close(self) -> None:
-        """Remove every hook (the model's and the optimiser's); a step armed but not taken is
-        dropped. Leaving the ``with`` block calls it.
+        """Measure the steps captured, then remove every hook (the model's and the optimiser's); a
+        step armed but not taken is dropped. Leaving the ``with`` block calls it.
 
         Examples
         --------
@@ -246,16 +302,10 @@ class Watch(Recording):
             self._optimizer_hook.remove()
             self._optimizer_hook = None
         self.closed = True
+        self._flush()
 
     def __enter__(self) -> Watch:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _norm(values: np.ndarray) -> float:
-    """np.linalg.norm(values), the 2-norm of all entries sqrt(v . v), by its own arithmetic (the
-    same number) with less overhead per call."""
-    flat = values.ravel(order="K")
-    return float(np.sqrt(flat.dot(flat)))
