@@ -1,10 +1,10 @@
 """What :func:`minigrad.diagnostics.watch` measures, computed for many recorded steps at once.
 
-A recorded step only captures arrays (:class:`StepCapture`): copies of each activation layer's
-input, output and the gradient that reached the output, the gradients of the parameters, and the
-weights before and after the step. :func:`measure` later turns the captures of up to a few dozen
-steps into the recording's numbers with one pass of NumPy calls over all of them, so that the
-per-call cost of Python and NumPy is paid once per batch of steps rather than once per step:
+A recorded step only copies arrays into a :class:`Batch`: each activation layer's input, output
+and the gradient that reached the output, each parameter's gradient, and the weights before and
+after the step. :func:`measure` later turns a batch of up to a few dozen steps into the
+recording's numbers with one pass of NumPy calls over all of them, so that the per-call cost of
+Python and NumPy is paid once per batch rather than once per step:
 
 - the histograms of every layer and step: :func:`~minigrad.diagnostics.recording.histograms`,
   which bins them all with one ``np.bincount``;
@@ -12,7 +12,7 @@ per-call cost of Python and NumPy is paid once per batch of steps rather than on
   steps, its own backward rule gives f'(x) at every entry (dy = 1), and
   :func:`minigrad.analysis.stats.unit_states` judges every (step, unit) pair as a unit;
 - the gradient norms, one BLAS dot product per row of each parameter's stacked gradients (the
-  same call ``np.dot`` makes, so the same number to the last bit);
+  call ``np.dot`` makes, so the same number to the last bit);
 - the update-to-data ratios of every parameter and step by one
   :func:`~minigrad.diagnostics.recording.update_ratios` over the stacked weights.
 
@@ -28,7 +28,7 @@ each entry by itself or reduces each step's own entries in their own order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,31 +40,78 @@ from minigrad.diagnostics.recording import Histogram, Unbinnable, histograms, up
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
+# NOTE: the rows a column keeps: at most this many steps, and this many bytes
+COLUMN_STEPS, COLUMN_BYTES = 32, 1 << 20
 
-@dataclass
-class StepCapture:
-    """What one recorded step left to measure.
 
-    ``inputs[layer]`` and ``outputs[layer]`` are copies of the layer's input and output (for a
-    layer called once in the step); a layer called more than once, or whose op must be
-    differentiated on the spot (see :meth:`Watch`), has instead a ``tallies[layer]`` fed at each
-    call, and ``outputs[layer]`` its last output. ``grads[layer]`` is the last gradient that reached
-    the layer's output; ``parameter_grads`` a copy of each parameter's gradient (None if it had
-    none, in its memory order); ``before`` and ``after`` the flat copies of the weights around the step.
+class Column:
+    """The arrays of one kind (one layer's inputs, say) captured over the steps of a batch, each
+    tagged with the position of its step in the batch.
+
+    They are copied into the rows of one array that is kept from batch to batch, so that once it
+    is allocated a recorded step takes no new memory; an array of another shape or dtype than the
+    rows' (a smaller last batch of an epoch), or beyond their ``capacity``, is kept aside instead.
+
+    Examples
+    --------
+    >>> column = Column()
+    >>> column.put(0, np.zeros(3)); column.put(1, np.ones(3)); column.put(2, np.ones(2))
+    >>> column.stacked().tolist(), column.positions, list(column.aside)
+    ([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]], [0, 1], [2])
     """
 
-    step: int
-    before: np.ndarray
-    after: np.ndarray = field(default_factory=lambda: np.empty(0))
-    inputs: dict[str, np.ndarray] = field(default_factory=dict)
-    outputs: dict[str, np.ndarray] = field(default_factory=dict)
-    grads: dict[str, np.ndarray] = field(default_factory=dict)
-    tallies: dict[str, _Tally] = field(default_factory=dict)
-    parameter_grads: list[np.ndarray | None] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.rows: np.ndarray | None = None
+        self.capacity = 0
+        self.positions: list[int] = []
+        self.aside: dict[int, np.ndarray] = {}
 
-    def arrays(self) -> tuple[dict[str, np.ndarray], ...]:
-        """The layers' arrays copied: inputs, outputs and gradients."""
-        return self.inputs, self.outputs, self.grads
+    def put(self, position: int, array: np.ndarray) -> None:
+        """Keep (a copy of) ``array`` as the one of the step at ``position``, replacing one kept for
+        that step before."""
+        self.drop(position)
+        rows, count = self.rows, len(self.positions)
+        if rows is None or rows.shape[1:] != array.shape or rows.dtype != array.dtype:
+            if count:
+                self.aside[position] = array.copy()
+                return
+            self.capacity = max(1, min(COLUMN_STEPS, COLUMN_BYTES // max(array.nbytes, 1)))
+            rows = self.rows = np.empty((self.capacity, *array.shape), array.dtype)
+        if count == self.capacity:
+            self.aside[position] = array.copy()
+            return
+        rows[count] = array
+        self.positions.append(position)
+
+    def drop(self, position: int) -> None:
+        """Forget the array of the step at ``position`` (the last one put), if any."""
+        if self.positions and self.positions[-1] == position:
+            self.positions.pop()
+        self.aside.pop(position, None)
+
+    def get(self, position: int) -> np.ndarray | None:
+        """The array of the step at ``position`` (None if there is none)."""
+        if position in self.aside:
+            return self.aside[position]
+        if position in self.positions:
+            assert self.rows is not None
+            return self.rows[self.positions.index(position)]
+        return None
+
+    def stacked(self) -> np.ndarray:
+        """The rows in use, one per position of :attr:`positions` (a view of the kept array)."""
+        return np.empty(0) if self.rows is None else self.rows[: len(self.positions)]
+
+    def full(self) -> bool:
+        """Whether the rows are all in use."""
+        return bool(self.positions) and len(self.positions) == self.capacity
+
+    def restart(self, keep: int) -> None:
+        """Forget every array but the one of the step at ``keep``, which becomes position 0."""
+        kept = self.get(keep)
+        self.positions, self.aside = [], {}
+        if kept is not None:
+            self.put(0, kept.copy())
 
 
 @dataclass
@@ -79,71 +126,127 @@ class Measured:
     update_ratio: list[float]
 
 
-def measure(captures: list[StepCapture], layers: dict[str, Module], sizes: np.ndarray, bins: int) -> list[Measured]:
-    """The numbers of each captured step (in order); ``layers`` maps the names to the activation
+class Batch:
+    """The captures of the recorded steps not yet measured.
+
+    ``steps`` are their numbers; the step being recorded has the position ``len(steps)`` until
+    :meth:`end_step`. Per layer: :class:`Column` s of ``inputs`` and ``outputs`` (of the steps
+    where it was called once), ``grads`` (the last gradient that reached its output), and
+    ``tallies`` (position -> the ActivationMonitor tally of a step where it was called more than
+    once, or differentiated on the spot); per parameter a column of its gradients (in its memory
+    order); ``before`` and ``after`` the flat copies of the weights around each step.
+
+    Examples
+    --------
+    >>> batch = Batch(["1"], 1)
+    >>> batch.outputs["1"].put(0, np.ones((2, 3)))
+    >>> batch.end_step(7, np.zeros(1), np.ones(1), [None])
+    >>> batch.steps, len(batch)
+    ([7], 1)
+    """
+
+    def __init__(self, layers: list[str], parameters: int) -> None:
+        self.steps: list[int] = []
+        self.before: list[np.ndarray] = []
+        self.after: list[np.ndarray] = []
+        self.inputs = {name: Column() for name in layers}
+        self.outputs = {name: Column() for name in layers}
+        self.grads = {name: Column() for name in layers}
+        self.tallies: dict[str, dict[int, _Tally]] = {name: {} for name in layers}
+        self.parameter_grads = [Column() for _ in range(parameters)]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def columns(self) -> list[Column]:
+        return [*self.inputs.values(), *self.outputs.values(), *self.grads.values(), *self.parameter_grads]
+
+    def end_step(self, step: int, before: np.ndarray, after: np.ndarray, grads: list[np.ndarray | None]) -> None:
+        """Close the step being recorded: its number, the weights around it, its parameters' gradients."""
+        position = len(self.steps)
+        for column, grad in zip(self.parameter_grads, grads):
+            if grad is not None:
+                column.put(position, grad.ravel(order="K"))
+        self.steps.append(step)
+        self.before.append(before)
+        self.after.append(after)
+
+    def full(self) -> bool:
+        """Whether a column has no row left (the batch is to be measured before the next step)."""
+        return any(column.full() for column in self.columns())
+
+    def restart(self, keep: int) -> None:
+        """Forget the steps measured; what the step being recorded, at position ``keep``, captured so
+        far stays, at position 0."""
+        self.steps, self.before, self.after = [], [], []
+        for column in self.columns():
+            column.restart(keep)
+        for tallies in self.tallies.values():
+            kept = tallies.pop(keep, None)
+            tallies.clear()
+            if kept is not None:
+                tallies[0] = kept
+
+
+def measure(batch: Batch, layers: dict[str, Module], sizes: np.ndarray, bins: int) -> list[Measured]:
+    """The numbers of each step of ``batch`` (in order); ``layers`` maps the names to the activation
     modules, ``sizes`` are the parameters' sizes in the flat weights.
 
     Raises :class:`~minigrad.diagnostics.recording.Unbinnable` naming the first step with an array
-    it cannot bin (NaN or infinite values); its ``rows`` hold that step's position in ``captures``.
+    it cannot bin (NaN or infinite values); its ``rows`` hold that step's position in the batch.
 
     Examples
     --------
     >>> from minigrad.nn.activations import ReLU
-    >>> capture = StepCapture(0, before=np.array([1.0, 3.0]), after=np.array([1.0, 3.5]), parameter_grads=[None])
-    >>> capture.inputs["1"] = capture.outputs["1"] = capture.grads["1"] = np.array([[0.0, 2.0]])
-    >>> (got,) = measure([capture], {"1": ReLU()}, np.array([2]), bins=2)
+    >>> batch = Batch(["1"], 1)
+    >>> for column in (batch.inputs["1"], batch.outputs["1"], batch.grads["1"]):
+    ...     column.put(0, np.array([[0.0, 2.0]]))
+    >>> batch.end_step(0, np.array([1.0, 3.0]), np.array([1.0, 3.5]), [None])
+    >>> (got,) = measure(batch, {"1": ReLU()}, np.array([2]), bins=2)
     >>> got.activations["1"].counts.tolist(), got.dead["1"], got.grad_norm, round(got.update_ratio[0], 3)
     ([1, 1], 0.5, [None], -0.602)
     """
-    rows = histogram_rows(captures, list(layers))
-    by_size: dict[int, list[int]] = {}
-    for k, values in enumerate(rows):
-        by_size.setdefault(values.size, []).append(k)
-    order = [k for group in by_size.values() for k in group]
-    stacked = [np.stack([rows[k].ravel() for k in group], dtype=np.float64) for group in by_size.values()]
-    try:
-        made = histograms(stacked, bins)
-    except Unbinnable as error:
-        step, name, kind = _labels(captures, list(layers))[min(order[r] for r in error.rows)]
-        raise Unbinnable(
-            f"watch: the {kind} of layer {name!r} at step {captures[step].step}: {error}", [step]
-        ) from None
-    binned: list[Histogram | None] = [None] * len(rows)
-    for k, histogram in zip(order, made):
-        binned[k] = histogram
-    shares = _shares(captures, layers)
-    norms = _grad_norms(captures)
-    ratios = _update_ratios(captures, sizes)
-    measured, k = [], 0
-    for s, capture in enumerate(captures):
-        activations, gradients = {}, {}
-        for name in layers:
-            for kind, arrays in ((activations, capture.outputs), (gradients, capture.grads)):
-                kind[name] = None
-                if name in arrays:
-                    kind[name], k = binned[k], k + 1
-        dead = {name: shares[name][0][s] for name in layers}
-        saturated = {name: shares[name][1][s] for name in layers}
-        measured.append(Measured(activations, gradients, dead, saturated, norms[s], ratios[s]))
+    steps = len(batch)
+    binned = _histograms(batch, list(layers), bins)
+    measured = []
+    shares = {name: _shares(batch, name, module) for name, module in layers.items()}
+    norms = _grad_norms(batch)
+    ratios = _update_ratios(batch, sizes)
+    for s in range(steps):
+        measured.append(
+            Measured(
+                {name: binned.get(("activations", name, s)) for name in layers},
+                {name: binned.get(("gradients", name, s)) for name in layers},
+                {name: shares[name][0][s] for name in layers},
+                {name: shares[name][1][s] for name in layers},
+                norms[s],
+                ratios[s],
+            )
+        )
     return measured
 
 
-def histogram_rows(captures: list[StepCapture], layers: list[str]) -> list[np.ndarray]:
-    """The arrays :func:`measure` histograms, in its order: per step, per layer, the output then the
-    gradient (each where there is one)."""
-    return [arrays[name] for c in captures for name in layers for arrays in (c.outputs, c.grads) if name in arrays]
-
-
-def _labels(captures: list[StepCapture], layers: list[str]) -> list[tuple[int, str, str]]:
-    """(position of the step, layer, 'activations' or 'gradients') of each of :func:`histogram_rows`."""
-    kinds = (("activations", "outputs"), ("gradients", "grads"))
-    return [
-        (s, name, kind)
-        for s, c in enumerate(captures)
-        for name in layers
-        for kind, arrays in kinds
-        if name in getattr(c, arrays)
-    ]
+def _histograms(batch: Batch, layers: list[str], bins: int) -> dict[tuple[str, str, int], Histogram]:
+    """(kind, layer, position) -> the Histogram of that array; all binned by one :func:`histograms`."""
+    steps = len(batch)
+    groups, labels = [], []
+    for name in layers:
+        for kind, column in (("activations", batch.outputs[name]), ("gradients", batch.grads[name])):
+            kept = [s for s in column.positions if s < steps]
+            if kept:
+                rows = column.stacked()[: len(kept)]
+                groups.append(rows.reshape(len(kept), -1))
+                labels += [(kind, name, s) for s in kept]
+            for s, array in column.aside.items():
+                if s < steps:
+                    groups.append(array.reshape(1, -1))
+                    labels.append((kind, name, s))
+    try:
+        made = histograms(groups, bins)
+    except Unbinnable as error:
+        kind, name, s = min((labels[r] for r in error.rows), key=lambda label: label[2])
+        raise Unbinnable(f"watch: the {kind} of layer {name!r} at step {batch.steps[s]}: {error}", [s]) from None
+    return dict(zip(labels, made))
 
 
 def unit_shares(module: Module, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -189,52 +292,54 @@ def derivative(module: Module, x: np.ndarray) -> tuple[type[Function], np.ndarra
     return _differentiate_node(leaf, y) or _differentiate(module, leaf)
 
 
-def _shares(captures: list[StepCapture], layers: dict[str, Module]) -> dict[str, tuple[list[float], list[float]]]:
-    """Per layer, the dead and the saturated share at each step (NaN where it was not called)."""
-    shares = {}
-    for name, module in layers.items():
-        dead, saturated = [np.nan] * len(captures), [np.nan] * len(captures)
-        by_kind: dict[tuple[Any, ...], list[int]] = {}
-        for s, capture in enumerate(captures):
-            tally = capture.tallies.get(name)
-            if tally is not None and tally.examples:
-                stats_ = tally.result(name)
-                dead[s], saturated[s] = stats_.dead_fraction, stats_.saturated_fraction
-            elif name in capture.inputs:
-                x = capture.inputs[name]
-                by_kind.setdefault((x.shape, x.dtype, capture.outputs[name].dtype), []).append(s)
-        for steps in by_kind.values():
-            x = np.stack([captures[s].inputs[name] for s in steps])
-            y = np.stack([captures[s].outputs[name] for s in steps])
-            for s, d, t in zip(steps, *(share.tolist() for share in unit_shares(module, x, y))):
-                dead[s], saturated[s] = d, t
-        shares[name] = (dead, saturated)
-    return shares
+def _shares(batch: Batch, name: str, module: Module) -> tuple[list[float], list[float]]:
+    """One layer's dead and saturated share at each step (NaN where it was not called)."""
+    steps = len(batch)
+    dead, saturated = [np.nan] * steps, [np.nan] * steps
+    for s, tally in batch.tallies[name].items():
+        if s < steps and tally.examples:
+            result = tally.result(name)
+            dead[s], saturated[s] = result.dead_fraction, result.saturated_fraction
+    inputs, outputs = batch.inputs[name], batch.outputs[name]
+    kept = [s for s in inputs.positions if s < steps]
+    together: list[tuple[list[int], np.ndarray, np.ndarray]] = []
+    if kept:
+        x = inputs.stacked()[: len(kept)]
+        if outputs.positions[: len(kept)] == kept:
+            y = outputs.stacked()[: len(kept)]
+        else:
+            y = np.stack([outputs.get(s) for s in kept])  # type: ignore[arg-type]
+        if y.shape == x.shape and y.dtype == x.dtype:
+            together.append((kept, x, y))
+        else:
+            together += [([s], x[k : k + 1], y[k : k + 1]) for k, s in enumerate(kept)]
+    together += [([s], x[None], outputs.get(s)[None]) for s, x in inputs.aside.items() if s < steps]  # type: ignore[index]
+    for positions, x, y in together:
+        for s, d, t in zip(positions, *(share.tolist() for share in unit_shares(module, x, y))):
+            dead[s], saturated[s] = d, t
+    return dead, saturated
 
 
-def _grad_norms(captures: list[StepCapture]) -> list[list[float | None]]:
+def _grad_norms(batch: Batch) -> list[list[float | None]]:
     """Per step, each parameter's gradient norm sqrt(g . g) (None where it had no gradient)."""
-    norms: list[list[float | None]] = [[None] * len(c.parameter_grads) for c in captures]
-    count = len(captures[0].parameter_grads) if captures else 0
-    for p in range(count):
-        by_kind: dict[tuple[Any, ...], list[int]] = {}
-        for s, capture in enumerate(captures):
-            g = capture.parameter_grads[p]
-            if g is not None:
-                by_kind.setdefault((g.size, g.dtype), []).append(s)
-        for steps in by_kind.values():
-            g = np.stack([captures[s].parameter_grads[p].ravel(order="K") for s in steps])  # type: ignore[union-attr]
+    steps = len(batch)
+    norms: list[list[float | None]] = [[None] * len(batch.parameter_grads) for _ in range(steps)]
+    for p, column in enumerate(batch.parameter_grads):
+        kept = [s for s in column.positions if s < steps]
+        rows = [(kept, column.stacked()[: len(kept)])] if kept else []
+        rows += [([s], g[None]) for s, g in column.aside.items() if s < steps]
+        for positions, g in rows:
             # NOTE: each row's dot product by the BLAS call np.dot makes: the same number to the last bit
-            for s, norm in zip(steps, np.sqrt(np.matmul(g[:, None, :], g[:, :, None]).ravel()).tolist()):
+            for s, norm in zip(positions, np.sqrt(np.matmul(g[:, None, :], g[:, :, None]).ravel()).tolist()):
                 norms[s][p] = norm
     return norms
 
 
-def _update_ratios(captures: list[StepCapture], sizes: np.ndarray) -> list[list[float]]:
+def _update_ratios(batch: Batch, sizes: np.ndarray) -> list[list[float]]:
     """Per step, each parameter's update-to-data ratio, all computed by one :func:`update_ratios`."""
-    if not captures:
+    steps = len(batch)
+    if not steps:
         return []
-    before = np.concatenate([c.before for c in captures])
-    after = np.concatenate([c.after for c in captures])
-    ratios = update_ratios(before, after, np.tile(sizes, len(captures)))
-    return ratios.reshape(len(captures), len(sizes)).tolist()
+    before, after = np.concatenate(batch.before), np.concatenate(batch.after)
+    ratios = update_ratios(before, after, np.tile(sizes, steps))
+    return ratios.reshape(steps, len(sizes)).tolist()

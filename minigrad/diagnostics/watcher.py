@@ -35,7 +35,7 @@ import numpy as np
 from minigrad.arguments import check_number
 from minigrad.diagnostics.monitor import ACTIVATION_TYPES, _differentiate, _differentiate_node, _Tally
 from minigrad.diagnostics.recording import Recording, Unbinnable
-from minigrad.diagnostics.watch_batch import Measured, StepCapture, derivative, measure
+from minigrad.diagnostics.watch_batch import Batch, Measured, derivative, measure
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor, _HookHandle
@@ -88,11 +88,6 @@ def watch(
     return Watch(model, int(every), optimizer, int(bins), writer)
 
 
-# NOTE: captured steps are measured together once this many are pending (or this many bytes), or
-# when the recording is read: few enough to stay small in memory and warm in the cache.
-BATCH_STEPS, BATCH_BYTES = 32, 1 << 22
-
-
 def _measured_first(name: str) -> Any:
     """A field of the Recording that, read on a Watch, first measures the steps still pending."""
 
@@ -109,8 +104,8 @@ def _measured_first(name: str) -> Any:
 class Watch(Recording):
     """A :class:`Recording` that fills itself: hooks on the model while a step is recorded.
 
-    A recorded step only copies what it needs (:class:`~minigrad.diagnostics.watch_batch.StepCapture`);
-    the numbers are computed for up to ``BATCH_STEPS`` steps at once
+    A recorded step only copies what it needs into a :class:`~minigrad.diagnostics.watch_batch.Batch`;
+    the numbers are computed for a few dozen steps at once
     (:func:`~minigrad.diagnostics.watch_batch.measure`), and whenever the recording is read, so
     that reading it always shows every step taken, with the same numbers as one step at a time.
 
@@ -136,8 +131,7 @@ class Watch(Recording):
         self.model, self.bins, self.writer = model, bins, writer
         self._layers = {name: m for name, m in model.named_modules() if isinstance(m, ACTIVATION_TYPES)}
         self._parameters = dict(model.named_parameters())
-        self._pending: list[StepCapture] = []
-        self._pending_bytes = 0
+        self._batch = Batch(list(self._layers), len(self._parameters))
         super().__init__(
             every,
             layers=list(self._layers),
@@ -150,7 +144,7 @@ class Watch(Recording):
             optimizer.register_step_post_hook(lambda *_: self._count_step()) if optimizer is not None else None
         )
         self._handles: list[_HookHandle] = []
-        self._capture: StepCapture | None = None
+        self._before: np.ndarray | None = None  # the weights before the step being recorded (None: not recorded)
         self._sizes = np.array([p.numel() for p in self._parameters.values()], dtype=np.intp)
         self._arm()
 
@@ -162,7 +156,7 @@ class Watch(Recording):
             self._handles = [
                 module.register_forward_hook(self._capturer(name, module)) for name, module in self._layers.items()
             ]
-        self._capture = StepCapture(self.steps_seen, self._flat_weights() if weights is None else weights)
+        self._before = self._flat_weights() if weights is None else weights
 
     def _flat_weights(self) -> np.ndarray:
         """Every parameter's values, raveled one after the other (a copy)."""
@@ -170,31 +164,40 @@ class Watch(Recording):
         return np.concatenate([p._data.ravel() for p in parameters]) if parameters else np.empty(0)
 
     def _capturer(self, name: str, module: Module) -> Any:
-        """The forward hook of one activation layer: copy its input and output into the step's capture
-        and hook its output for the gradient that will reach it."""
+        """The forward hook of one activation layer: copy its input and output into the batch and hook
+        its output for the gradient that will reach it."""
         # NOTE: an op with a parameter (PReLU's slope) may be changed by the step, and a subclass may
         # not act on each entry alone: such a layer is differentiated at once, not later with others.
         later = type(module) in ACTIVATION_TYPES and not any(True for _ in module.parameters())
+        batch = self._batch
+        inputs_, outputs, grads, tallies = batch.inputs[name], batch.outputs[name], batch.grads[name], batch.tallies[name]
 
         def capture(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
-            step = self._capture
-            if step is None or not isinstance(output, Tensor):
+            if self._before is None or not isinstance(output, Tensor):
                 return
-            x, tally = inputs[0], step.tallies.get(name)
-            if tally is None and later and output.ndim >= 2 and name not in step.inputs:
-                step.inputs[name] = x._data.copy()
+            x, position, step = inputs[0], len(batch.steps), self.steps_seen
+            tally = tallies.get(position)
+            if tally is None and later and output.ndim >= 2 and inputs_.get(position) is None:
+                inputs_.put(position, x._data)
             else:  # the counts of each call join one tally: dead in the step = dead in every call
                 if tally is None:
-                    tally = step.tallies[name] = _Tally(type(module).__name__)
-                    if name in step.inputs:  # the first call of the step, captured for later
-                        first = step.inputs.pop(name)
+                    tally = tallies[position] = _Tally(type(module).__name__)
+                    first = inputs_.get(position)
+                    if first is not None:  # the first call of the step, captured to be measured later
+                        first, first_output = first.copy(), outputs.get(position)
+                        inputs_.drop(position)
                         op, local = derivative(module, first)
-                        tally.add(op, first, step.outputs[name], local)
+                        tally.add(op, first, first_output, local)
                 op, local = _differentiate_node(x, output) or _differentiate(module, x)
                 tally.add(op, x.numpy(), output.numpy(), local)
-            step.outputs[name] = output._data.copy()
+            outputs.put(position, output._data)
             if output.requires_grad:
-                output.register_hook(lambda grad: step.grads.__setitem__(name, grad._data.copy()))
+
+                def keep(grad: Tensor) -> None:
+                    if self.steps_seen == step and self._before is not None:  # still the step that made it
+                        grads.put(len(batch.steps), grad._data)
+
+                output.register_hook(keep)
 
         return capture
 
@@ -202,7 +205,7 @@ class Watch(Recording):
         for handle in self._handles:
             handle.remove()
         self._handles = []
-        self._capture = None
+        self._before = None
 
     def step(self) -> None:
         """Count one optimiser step of a watch made without ``optimizer=``; if it is a recorded
@@ -228,37 +231,41 @@ class Watch(Recording):
         self._count_step()
 
     def _count_step(self) -> None:
-        capture, weights = self._capture, None
-        if capture is not None:
-            capture.after = weights = self._flat_weights()
-            capture.parameter_grads = [
-                None if p.grad is None else p.grad._data.copy(order="K") for p in self._parameters.values()
-            ]
-            self._pending.append(capture)
-            self._pending_bytes += sum([a.nbytes for arrays in capture.arrays() for a in arrays.values()])
+        before, weights = self._before, None
+        if before is not None:
+            weights = self._flat_weights()
+            grads = [None if p.grad is None else p.grad._data for p in self._parameters.values()]
+            self._batch.end_step(self.steps_seen, before, weights, grads)
         self.steps_seen += 1
         if self.steps_seen % self.every == 0:
             self._arm(weights)
-        elif capture is not None:
+        elif before is not None:
             self._disarm()
-        if len(self._pending) >= BATCH_STEPS or self._pending_bytes >= BATCH_BYTES:
+        if self._batch.full():
             self._flush()
 
     def _flush(self) -> None:
         """Measure the steps captured and not yet measured, and append them to the recording."""
-        captures, self._pending, self._pending_bytes = self._pending, [], 0
-        if not captures:
+        batch = self._batch
+        taken = len(batch.steps)
+        if not taken:
             return
         try:
-            measured = measure(captures, self._layers, self._sizes, self.bins)
+            self._append(measure(batch, self._layers, self._sizes, self.bins))
         except Unbinnable as error:
             # NOTE: the steps before the first one that cannot be binned are recorded; it and those after it are not
-            self._pending = captures[: error.rows[0]]
-            self._flush()
+            (bad,) = error.rows
+            del batch.steps[bad:], batch.before[bad:], batch.after[bad:]
+            self._append(measure(batch, self._layers, self._sizes, self.bins))
             raise ValueError(str(error)) from None
+        finally:
+            batch.restart(taken)
+
+    def _append(self, measured: list[Measured]) -> None:
+        """Append the steps measured (those of the batch, in order) to the recording."""
         recorded = vars(self)
-        for capture, numbers in zip(captures, measured):
-            recorded["steps"].append(capture.step)
+        for step, numbers in zip(self._batch.steps, measured):
+            recorded["steps"].append(step)
             for name in self.layers:
                 recorded["activations"][name].append(numbers.activations[name])
                 recorded["gradients"][name].append(numbers.gradients[name])
@@ -268,7 +275,7 @@ class Watch(Recording):
                 recorded["grad_norm"][name].append(norm)
                 recorded["update_ratio"][name].append(ratio)
             if self.writer is not None:
-                self._log(capture.step, numbers)
+                self._log(step, numbers)
 
     def _log(self, step: int, numbers: Measured) -> None:
         """Write one step measured into the SummaryWriter, under TensorBoard-style tags."""
