@@ -23,6 +23,11 @@ from typing import Any
 
 import numpy as np
 
+# NOTE: histograms() works on about this many values at a time (64 KiB of float64): its temporary
+# arrays, a few alive at once, stay within what malloc reuses from its free lists; larger ones are
+# new memory on each call, paid in page faults (measured: ~25 a recorded W1 step, ~60 us)
+CHUNK_VALUES = 1 << 13
+
 # NOTE: the band drawn as healthy: an update of 1/10,000 to 1/100 of the weights' spread per step.
 HEALTHY_RATIO = (-4.0, -2.0)
 
@@ -91,8 +96,8 @@ def histograms(groups: list[np.ndarray], bins: int) -> list[Histogram]:
     Every value's bin is found as ``np.histogram`` finds it, for all rows at once: the index
     ``floor((v - low) / (high - low) * bins)``, then one step back where ``v`` is below that bin's
     lower edge or forward where it reaches the next edge (rounding; the last bin is closed), and
-    the counts of every bin of every row are one ``np.bincount`` of those indices, each row's offset
-    by its place in the table of all edges. Rows holding NaN or infinities, or a constant too large to
+    the counts of every bin of the rows of a chunk are one ``np.bincount`` of those indices, each
+    row's offset by its place in the chunk's table of edges. Rows holding NaN or infinities, or a constant too large to
     widen, raise :class:`Unbinnable`.
 
     Examples
@@ -126,33 +131,47 @@ def histograms(groups: list[np.ndarray], bins: int) -> list[Histogram]:
     # NOTE: the upper edges with the last one at +inf: a value on a row's maximum stays in its last bin
     closed = edges.copy()
     closed[:, -1] = np.inf
-    lower, upper = edges.ravel(), closed.ravel()[1:]
-    positions, first = [], 0
+    counts = np.empty(edges.shape, dtype=np.int64)
+    sums, squares, zeros = np.empty(len(low)), np.empty(len(low)), np.empty(len(low), dtype=np.intp)
+    first = 0
     for values in groups:
-        rows = slice(first, first + len(values))
-        index = ((values - low[rows, None]) / width[rows, None] * bins).astype(np.intp)
-        np.minimum(index, bins - 1, out=index)
-        index += (np.arange(rows.start, rows.stop) * (bins + 1))[:, None]  # into the table of all edges
-        index -= values < lower[index]
-        index += values >= upper[index]
-        positions.append(index.ravel())
-        first = rows.stop
-    every = np.concatenate(positions) if len(positions) != 1 else positions[0]
-    counts = np.bincount(every, minlength=edges.size).astype(np.int64, copy=False).reshape(edges.shape)[:, :bins]
-    moments = [
-        (
-            values.sum(axis=1),
-            np.matmul(values[:, None, :], values[:, :, None]).ravel(),  # each row's np.dot: the same BLAS call
-            values.shape[1] - np.count_nonzero(values, axis=1),
-            [values.shape[1]] * len(values),
-        )
-        for values in groups
-    ]
-    sums, squares, zeros, nums = (np.concatenate(column).tolist() for column in zip(*moments)) if groups else ([],) * 4
-    return [
-        Histogram(*row)
-        for row in zip(edges, counts, smallest.tolist(), largest.tolist(), nums, sums, squares, zeros)
-    ]
+        n = values.shape[1]
+        # NOTE: a few rows at a time, so that every temporary array stays under CHUNK_VALUES
+        step = max(1, CHUNK_VALUES // max(n, 1))
+        for start in range(0, len(values), step):
+            chunk = values[start : start + step]
+            rows = slice(first + start, first + start + len(chunk))
+            index = _estimate_bins(chunk, low[rows, None], width[rows, None], bins)
+            index += (np.arange(len(chunk)) * (bins + 1))[:, None]  # into the chunk's table of edges
+            index -= chunk < edges[rows].ravel()[index]
+            index += chunk >= closed[rows].ravel()[1:][index]
+            counts[rows] = np.bincount(index.ravel(), minlength=counts[rows].size).reshape(len(chunk), -1)
+            sums[rows] = chunk.sum(axis=1)
+            squares[rows] = np.matmul(chunk[:, None, :], chunk[:, :, None]).ravel()  # each row's np.dot: one BLAS call
+            zeros[rows] = n - np.count_nonzero(chunk, axis=1)
+        first += len(values)
+    nums = [n for values in groups for n in [values.shape[1]] * len(values)]
+    rows_ = zip(
+        edges,
+        counts[:, :bins],
+        smallest.tolist(),
+        largest.tolist(),
+        nums,
+        sums.tolist(),
+        squares.tolist(),
+        zeros.tolist(),
+    )
+    return [Histogram(*row) for row in rows_]
+
+
+def _estimate_bins(values: np.ndarray, low: np.ndarray, width: np.ndarray, bins: int) -> np.ndarray:
+    """np.histogram's first guess of each value's bin, floor((v - low) / width * bins), at most bins - 1
+    (by its arithmetic, in place on one temporary array)."""
+    guess = values - low
+    guess /= width
+    guess *= bins
+    index = guess.astype(np.intp)
+    return np.minimum(index, bins - 1, out=index)
 
 
 def update_ratio(before: np.ndarray, after: np.ndarray) -> float:

@@ -29,14 +29,13 @@ each entry by itself or reduces each step's own entries in their own order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from minigrad.analysis import stats
 from minigrad.autograd import Function, enable_grad
 from minigrad.diagnostics.monitor import DEAD, SATURATED, _differentiate, _differentiate_node, _Tally
-from minigrad.diagnostics.recording import Histogram, Unbinnable, histograms, update_ratios
+from minigrad.diagnostics.recording import CHUNK_VALUES, Histogram, Unbinnable, histograms, update_ratios
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
@@ -97,6 +96,13 @@ class Column:
             assert self.rows is not None
             return self.rows[self.positions.index(position)]
         return None
+
+    def at(self, position: int) -> np.ndarray:
+        """The array of the step at ``position`` (a KeyError if there is none)."""
+        array = self.get(position)
+        if array is None:
+            raise KeyError(position)
+        return array
 
     def stacked(self) -> np.ndarray:
         """The rows in use, one per position of :attr:`positions` (a view of the kept array)."""
@@ -308,15 +314,19 @@ def _shares(batch: Batch, name: str, module: Module) -> tuple[list[float], list[
         if outputs.positions[: len(kept)] == kept:
             y = outputs.stacked()[: len(kept)]
         else:
-            y = np.stack([outputs.get(s) for s in kept])  # type: ignore[arg-type]
+            y = np.stack([outputs.at(s) for s in kept])
         if y.shape == x.shape and y.dtype == x.dtype:
             together.append((kept, x, y))
         else:
             together += [([s], x[k : k + 1], y[k : k + 1]) for k, s in enumerate(kept)]
-    together += [([s], x[None], outputs.get(s)[None]) for s, x in inputs.aside.items() if s < steps]  # type: ignore[index]
+    together += [([s], x[None], outputs.at(s)[None]) for s, x in inputs.aside.items() if s < steps]
     for positions, x, y in together:
-        for s, d, t in zip(positions, *(share.tolist() for share in unit_shares(module, x, y))):
-            dead[s], saturated[s] = d, t
+        # NOTE: a few steps at a time, so that the op's arrays stay small (see recording.CHUNK_VALUES)
+        step = max(1, CHUNK_VALUES // max(x[0].size, 1))
+        for start in range(0, len(positions), step):
+            shares = unit_shares(module, x[start : start + step], y[start : start + step])
+            for s, d, t in zip(positions[start : start + step], *(share.tolist() for share in shares)):
+                dead[s], saturated[s] = d, t
     return dead, saturated
 
 

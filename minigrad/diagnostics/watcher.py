@@ -170,7 +170,12 @@ class Watch(Recording):
         # not act on each entry alone: such a layer is differentiated at once, not later with others.
         later = type(module) in ACTIVATION_TYPES and not any(True for _ in module.parameters())
         batch = self._batch
-        inputs_, outputs, grads, tallies = batch.inputs[name], batch.outputs[name], batch.grads[name], batch.tallies[name]
+        inputs_, outputs, grads, tallies = (
+            batch.inputs[name],
+            batch.outputs[name],
+            batch.grads[name],
+            batch.tallies[name],
+        )
 
         def capture(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
             if self._before is None or not isinstance(output, Tensor):
@@ -184,7 +189,7 @@ class Watch(Recording):
                     tally = tallies[position] = _Tally(type(module).__name__)
                     first = inputs_.get(position)
                     if first is not None:  # the first call of the step, captured to be measured later
-                        first, first_output = first.copy(), outputs.get(position)
+                        first, first_output = first.copy(), outputs.at(position)
                         inputs_.drop(position)
                         op, local = derivative(module, first)
                         tally.add(op, first, first_output, local)
