@@ -61,6 +61,7 @@ class Column:
 
     def __init__(self) -> None:
         self.rows: np.ndarray | None = None
+        self.shape: tuple[int, ...] = ()  # of each row
         self.capacity = 0
         self.positions: list[int] = []
         self.aside: dict[int, np.ndarray] = {}
@@ -70,23 +71,22 @@ class Column:
         that step before."""
         self.drop(position)
         rows, count = self.rows, len(self.positions)
-        if rows is None or rows.shape[1:] != array.shape or rows.dtype != array.dtype:
-            if count:
-                self.aside[position] = array.copy()
-                return
-            self.capacity = max(1, min(COLUMN_STEPS, COLUMN_BYTES // max(array.nbytes, 1)))
-            rows = self.rows = np.empty((self.capacity, *array.shape), array.dtype)
-        if count == self.capacity:
+        if rows is not None and count < self.capacity and array.shape == self.shape and array.dtype == rows.dtype:
+            rows[count] = array
+            self.positions.append(position)
+        elif count:  # rows in use, for arrays of another shape, or all of them
             self.aside[position] = array.copy()
-            return
-        rows[count] = array
-        self.positions.append(position)
+        else:  # no row in use: rows for arrays like this one
+            self.shape, self.capacity = array.shape, max(1, min(COLUMN_STEPS, COLUMN_BYTES // max(array.nbytes, 1)))
+            self.rows = np.empty((self.capacity, *array.shape), array.dtype)
+            self.put(position, array)
 
     def drop(self, position: int) -> None:
         """Forget the array of the step at ``position`` (the last one put), if any."""
         if self.positions and self.positions[-1] == position:
             self.positions.pop()
-        self.aside.pop(position, None)
+        if self.aside:
+            self.aside.pop(position, None)
 
     def get(self, position: int) -> np.ndarray | None:
         """The array of the step at ``position`` (None if there is none)."""
@@ -107,10 +107,6 @@ class Column:
     def stacked(self) -> np.ndarray:
         """The rows in use, one per position of :attr:`positions` (a view of the kept array)."""
         return np.empty(0) if self.rows is None else self.rows[: len(self.positions)]
-
-    def full(self) -> bool:
-        """Whether the rows are all in use."""
-        return bool(self.positions) and len(self.positions) == self.capacity
 
     def restart(self, keep: int) -> None:
         """Forget every array but the one of the step at ``keep``, which becomes position 0."""
@@ -160,6 +156,7 @@ class Batch:
         self.grads = {name: Column() for name in layers}
         self.tallies: dict[str, dict[int, _Tally]] = {name: {} for name in layers}
         self.parameter_grads = [Column() for _ in range(parameters)]
+        self.capacity = COLUMN_STEPS
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -178,8 +175,11 @@ class Batch:
         self.after.append(after)
 
     def full(self) -> bool:
-        """Whether a column has no row left (the batch is to be measured before the next step)."""
-        return any(column.full() for column in self.columns())
+        """Whether the batch is to be measured before the next step: it has as many steps as the
+        columns its first step filled have rows (a column first filled later may put some aside)."""
+        if len(self.steps) == 1:
+            self.capacity = min([c.capacity for c in self.columns() if c.positions], default=COLUMN_STEPS)
+        return len(self.steps) >= self.capacity
 
     def restart(self, keep: int) -> None:
         """Forget the steps measured; what the step being recorded, at position ``keep``, captured so
