@@ -143,8 +143,8 @@ def histograms(groups: list[np.ndarray], bins: int) -> list[Histogram]:
             rows = slice(first + start, first + start + len(chunk))
             index = _estimate_bins(chunk, low[rows, None], width[rows, None], bins)
             index += (np.arange(len(chunk)) * (bins + 1))[:, None]  # into the chunk's table of edges
-            index -= chunk < edges[rows].ravel()[index]
-            index += chunk >= closed[rows].ravel()[1:][index]
+            index -= chunk < np.take(edges[rows].ravel(), index)
+            index += chunk >= np.take(closed[rows].ravel()[1:], index)
             counts[rows] = np.bincount(index.ravel(), minlength=counts[rows].size).reshape(len(chunk), -1)
             sums[rows] = chunk.sum(axis=1)
             squares[rows] = np.matmul(chunk[:, None, :], chunk[:, :, None]).ravel()  # each row's np.dot: one BLAS call
