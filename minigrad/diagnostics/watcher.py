@@ -2,7 +2,7 @@
 
 What one recorded step measures, per activation layer: a histogram of its output and of the
 gradient that reached that output in backward, and the shares of its units dead or saturated
-over the step's batch (an :class:`ActivationMonitor` attached for that step only); per
+over the step's batch (ActivationMonitor's measure of that step alone); per
 parameter: the norm of its gradient, and the update-to-data ratio from its actual change across
 the step, ``log10(std(p_after - p_before) / std(p_before))``, so that momentum, weight decay or
 any optimiser's rule is measured, not assumed.
@@ -13,6 +13,12 @@ training loop is not changed; a loop that updates the weights by hand calls ``wa
 after each update instead. Between recorded steps nothing is hooked and nothing is copied (the
 hooks are put on just before a recorded step and taken off after it, or kept on while every
 step is recorded), so a step not recorded runs no code of the watch but its step counter.
+
+What a recorded step costs: its hooks only copy the arrays into rows kept from batch to batch
+(:class:`~minigrad.diagnostics.watch_batch.Batch`); the numbers of a few dozen recorded steps
+are computed together (:func:`~minigrad.diagnostics.watch_batch.measure`), when the batch is
+full, when the recording is read (any of its lists) and at :meth:`Watch.close`. Each is the
+number that step alone gives. A ``writer`` is written to as the steps are measured.
 
 Nothing of the model changes: the hooks observe and are removed at the end of each recorded step
 and when the ``with`` block ends (or :meth:`Watch.close`); the weights are copied, never written.
@@ -65,7 +71,8 @@ def watch(
     bins : int
         The number of bins of every histogram.
     writer : minigrad.utils.tensorboard.SummaryWriter, optional
-        Also log each recorded step into it (histograms and scalars, under the step's number).
+        Also log each recorded step into it (histograms and scalars, under the step's number), as
+        the steps are measured (a batch at a time, and at the end).
 
     Examples
     --------
