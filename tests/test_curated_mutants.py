@@ -34,6 +34,7 @@ WALK = "tests/test_walk_shared_gradients.py::"
 FLOAT64 = "tests/test_gradients_float64.py::"
 GRADCHECK = "tests/test_gradcheck.py::"
 DIAGNOSE = "tests/test_diagnose_thresholds.py::"
+LAYERS = "tests/test_diagnostics_layers.py::"
 
 REFERENCE = "tests/test_walk_reference.py::"
 AUTOGRAD = "tests/test_autograd.py::"
@@ -159,6 +160,20 @@ MUTANTS = [
         "flow.ratio >= vanishing",
         "flow.ratio > vanishing",
         (DIAGNOSE + "test_a_gradient_ratio_equal_to_the_vanishing_threshold_is_not_vanishing",),
+    ),
+    Mutant(
+        "diagnose calls a ratio through time equal to the threshold vanishing",
+        "minigrad/diagnostics/diagnose.py",
+        "if ratio < vanishing:",
+        "if ratio <= vanishing:",
+        (LAYERS + "test_a_ratio_equal_to_the_vanishing_threshold_is_not_vanishing_through_time",),
+    ),
+    Mutant(
+        "diagnose calls a ratio through time equal to the threshold exploding",
+        "minigrad/diagnostics/diagnose.py",
+        "elif ratio > exploding:",
+        "elif ratio >= exploding:",
+        (LAYERS + "test_a_ratio_equal_to_the_exploding_threshold_is_not_exploding_through_time",),
     ),
 ]
 

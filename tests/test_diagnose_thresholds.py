@@ -69,7 +69,7 @@ def test_a_gradient_ratio_equal_to_the_vanishing_threshold_is_not_vanishing():
     assert "vanishing" not in kinds(diagnose(deep_tanh(), X, Y, mse_loss, vanishing=ratio))
     (vanishing,) = diagnose(deep_tanh(), X, Y, mse_loss, vanishing=np.nextafter(ratio, np.inf)).findings
     assert vanishing.kind == "vanishing" and vanishing.numbers["ratio"] == ratio
-    assert vanishing.numbers["linear_layers"] == 4
+    assert vanishing.numbers["weighted_layers"] == 4
     assert vanishing.numbers["per_layer"] == pytest.approx(ratio ** (1 / 3), rel=1e-12)
 
 

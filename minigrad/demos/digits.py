@@ -30,7 +30,7 @@ Activation: TypeAlias = str | Callable[[], nn.Module]
 
 TEST_IMAGES, QUICK_TRAIN, QUICK_TEST, BATCH = 360, 128, 120, 64
 CHANNELS = (8, 16)  # the small CNN's two convolutions
-WEIGHTED = (nn.Linear, nn.Conv2d)  # the layers whose weight gradients are compared
+WEIGHTED = (nn.Linear, nn.Conv2d)  # the layers whose biases a bad bias condition sets
 
 
 def split(seed: int, quick: bool) -> Data:
@@ -103,14 +103,13 @@ def inputs_for(model: nn.Module, X: np.ndarray) -> np.ndarray:
 
 
 def measure_flow(model: nn.Module, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-    """At initialisation, on the training set: each weighted layer's weight-gradient norm, first to last."""
+    """At initialisation, on the training set: each weighted layer's weight-gradient norm (Linear and
+    Conv2d; not LayerNorm's gain), first to last."""
     with ActivationMonitor(model) as monitor:
         cross_entropy(model(Tensor(X)), y).backward()
     flow = gradient_flow(model, monitor)
-    kinds = {name: type(module) for name, module in model.named_modules()}
-    weights = [r.norm for r in flow.rows if r.tensor == "weight" and issubclass(kinds[r.layer], WEIGHTED)]
     model.zero_grad()
-    return {"weights": weights, "ratio": weights[0] / weights[-1], "activation_ratio": flow.activation_ratio}
+    return {"weights": [w.norm for w in flow.weights], "ratio": flow.ratio, "activation_ratio": flow.activation_ratio}
 
 
 def vanishing_run(demo: DemoRun) -> dict[str, Any]:

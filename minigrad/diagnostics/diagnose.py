@@ -11,6 +11,10 @@
 ['vanishing']
 >>> report.findings[0].numbers["ratio"] < 1e-6
 True
+
+Convolutions are weighted layers as Linear ones are; a recurrent layer adds how the gradient that
+reaches its hidden state fades over the time steps (see :class:`HiddenStateMonitor`), and a model
+that holds one gets the recurrent remedies.
 """
 
 from __future__ import annotations
@@ -21,37 +25,20 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.diagnostics.flow import GradientFlow, gradient_flow
+from minigrad.arguments import check_number
+from minigrad.diagnostics.flow import GradientFlow, GradStats, gradient_flow, weight_names
 from minigrad.diagnostics.monitor import ActivationMonitor, UnitStats
-from minigrad.nn.layers import Linear
+from minigrad.diagnostics.remedies import GATE_BIASES, IDENTITY_RELU_RNN, RECURRENT_REMEDIES, REMEDIES
+from minigrad.diagnostics.through_time import RECURRENT, HiddenStateMonitor
 from minigrad.nn.module import Module
 from minigrad.report import Table, number, percent
 from minigrad.tensor import Tensor
 
-REMEDIES = {
-    "vanishing": [
-        "ReLU-family activations (ReLU, leaky ReLU, PReLU, ELU, GELU) instead of sigmoid or tanh",
-        "He initialisation for the ReLU family, Xavier for sigmoid and tanh",
-        "residual connections",
-        "normalisation (LayerNorm, BatchNorm)",
-    ],
-    "dead": [
-        "leaky ReLU, PReLU, ELU or GELU, which keep a gradient for negative inputs",
-        "a smaller learning rate",
-        "He initialisation with zero biases",
-    ],
-    "saturated": ["Xavier initialisation", "normalisation before the activation", "ReLU-family activations"],
-    "nonfinite": [
-        "a smaller learning rate",
-        "gradient clipping (nn.utils.clip_grad_norm_)",
-        "inputs and loss free of inf and NaN",
-    ],
-}
-
 
 @dataclass
 class Finding:
-    """One problem: what ('vanishing', 'dead', 'saturated', 'nonfinite'), where, and what to do.
+    """One problem: what ('vanishing', 'dead', 'saturated', 'nonfinite', 'vanishing_through_time',
+    'exploding_through_time'), where, and what to do.
 
     Also the sentence with its numbers, and the numbers themselves.
 
@@ -61,7 +48,7 @@ class Finding:
     >>> X, y = make_moons(32, rng=0)
     >>> model = nn.MLP([2] + [8] * 10 + [2], activation="sigmoid", rng=0)
     >>> finding = diagnose(model, Tensor(X), y, F.cross_entropy).findings[0]
-    >>> finding.kind, finding.layers[:2], finding.numbers["linear_layers"]
+    >>> finding.kind, finding.layers[:2], finding.numbers["weighted_layers"]
     ('vanishing', ['layers.0', 'layers.2'], 11)
     >>> finding.remedies[0]
     'ReLU-family activations (ReLU, leaky ReLU, PReLU, ELU, GELU) instead of sigmoid or tanh'
@@ -77,6 +64,10 @@ class Finding:
 @dataclass
 class Diagnosis:
     """What :func:`diagnose` measured: prints as a per-layer table and the findings.
+
+    ``table`` has a row per weight of each weighted layer (a recurrent layer's ``weight_ih`` and
+    ``weight_hh``, per layer of its stack); ``through_time``, for a model with a recurrent layer, a
+    row per recurrent layer with ||dL/dh_t|| at its last and first steps.
 
     Examples
     --------
@@ -97,13 +88,16 @@ class Diagnosis:
     findings: list[Finding]
     flow: GradientFlow
     units: dict[str, UnitStats]
+    through_time: Table | None = None
 
     def __str__(self) -> str:
         lines = [f"loss {number(self.loss)}", self.table.text(), ""]
+        if self.through_time is not None:
+            lines += [self.through_time.text(), ""]
         if not self.findings:
             lines.append("no vanishing or non-finite gradients, no dead or saturated layers")
         for finding in self.findings:
-            lines.append(f"* {finding.kind}: {finding.message}")
+            lines.append(f"* {finding.kind.replace('_', ' ')}: {finding.message}")
             lines.append("  remedies: " + "; ".join(finding.remedies))
         return "\n".join(lines)
 
@@ -116,7 +110,7 @@ class Diagnosis:
         >>> X, y = make_moons(32, rng=0)
         >>> report = diagnose(nn.MLP([2, 8, 2], rng=0), Tensor(X), y, F.cross_entropy).to_dict()
         >>> list(report), report["units"]["layers.1"]["dead_fraction"]
-        (['loss', 'table', 'findings', 'flow', 'units'], 0.125)
+        (['loss', 'table', 'findings', 'flow', 'units', 'through_time'], 0.125)
         """
         return {
             "loss": self.loss,
@@ -124,6 +118,7 @@ class Diagnosis:
             "findings": [asdict(f) for f in self.findings],
             "flow": self.flow.to_dict(),
             "units": {name: u.to_dict() for name, u in self.units.items()},
+            "through_time": None if self.through_time is None else self.through_time.to_dict(),
         }
 
 
@@ -135,6 +130,7 @@ def diagnose(
     vanishing: float = 1e-3,
     dead: float = 0.25,
     saturated: float = 0.25,
+    exploding: float = 1e3,
 ) -> Diagnosis:
     """Run ``loss_fn(model(inputs), targets)`` forward and backward and report on every layer.
 
@@ -148,8 +144,12 @@ def diagnose(
     loss_fn : callable
         ``loss_fn(outputs, targets)`` -> a scalar Tensor, e.g. ``minigrad.losses.cross_entropy``.
     vanishing : float
-        The first Linear layer's weight-gradient norm over the last one's, below which the
-        gradient counts as vanishing.
+        The first weighted layer's weight-gradient norm over the last one's (Linear, Conv1d,
+        Conv2d, a recurrent layer's input weights), below which the gradient counts as vanishing;
+        and ||dL/dh_1|| / ||dL/dh_T|| at a recurrent layer's hidden state, below which it counts as
+        vanishing through time.
+    exploding : float
+        ||dL/dh_1|| / ||dL/dh_T||, above which the gradient counts as exploding through time.
     dead, saturated : float
         Share of a layer's units from which its dead or saturated units are reported (a few
         dead units are common in a healthy ReLU net: 2-D inputs leave some of the second layer's
@@ -169,43 +169,73 @@ def diagnose(
     ['vanishing']
     >>> diagnose(nn.MLP([2, 8, 2], rng=0), Tensor(X), y, F.cross_entropy).findings
     []
+
+    Through time: a tanh RNN read at the last of 100 steps.
+
+    >>> class Last(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.rnn, self.head = nn.RNN(1, 8, rng=0), nn.Linear(8, 1, rng=0)
+    ...     def forward(self, x):
+    ...         return self.head(self.rnn(x)[0][-1])
+    >>> x = Tensor(np.random.default_rng(0).normal(size=(100, 16, 1)))
+    >>> report = diagnose(Last(), x, Tensor(np.zeros((16, 1))), F.mse_loss)
+    >>> [f.kind for f in report.findings], report.findings[0].numbers["steps"]
+    (['vanishing_through_time'], 100)
+    >>> report.findings[0].remedies[0]
+    'gated cells (nn.LSTM, nn.GRU or their cells), whose additive state update carries the gradient across steps'
     """
+    if not isinstance(model, Module):
+        raise TypeError(f"diagnose: model must be an nn.Module, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"diagnose: loss_fn must be callable, got {type(loss_fn).__name__}")
+    for name, value in (("vanishing", vanishing), ("exploding", exploding)):
+        check_number("diagnose", name, value, above=0, allow_inf=True)
+    for name, value in (("dead", dead), ("saturated", saturated)):
+        check_number("diagnose", name, value, at_least=0, at_most=1)
     saved = {p: p.grad for p in model.parameters()}
     for p in saved:
         p.grad = None
     try:
         # NOTE: quiet about inf and NaN: they are reported as a finding instead.
-        with ActivationMonitor(model) as monitor, np.errstate(all="ignore"):
+        with ActivationMonitor(model) as monitor, HiddenStateMonitor(model) as states, np.errstate(all="ignore"):
             loss = loss_fn(model(inputs), targets)
             loss.backward()
-        flow, units = gradient_flow(model, monitor), monitor.summary()
+        flow, units = gradient_flow(model, monitor, states), monitor.summary()
     finally:
         for p, g in saved.items():
             p.grad = g
-    findings = _gradient_findings(flow, units, vanishing) + _unit_findings(units, dead, saturated)
-    return Diagnosis(float(loss.item()), _layer_table(model, flow, units), findings, flow, units)
+    recurrent = {name: m.mode for name, m in model.named_modules() if isinstance(m, RECURRENT)}
+    remedies = RECURRENT_REMEDIES if recurrent else REMEDIES
+    findings = (
+        _gradient_findings(flow, units, vanishing, remedies)
+        + _time_findings(flow, recurrent, vanishing, exploding)
+        + _unit_findings(units, dead, saturated, remedies)
+    )
+    table, through_time = _layer_table(model, flow, units), _time_table(flow)
+    return Diagnosis(float(loss.item()), table, findings, flow, units, through_time)
 
 
 def _layer_table(model: Module, flow: GradientFlow, units: dict[str, UnitStats]) -> Table:
-    """One row per Linear layer with the activation after it."""
-    weights = {w.layer: w for w in flow.weights}
+    """One row per weight of each weighted layer, with the activation after the layer (a row of
+    its own for an activation that follows none)."""
+    grads = {(r.layer, r.tensor): r for r in flow.rows}
     outputs = {a.layer: a for a in flow.activations}
     last = flow.weights[-1].norm if flow.weights else 0.0
     rows: list[list[Any]] = []
     for name, module in model.named_modules():
-        if isinstance(module, Linear) and name in weights:
-            norm = weights[name].norm
-            rows.append([name, norm, norm / last if last else float("nan"), "", "", "", "", ""])
-        elif name in units and rows and not rows[-1][3]:
+        weights = [w for w in weight_names(module) if (name, w) in grads]
+        for weight in weights:
+            norm = grads[name, weight].norm
+            rows.append([_label(grads[name, weight]), norm, norm / last if last else float("nan"), "", "", "", "", ""])
+        if not weights and name in units:
             u = units[name]
             grad = outputs[name].norm if name in outputs else ""
-            rows[-1][3:] = [
-                u.kind,
-                grad,
-                percent(u.active_fraction),
-                percent(u.dead_fraction),
-                percent(u.saturated_fraction),
-            ]
+            cells = [u.kind, grad, percent(u.active_fraction), percent(u.dead_fraction), percent(u.saturated_fraction)]
+            if rows and not rows[-1][3]:
+                rows[-1][3:] = cells
+            else:  # NOTE: an activation with no weighted layer of its own before it (an LSTM's gate) gets its row
+                rows.append([name, "", "", *cells])
     columns = [
         "layer",
         "weight grad norm",
@@ -219,22 +249,78 @@ def _layer_table(model: Module, flow: GradientFlow, units: dict[str, UnitStats])
     return Table(columns, rows)
 
 
-def _gradient_findings(flow: GradientFlow, units: dict[str, UnitStats], vanishing: float) -> list[Finding]:
+def _label(weight: GradStats) -> str:
+    """The layer's name for its 'weight'; 'rnn.weight_hh_l0' for a recurrent layer's weights."""
+    return weight.layer if weight.tensor == "weight" else f"{weight.layer}.{weight.tensor}"
+
+
+def _time_table(flow: GradientFlow) -> Table | None:
+    """One row per recurrent layer that ran: its steps, ||dL/dh_T||, ||dL/dh_1||, their ratio and its T-1-th root."""
+    rows = [
+        [name, len(norms), norms[-1], norms[0], flow.step_ratios[name], _per_step(flow.step_ratios[name], len(norms))]
+        for name, norms in flow.steps.items()
+        if norms
+    ]
+    columns = ["recurrent layer", "steps", "||dL/dh_T||", "||dL/dh_1||", "h_1 ÷ h_T", "per step"]
+    return Table(columns, rows) if rows else None
+
+
+def _per_step(ratio: float, steps: int) -> float:
+    """The factor per step whose product over the steps - 1 hops from h_T back to h_1 is ``ratio``."""
+    return float(ratio ** (1 / (steps - 1))) if steps > 1 and ratio >= 0 else float("nan")
+
+
+def _time_findings(flow: GradientFlow, modes: dict[str, str], vanishing: float, exploding: float) -> list[Finding]:
+    """A finding per recurrent layer whose ||dL/dh_1|| / ||dL/dh_T|| is below ``vanishing`` or above
+    ``exploding``; ``modes`` gives each layer's mode ('RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU')."""
+    findings: list[Finding] = []
+    for name, ratio in flow.step_ratios.items():
+        norms = flow.steps[name]
+        steps = len(norms)
+        if steps < 2 or np.isnan(ratio):
+            continue
+        numbers = {"ratio": ratio, "steps": steps, "per_step": _per_step(ratio, steps)}
+        if ratio < vanishing:
+            faded = sum(n < vanishing * norms[-1] for n in norms)
+            numbers["faded_steps"] = faded
+            message = (
+                f"the gradient reaching the hidden state of {name} fades over its {steps} steps: ||dL/dh_1|| is "
+                f"{number(ratio)} of ||dL/dh_T|| ({number(numbers['per_step'])} per step); {faded} of the "
+                f"{steps} steps get less than {vanishing:g} of it"
+            )
+            gated = modes[name] in ("LSTM", "GRU")
+            remedies = [GATE_BIASES, IDENTITY_RELU_RNN] if gated else RECURRENT_REMEDIES["vanishing"]
+            findings.append(Finding("vanishing_through_time", [name], message, remedies, numbers))
+        elif ratio > exploding:
+            message = (
+                f"the gradient reaching the hidden state of {name} grows over its {steps} steps: ||dL/dh_1|| is "
+                f"{number(ratio)} times ||dL/dh_T|| ({number(numbers['per_step'])} per step)"
+            )
+            findings.append(
+                Finding("exploding_through_time", [name], message, RECURRENT_REMEDIES["exploding"], numbers)
+            )
+    return findings
+
+
+def _gradient_findings(
+    flow: GradientFlow, units: dict[str, UnitStats], vanishing: float, remedies: dict[str, list[str]]
+) -> list[Finding]:
     bad = [r.layer for r in flow.rows if not np.isfinite(r.norm)]
     if bad:
         return [
-            Finding("nonfinite", bad, f"inf or NaN in the gradients of {', '.join(bad)}", REMEDIES["nonfinite"], {})
+            Finding("nonfinite", bad, f"inf or NaN in the gradients of {', '.join(bad)}", remedies["nonfinite"], {})
         ]
     norms = [w.norm for w in flow.weights]
     if len(norms) < 2 or not norms[-1] or flow.ratio >= vanishing:
         return []
-    ratio, n, first = flow.ratio, len(norms), flow.weights[0].layer
-    numbers = {"ratio": ratio, "linear_layers": n, "per_layer": ratio ** (1 / (n - 1))}
-    faded = [w.layer for w in flow.weights if w.norm < vanishing * norms[-1]]
+    ratio, n, first = flow.ratio, len(norms), _label(flow.weights[0])
+    numbers = {"ratio": ratio, "weighted_layers": n, "per_layer": ratio ** (1 / (n - 1))}
+    faded = [_label(w) for w in flow.weights if w.norm < vanishing * norms[-1]]
+    kinds = ", ".join(dict.fromkeys(w.kind for w in flow.weights))
     message = (
         f"the first layer ({first}) receives {number(ratio)} of the last layer's weight gradient "
-        f"over {n} Linear layers ({number(numbers['per_layer'])} per layer); {len(faded)} layers get less "
-        f"than {vanishing:g} of it"
+        f"over {n} layers with weights ({kinds}; {number(numbers['per_layer'])} per layer); {len(faded)} layers "
+        f"get less than {vanishing:g} of it"
     )
     bounded = [u for u in units.values() if u.family == "saturating"]
     if bounded:
@@ -254,10 +340,12 @@ def _gradient_findings(flow: GradientFlow, units: dict[str, UnitStats], vanishin
             f"{percent(numbers['first_saturated'])} of the "
             f"first layer's {kind} {bounded[0].unit_word} are saturated"
         )
-    return [Finding("vanishing", faded, message, REMEDIES["vanishing"], numbers)]
+    return [Finding("vanishing", faded, message, remedies["vanishing"], numbers)]
 
 
-def _unit_findings(units: dict[str, UnitStats], dead: float, saturated: float) -> list[Finding]:
+def _unit_findings(
+    units: dict[str, UnitStats], dead: float, saturated: float, remedies: dict[str, list[str]]
+) -> list[Finding]:
     findings: list[Finding] = []
     for index, (name, u) in enumerate(units.items(), start=1):
         numbers = {"units": u.units, "examples": u.examples, "hidden_layer": index}
@@ -271,7 +359,7 @@ def _unit_findings(units: dict[str, UnitStats], dead: float, saturated: float) -
                 f"{int(u.dead.sum())} of {u.units} have zero output and zero gradient {everywhere}"
             )
             findings.append(
-                Finding("dead", [name], message, REMEDIES["dead"], {**numbers, "dead_fraction": u.dead_fraction})
+                Finding("dead", [name], message, remedies["dead"], {**numbers, "dead_fraction": u.dead_fraction})
             )
         if u.family == "saturating" and u.saturated_fraction >= saturated:
             message = (
@@ -283,7 +371,7 @@ def _unit_findings(units: dict[str, UnitStats], dead: float, saturated: float) -
                     "saturated",
                     [name],
                     message,
-                    REMEDIES["saturated"],
+                    remedies["saturated"],
                     {**numbers, "saturated_fraction": u.saturated_fraction},
                 )
             )

@@ -6,23 +6,53 @@ gone after backward unless an :class:`~minigrad.diagnostics.ActivationMonitor` w
     monitor = ActivationMonitor(model)
     loss_fn(model(x), y).backward()
     flow = gradient_flow(model, monitor)
-    flow.ratio                 # first Linear layer's weight-gradient norm / last one's
+    flow.ratio                 # first weighted layer's weight-gradient norm / last one's
     print(flow.table().text())
+
+The weighted layers are Linear, Conv1d, Conv2d and the recurrent layers and cells; a recurrent
+layer counts once per layer of its stack, by its input weights ``weight_ih_l{k}`` (a cell's
+``weight_ih``): they carry the gradient from layer to layer, as a Linear's weight does, while
+``weight_hh`` carries it from step to step. Through time, a :class:`HiddenStateMonitor` that watched
+the pass adds ||dL/dh_t|| at every step of each recurrent layer.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
+from minigrad.diagnostics.monitor import ActivationMonitor
+from minigrad.diagnostics.through_time import RECURRENT, HiddenStateMonitor
+from minigrad.nn.convolution import Conv1d, Conv2d
 from minigrad.nn.layers import Linear
 from minigrad.nn.module import Module
 from minigrad.report import Table
 
-if TYPE_CHECKING:
-    from minigrad.diagnostics.monitor import ActivationMonitor
+# NOTE: an Embedding has a weight but is left out: its gradient lands only in the rows a batch used,
+# so its norm says how many were used more than how much gradient arrived.
+WEIGHTED = (Linear, Conv1d, Conv2d, *RECURRENT)
+
+
+def weight_names(module: Module) -> list[str]:
+    """The names of ``module``'s weights, input side first; none for a module that is not weighted.
+
+    Examples
+    --------
+    >>> weight_names(nn.Conv2d(1, 2, 3)), weight_names(nn.LSTMCell(2, 3)), weight_names(nn.ReLU())
+    (['weight'], ['weight_ih', 'weight_hh'], [])
+    >>> weight_names(nn.GRU(2, 3, num_layers=2))
+    ['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l1', 'weight_hh_l1']
+    """
+    if not isinstance(module, WEIGHTED):
+        return []
+    return [name for name in module._parameters if name.startswith("weight")]
+
+
+def _depth_weights(module: Module) -> list[str]:
+    """The weights that carry the gradient from one layer to the next: 'weight', or each 'weight_ih...'."""
+    return [name for name in weight_names(module) if not name.startswith("weight_hh")]
 
 
 @dataclass
@@ -71,9 +101,12 @@ class GradientFlow:
     rows : list of GradStats
         Parameters and activation outputs, in the order of ``model.named_modules()``.
     weights : list of GradStats
-        The weights of the Linear layers, first to last.
+        One weight per weighted layer, first to last: a Linear's or a convolution's ``weight``, the
+        ``weight_ih_l{k}`` of each layer of a recurrent stack (a cell's ``weight_ih``).
     activations : list of GradStats
         The activation outputs (empty without a monitor), first to last.
+    steps : dict
+        Recurrent layer name -> ||dL/dh_t|| for t = 1 .. T (empty without a HiddenStateMonitor).
 
     Examples
     --------
@@ -89,10 +122,11 @@ class GradientFlow:
     rows: list[GradStats]
     weights: list[GradStats]
     activations: list[GradStats]
+    steps: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
-        """Norm of the first Linear layer's weight gradient over the last one's (NaN if that is 0)."""
+        """Norm of the first weighted layer's weight gradient over the last one's (NaN if that is 0)."""
         return _ratio(self.weights[0].norm, self.weights[-1].norm) if self.weights else float("nan")
 
     @property
@@ -100,6 +134,18 @@ class GradientFlow:
         """The same for the gradients at the first and last activation layers' outputs."""
         acts = self.activations
         return _ratio(acts[0].norm, acts[-1].norm) if acts else float("nan")
+
+    @property
+    def step_ratios(self) -> dict[str, float]:
+        """Per recurrent layer, ||dL/dh_1|| / ||dL/dh_T||: how much of the gradient at the last
+        step's hidden state is left at the first (NaN if none reached the last).
+
+        Examples
+        --------
+        >>> GradientFlow([], [], [], steps={"rnn": [1e-6, 0.01, 1.0]}).step_ratios
+        {'rnn': 1e-06}
+        """
+        return {name: _ratio(norms[0], norms[-1]) for name, norms in self.steps.items() if norms}
 
     def table(self) -> Table:
         """One row per gradient: layer, kind, which tensor, norm, mean |g|, max |g|.
@@ -128,12 +174,20 @@ class GradientFlow:
         --------
         >>> flow = GradientFlow([GradStats.of("0", "Linear", "weight", np.ones(4))], [], [])
         >>> flow.to_dict()
-        {'ratio': nan, 'activation_ratio': nan, 'rows': [{'layer': '0', 'kind': 'Linear', 'tensor': 'weight', 'norm': 2.0, 'mean_abs': 1.0, 'max_abs': 1.0}]}
+        {'ratio': nan, 'activation_ratio': nan, 'rows': [{'layer': '0', 'kind': 'Linear', 'tensor': 'weight', 'norm': 2.0, 'mean_abs': 1.0, 'max_abs': 1.0}], 'steps': {}, 'step_ratios': {}}
         """
-        return {"ratio": self.ratio, "activation_ratio": self.activation_ratio, "rows": [asdict(r) for r in self.rows]}
+        return {
+            "ratio": self.ratio,
+            "activation_ratio": self.activation_ratio,
+            "rows": [asdict(r) for r in self.rows],
+            "steps": self.steps,
+            "step_ratios": self.step_ratios,
+        }
 
 
-def gradient_flow(model: Module, monitor: ActivationMonitor | None = None) -> GradientFlow:
+def gradient_flow(
+    model: Module, monitor: ActivationMonitor | None = None, states: HiddenStateMonitor | None = None
+) -> GradientFlow:
     """Measure the gradients left by the latest backward pass through ``model``.
 
     Parameters
@@ -143,6 +197,8 @@ def gradient_flow(model: Module, monitor: ActivationMonitor | None = None) -> Gr
     monitor : ActivationMonitor, optional
         One that watched the forward and backward pass: adds the gradient that arrived at
         each activation layer's output.
+    states : HiddenStateMonitor, optional
+        One that watched them too: adds ||dL/dh_t|| at every step of each recurrent layer.
 
     Examples
     --------
@@ -155,22 +211,39 @@ def gradient_flow(model: Module, monitor: ActivationMonitor | None = None) -> Gr
     >>> [(r.layer, r.tensor) for r in gradient_flow(model, monitor).rows]
     [('layers.0', 'weight'), ('layers.0', 'bias'), ('layers.1', 'output'), ('layers.2', 'weight'), ('layers.2', 'bias')]
 
+    A convolution is listed as a Linear layer is, and so is a recurrent layer, by its weights:
+
+    >>> cnn = nn.Sequential(nn.Conv1d(1, 2, 3, rng=0), nn.ReLU(), nn.Flatten(), nn.Linear(4, 1, rng=0))
+    >>> cnn(Tensor(np.ones((5, 1, 4)))).sum().backward()
+    >>> [(w.layer, w.kind) for w in gradient_flow(cnn).weights]
+    [('0', 'Conv1d'), ('3', 'Linear')]
+    >>> rnn = nn.GRU(2, 3, num_layers=2, rng=0)
+    >>> rnn(Tensor(np.ones((4, 1, 2))))[0].sum().backward()
+    >>> [w.tensor for w in gradient_flow(rnn).weights]
+    ['weight_ih_l0', 'weight_ih_l1']
+
     Returns
     -------
     GradientFlow
     """
+    if not isinstance(model, Module):
+        raise TypeError(f"gradient_flow: model must be an nn.Module, got {type(model).__name__}")
+    if monitor is not None and not isinstance(monitor, ActivationMonitor):
+        raise TypeError(f"gradient_flow: monitor must be an ActivationMonitor or None, got {type(monitor).__name__}")
+    if states is not None and not isinstance(states, HiddenStateMonitor):
+        raise TypeError(f"gradient_flow: states must be a HiddenStateMonitor or None, got {type(states).__name__}")
     grads: dict[str, np.ndarray] = {} if monitor is None else monitor.grads
     rows: list[GradStats] = []
     weights: list[GradStats] = []
     activations: list[GradStats] = []
     for name, module in model.named_modules():
-        kind = type(module).__name__
+        kind, depth = type(module).__name__, _depth_weights(module)
         for pname, p in module._parameters.items():
             if p is not None and p.grad is not None:
                 rows.append(GradStats.of(name, kind, pname, p.grad.numpy()))
-                if isinstance(module, Linear) and pname == "weight":
+                if pname in depth:
                     weights.append(rows[-1])
         if name in grads:
             rows.append(GradStats.of(name, kind, "output", grads[name]))
             activations.append(rows[-1])
-    return GradientFlow(rows, weights, activations)
+    return GradientFlow(rows, weights, activations, {} if states is None else states.norms)

@@ -32,6 +32,7 @@ from minigrad.analysis import stats
 from minigrad.analysis.graph import op_inputs, walk_graph
 from minigrad.analysis.record import Recording
 from minigrad.analysis.trace import Edge, Op, Trace, Value, trace
+from minigrad.autograd import call_backward, no_grad
 from minigrad.nn.activations import ACTIVATIONS
 from minigrad.report import number
 from minigrad.tensor import Tensor
@@ -200,7 +201,9 @@ def _judge(op: Op, edge: Edge, level: float, recording: Recording | None) -> Cau
     """A Cause when this op's derivative along ``edge`` is zero or tiny on some units, else None."""
     where = _where(op, recording)
     if edge.local is None:  # a matmul or a reduction: only a zero gain blocks (a mean's 1/n is no fault)
-        return Cause(where, "zero", "passes back none of the gradient it receives", True) if edge.gain == 0 else None
+        if edge.gain != 0 or not _passes_back_none(op, edge):
+            return None
+        return Cause(where, "zero", "passes back none of the gradient it receives", True)
     name, family, peak = op.name.lower(), stats.family(op.ctx.function), stats.derivative_peak(op.ctx.function)
     small = np.abs(edge.local) < level * (1.0 if peak is None else peak)
     blocked = np.all(small, axis=tuple(range(small.ndim - 1))) if small.ndim else small
@@ -227,6 +230,16 @@ def _judge(op: Op, edge: Edge, level: float, recording: Recording | None) -> Cau
     state = f"{count} of {units} units {kind}" if units > 1 else f"{kind} unit"
     numbers.update(units=count, of=units, examples=examples)
     return Cause(where, kind, f"{regime}: {state}", bool(np.all(blocked)), numbers)
+
+
+def _passes_back_none(op: Op, edge: Edge) -> bool:
+    """Whether the op sends nothing back along ``edge`` even for a gradient of ones (a zero weight
+    matrix). NOTE: a zero flow the op would pass on is not its doing: the stack of an RNN's states
+    sends h_t nothing when the loss reads only h_T, and h_t gets its gradient through h_{t+1}."""
+    with no_grad(), np.errstate(all="ignore"):
+        ones = Tensor(np.ones(op.output.tensor.shape, op.output.tensor.dtype))
+        answer = call_backward(op.ctx, op.output.tensor, ones)[op.edges.index(edge)]
+    return answer is None or not np.any(answer.numpy())
 
 
 def _flow_rms(edge: Edge) -> float:

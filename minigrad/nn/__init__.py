@@ -3,10 +3,8 @@
 Reading order: parameter.py, module.py (Module, its hooks), state_dict.py (saving and loading a
 Module's state), layers.py (Linear, Dropout, Sequential, Residual), convolution.py (Conv1d, Conv2d),
 pooling.py (MaxPool2d, AvgPool2d, Flatten), containers.py (ModuleList, ModuleDict), norm.py,
-activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py (gradient clipping).
-Module's state), layers.py (Linear, Dropout, Sequential, Residual), containers.py (ModuleList,
-ModuleDict), norm.py, activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py
-(gradient clipping); rnn_cells.py and rnn.py (the recurrent layers), sparse.py (Embedding).
+activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py (gradient clipping);
+rnn_cells.py and rnn.py (the recurrent layers), sparse.py (Embedding).
 """
 
 from minigrad.nn import functional, init, utils

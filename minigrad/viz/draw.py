@@ -42,7 +42,9 @@ def draw_graph(
         From ``with minigrad.viz.record(model) as recording:`` around the forward pass: groups
         ops into one cluster per module call and makes ``mode='layers'`` possible.
     mode : {'auto', 'ops', 'layers'}
-        'ops' draws every op; 'layers' one node per leaf module call (Linear, activation, norm);
+        'ops' draws every op; 'layers' one node per leaf module call (Linear, convolution,
+        recurrent layer or one step of a cell, activation, norm), filled and flagged by the
+        gradient at its output, with its parameters' gradients;
         'auto' takes 'ops' up to ``auto_nodes`` nodes and 'layers' above, when it can.
     threshold : float
         RMS gradient, relative to the root's, below which a value is flagged as vanishing.
