@@ -97,8 +97,8 @@ def histograms(groups: list[np.ndarray], bins: int) -> list[Histogram]:
     ``floor((v - low) / (high - low) * bins)``, then one step back where ``v`` is below that bin's
     lower edge or forward where it reaches the next edge (rounding; the last bin is closed), and
     the counts of every bin of the rows of a chunk are one ``np.bincount`` of those indices, each
-    row's offset by its place in the chunk's table of edges. Rows holding NaN or infinities, or a constant too large to
-    widen, raise :class:`Unbinnable`.
+    row's offset by its place in the chunk's table of edges. Rows holding NaN or infinities, or a
+    constant too large to widen, raise :class:`Unbinnable`.
 
     Examples
     --------
@@ -143,12 +143,15 @@ def histograms(groups: list[np.ndarray], bins: int) -> list[Histogram]:
             rows = slice(first + start, first + start + len(chunk))
             index = _estimate_bins(chunk, low[rows, None], width[rows, None], bins)
             index += (np.arange(len(chunk)) * (bins + 1))[:, None]  # into the chunk's table of edges
-            index -= chunk < np.take(edges[rows].ravel(), index)
-            index += chunk >= np.take(closed[rows].ravel()[1:], index)
+            # NOTE: np.histogram steps back, then forward from there; both tests can read the first
+            # guess, as v < edges[k] and v >= edges[k + 1] never both hold (the edges never decrease)
+            below = chunk < np.take(edges[rows].ravel(), index)
+            above = chunk >= np.take(closed[rows].ravel()[1:], index)
+            index += above.view(np.int8) - below.view(np.int8)
             counts[rows] = np.bincount(index.ravel(), minlength=counts[rows].size).reshape(len(chunk), -1)
             sums[rows] = chunk.sum(axis=1)
             squares[rows] = np.matmul(chunk[:, None, :], chunk[:, :, None]).ravel()  # each row's np.dot: one BLAS call
-            zeros[rows] = n - np.count_nonzero(chunk, axis=1)
+            zeros[rows] = (chunk == 0).sum(axis=1)
         first += len(values)
     nums = [n for values in groups for n in [values.shape[1]] * len(values)]
     rows_ = zip(
