@@ -82,7 +82,16 @@ class Histogram:
 
 class Unbinnable(ValueError):
     """Raised by :func:`histograms` for rows it cannot bin (a NaN or an infinity among the values,
-    or a constant too large to widen by 0.5); ``rows`` are their positions over all groups, in order."""
+    or a constant too large to widen by 0.5); ``rows`` are their positions over all groups, in order.
+
+    Examples
+    --------
+    >>> try:
+    ...     histograms([np.array([[1.0, 2.0], [np.nan, 0.0]])], bins=2)
+    ... except Unbinnable as error:
+    ...     print(error, error.rows)
+    Histogram.of: values must be finite, got min nan, max nan [1]
+    """
 
     def __init__(self, message: str, rows: list[int]) -> None:
         super().__init__(message)

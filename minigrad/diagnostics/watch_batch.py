@@ -68,7 +68,15 @@ class Column:
 
     def put(self, position: int, array: np.ndarray) -> None:
         """Keep (a copy of) ``array`` as the one of the step at ``position``, replacing one kept for
-        that step before."""
+        that step before.
+
+        Examples
+        --------
+        >>> column = Column()
+        >>> column.put(0, np.zeros(2)); column.put(0, np.ones(2))
+        >>> column.stacked().tolist()
+        [[1.0, 1.0]]
+        """
         self.drop(position)
         rows, count = self.rows, len(self.positions)
         if rows is not None and count < self.capacity and array.shape == self.shape and array.dtype == rows.dtype:
@@ -82,14 +90,30 @@ class Column:
             self.put(position, array)
 
     def drop(self, position: int) -> None:
-        """Forget the array of the step at ``position`` (the last one put), if any."""
+        """Forget the array of the step at ``position`` (the last one put), if any.
+
+        Examples
+        --------
+        >>> column = Column()
+        >>> column.put(0, np.zeros(2)); column.drop(0)
+        >>> column.positions, column.get(0)
+        ([], None)
+        """
         if self.positions and self.positions[-1] == position:
             self.positions.pop()
         if self.aside:
             self.aside.pop(position, None)
 
     def get(self, position: int) -> np.ndarray | None:
-        """The array of the step at ``position`` (None if there is none)."""
+        """The array of the step at ``position`` (None if there is none).
+
+        Examples
+        --------
+        >>> column = Column()
+        >>> column.put(3, np.arange(2.0))
+        >>> column.get(3), column.get(4)
+        (array([0., 1.]), None)
+        """
         if position in self.aside:
             return self.aside[position]
         if position in self.positions:
@@ -98,18 +122,41 @@ class Column:
         return None
 
     def at(self, position: int) -> np.ndarray:
-        """The array of the step at ``position`` (a KeyError if there is none)."""
+        """The array of the step at ``position`` (a KeyError if there is none).
+
+        Examples
+        --------
+        >>> Column().at(0)
+        Traceback (most recent call last):
+        KeyError: 0
+        """
         array = self.get(position)
         if array is None:
             raise KeyError(position)
         return array
 
     def stacked(self) -> np.ndarray:
-        """The rows in use, one per position of :attr:`positions` (a view of the kept array)."""
+        """The rows in use, one per position of :attr:`positions` (a view of the kept array).
+
+        Examples
+        --------
+        >>> column = Column()
+        >>> column.put(0, np.zeros((2, 3))); column.put(1, np.ones((2, 3)))
+        >>> column.stacked().shape
+        (2, 2, 3)
+        """
         return np.empty(0) if self.rows is None else self.rows[: len(self.positions)]
 
     def restart(self, keep: int) -> None:
-        """Forget every array but the one of the step at ``keep``, which becomes position 0."""
+        """Forget every array but the one of the step at ``keep``, which becomes position 0.
+
+        Examples
+        --------
+        >>> column = Column()
+        >>> column.put(0, np.zeros(2)); column.put(1, np.ones(2)); column.restart(1)
+        >>> column.positions, column.get(0)
+        ([0], array([1., 1.]))
+        """
         kept = self.get(keep)
         self.positions, self.aside = [], {}
         if kept is not None:
@@ -118,7 +165,13 @@ class Column:
 
 @dataclass
 class Measured:
-    """The numbers of one recorded step, by layer and by parameter (the entries of a Recording)."""
+    """The numbers of one recorded step, by layer and by parameter (the entries of a Recording).
+
+    Examples
+    --------
+    >>> Measured({"1": None}, {"1": None}, {"1": 0.5}, {"1": 0.0}, [None], [-3.0]).dead
+    {'1': 0.5}
+    """
 
     activations: dict[str, Histogram | None]
     gradients: dict[str, Histogram | None]
@@ -162,10 +215,25 @@ class Batch:
         return len(self.steps)
 
     def columns(self) -> list[Column]:
+        """Every column: the layers' inputs, outputs and gradients, then the parameters' gradients.
+
+        Examples
+        --------
+        >>> len(Batch(["1", "3"], 4).columns())
+        10
+        """
         return [*self.inputs.values(), *self.outputs.values(), *self.grads.values(), *self.parameter_grads]
 
     def end_step(self, step: int, before: np.ndarray, after: np.ndarray, grads: list[np.ndarray | None]) -> None:
-        """Close the step being recorded: its number, the weights around it, its parameters' gradients."""
+        """Close the step being recorded: its number, the weights around it, its parameters' gradients.
+
+        Examples
+        --------
+        >>> batch = Batch([], 2)
+        >>> batch.end_step(4, np.zeros(3), np.ones(3), [np.ones((1, 2)), None])
+        >>> batch.steps, batch.parameter_grads[0].get(0), batch.parameter_grads[1].get(0)
+        ([4], array([1., 1.]), None)
+        """
         position = len(self.steps)
         for column, grad in zip(self.parameter_grads, grads):
             if grad is not None:
@@ -176,14 +244,32 @@ class Batch:
 
     def full(self) -> bool:
         """Whether the batch is to be measured before the next step: it has as many steps as the
-        columns its first step filled have rows (a column first filled later may put some aside)."""
+        columns its first step filled have rows (a column first filled later may put some aside).
+
+        Examples
+        --------
+        >>> batch = Batch([], 1)
+        >>> batch.end_step(0, np.zeros(1), np.zeros(1), [np.zeros(COLUMN_BYTES // 8)])  # one row of 1 MiB
+        >>> batch.full()
+        True
+        """
         if len(self.steps) == 1:
             self.capacity = min([c.capacity for c in self.columns() if c.positions], default=COLUMN_STEPS)
         return len(self.steps) >= self.capacity
 
     def restart(self, keep: int) -> None:
         """Forget the steps measured; what the step being recorded, at position ``keep``, captured so
-        far stays, at position 0."""
+        far stays, at position 0.
+
+        Examples
+        --------
+        >>> batch = Batch(["1"], 0)
+        >>> batch.end_step(0, np.zeros(0), np.zeros(0), [])
+        >>> batch.outputs["1"].put(1, np.ones(2))          # step 1 is being recorded
+        >>> batch.restart(1)
+        >>> batch.steps, batch.outputs["1"].positions
+        ([], [0])
+        """
         self.steps, self.before, self.after = [], [], []
         for column in self.columns():
             column.restart(keep)
