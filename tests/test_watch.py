@@ -5,12 +5,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from minigrad import Tensor, nn, optim
 from minigrad.diagnostics import ActivationMonitor, Histogram, Recording, watch
-from minigrad.diagnostics.recording import update_ratio
+from minigrad.diagnostics.recording import histograms, update_ratio
 from minigrad.losses import cross_entropy
 
 X = np.random.default_rng(0).normal(size=(16, 3))
@@ -150,7 +150,7 @@ def test_every_n_steps_records_steps_0_n_2n_and_hooks_nothing_in_between():
             hooked.append(len(model[1]._forward_hooks))
             train(model, opt, 1)
     assert recording.steps == [0, 3, 6]
-    assert hooked == [2, 0, 0, 2, 0, 0, 2]  # the monitor's hook and the histogram's, on recorded steps only
+    assert hooked == [1, 0, 0, 1, 0, 0, 1]  # the watch's one hook, on recorded steps only
     assert all(len(recording.update_ratio[name]) == 3 for name in recording.parameters)
 
 
@@ -250,12 +250,52 @@ def test_bad_arguments_are_refused_by_name_and_nothing_is_hooked(kwargs, error, 
     ),
     bins=st.integers(1, 13),
 )
+@example(values=[0.0, 5e-324], bins=1)  # a range so small that bins / range overflows
 def test_a_histogram_bins_exactly_as_numpys(values, bins):
     values = np.array(values)
     h = Histogram.of(values, bins)
     counts, edges = np.histogram(values, bins=bins)
     np.testing.assert_array_equal(h.counts, counts)
     np.testing.assert_allclose(h.edges, edges)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.sampled_from([0.0, 0.1, 1 / 3, -2.5, 1e-9, 7.0]) | st.floats(-1e3, 1e3), min_size=1, max_size=30),
+        min_size=1,
+        max_size=8,
+    ),
+    bins=st.integers(1, 13),
+)
+def test_histograms_of_many_rows_at_once_are_each_rows_own(rows, bins):
+    groups = {}
+    for row in rows:  # the rows of one length go in one 2-D array
+        groups.setdefault(len(row), []).append(row)
+    arrays = [np.array(group) for group in groups.values()]
+    made = histograms(arrays, bins)
+    alone = [Histogram.of(row, bins) for array in arrays for row in array]
+    assert len(made) == len(alone) == len(rows)
+    for h, expected, row in zip(made, alone, (row for array in arrays for row in array)):
+        np.testing.assert_array_equal(h.counts, np.histogram(row, bins=bins)[0])
+        np.testing.assert_array_equal(h.edges, expected.edges)
+        assert (h.min, h.max, h.num, h.sum, h.sum_squares, h.zeros) == (
+            expected.min,
+            expected.max,
+            expected.num,
+            expected.sum,
+            expected.sum_squares,
+            expected.zeros,
+        )
+
+
+def test_a_constant_too_large_to_widen_is_refused_as_numpy_refuses_it():
+    with pytest.raises(
+        ValueError, match="Histogram.of: the constant 1e\\+20 is too large to centre in bins spanning 1"
+    ):
+        Histogram.of(np.full(3, 1e20), bins=4)
+    with pytest.raises(ValueError, match="Too many bins"):
+        np.histogram(np.full(3, 1e20), bins=4)
 
 
 def test_a_constant_keeps_its_true_min_and_max():

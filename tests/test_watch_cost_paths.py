@@ -15,7 +15,7 @@ from minigrad import Tensor, nn, no_grad, optim
 from minigrad.diagnostics import ActivationMonitor, watch
 from minigrad.diagnostics.monitor import _differentiate, _differentiate_node
 from minigrad.diagnostics.recording import update_ratios
-from minigrad.diagnostics.watcher import _norm
+from minigrad.diagnostics.watch_batch import Batch, _grad_norms
 from minigrad.nn.activations import ACTIVATIONS
 
 # NOTE: ±40 reaches the tails, where a derivative written another way would lose its digits
@@ -142,7 +142,12 @@ def test_the_update_ratios_of_all_parameters_at_once_are_each_ones_own(dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_the_grad_norm_is_numpys_to_the_last_bit(dtype):
+def test_the_grad_norms_of_many_steps_at_once_are_numpys_to_the_last_bit(dtype):
     values = np.random.default_rng(2).normal(size=(6, 9)).astype(dtype)
-    for array in (values, values.T, values[::2, 1:]):
-        assert _norm(array) == float(np.linalg.norm(array))
+    steps = [values, values.T, values[::2, 1:], values * 3.0, values.T * 0.5]
+    batch = Batch([], 3)
+    for k, g in enumerate(steps):
+        batch.end_step(k, np.empty(0), np.empty(0), [g, None, g[:1]])  # the shapes vary: rows and arrays aside
+    norms = _grad_norms(batch)
+    for g, (norm, none, first_row) in zip(steps, norms):
+        assert norm == float(np.linalg.norm(g)) and none is None and first_row == float(np.linalg.norm(g[:1]))

@@ -2,7 +2,7 @@
 
 What one recorded step measures, per activation layer: a histogram of its output and of the
 gradient that reached that output in backward, and the shares of its units dead or saturated
-over the step's batch (an :class:`ActivationMonitor` attached for that step only); per
+over the step's batch (ActivationMonitor's measure of that step alone); per
 parameter: the norm of its gradient, and the update-to-data ratio from its actual change across
 the step, ``log10(std(p_after - p_before) / std(p_before))``, so that momentum, weight decay or
 any optimiser's rule is measured, not assumed.
@@ -13,6 +13,12 @@ training loop is not changed; a loop that updates the weights by hand calls ``wa
 after each update instead. Between recorded steps nothing is hooked and nothing is copied (the
 hooks are put on just before a recorded step and taken off after it, or kept on while every
 step is recorded), so a step not recorded runs no code of the watch but its step counter.
+
+What a recorded step costs: its hooks only copy the arrays into rows kept from batch to batch
+(:class:`~minigrad.diagnostics.watch_batch.Batch`); the numbers of a few dozen recorded steps
+are computed together (:func:`~minigrad.diagnostics.watch_batch.measure`), when the batch is
+full, when the recording is read (any of its lists) and at :meth:`Watch.close`. Each is the
+number that step alone gives. A ``writer`` is written to as the steps are measured.
 
 Nothing of the model changes: the hooks observe and are removed at the end of each recorded step
 and when the ``with`` block ends (or :meth:`Watch.close`); the weights are copied, never written.
@@ -33,8 +39,9 @@ from typing import Any
 import numpy as np
 
 from minigrad.arguments import check_number
-from minigrad.diagnostics.monitor import ACTIVATION_TYPES, ActivationMonitor
-from minigrad.diagnostics.recording import Histogram, Recording, update_ratios
+from minigrad.diagnostics.monitor import ACTIVATION_TYPES, _differentiate, _differentiate_node, _Tally
+from minigrad.diagnostics.recording import Recording, Unbinnable
+from minigrad.diagnostics.watch_batch import Batch, Measured, derivative, measure
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor, _HookHandle
@@ -64,7 +71,8 @@ def watch(
     bins : int
         The number of bins of every histogram.
     writer : minigrad.utils.tensorboard.SummaryWriter, optional
-        Also log each recorded step into it (histograms and scalars, under the step's number).
+        Also log each recorded step into it (histograms and scalars, under the step's number), as
+        the steps are measured (a batch at a time, and at the end).
 
     Examples
     --------
@@ -87,8 +95,26 @@ def watch(
     return Watch(model, int(every), optimizer, int(bins), writer)
 
 
+def _measured_first(name: str) -> Any:
+    """A field of the Recording that, read on a Watch, first measures the steps still pending."""
+
+    def read(self: Watch) -> Any:
+        self._flush()
+        return vars(self)[name]
+
+    def write(self: Watch, value: Any) -> None:
+        vars(self)[name] = value
+
+    return property(read, write, doc=f"The recording's ``{name}``, with every step taken so far measured.")
+
+
 class Watch(Recording):
     """A :class:`Recording` that fills itself: hooks on the model while a step is recorded.
+
+    A recorded step only copies what it needs into a :class:`~minigrad.diagnostics.watch_batch.Batch`;
+    the numbers are computed for a few dozen steps at once
+    (:func:`~minigrad.diagnostics.watch_batch.measure`), and whenever the recording is read, so
+    that reading it always shows every step taken, with the same numbers as one step at a time.
 
     Examples
     --------
@@ -100,10 +126,19 @@ class Watch(Recording):
     ([0], 3.464)
     """
 
+    steps = _measured_first("steps")
+    activations = _measured_first("activations")
+    gradients = _measured_first("gradients")
+    dead = _measured_first("dead")
+    saturated = _measured_first("saturated")
+    grad_norm = _measured_first("grad_norm")
+    update_ratio = _measured_first("update_ratio")
+
     def __init__(self, model: Module, every: int, optimizer: Optimizer | None, bins: int, writer: Any) -> None:
         self.model, self.bins, self.writer = model, bins, writer
         self._layers = {name: m for name, m in model.named_modules() if isinstance(m, ACTIVATION_TYPES)}
         self._parameters = dict(model.named_parameters())
+        self._batch = Batch(list(self._layers), len(self._parameters))
         super().__init__(
             every,
             layers=list(self._layers),
@@ -115,26 +150,19 @@ class Watch(Recording):
         self._optimizer_hook = (
             optimizer.register_step_post_hook(lambda *_: self._count_step()) if optimizer is not None else None
         )
-        self._monitor: ActivationMonitor | None = None
         self._handles: list[_HookHandle] = []
-        self._outputs: dict[str, Histogram] = {}
+        self._before: np.ndarray | None = None  # the weights before the step being recorded (None: not recorded)
         self._sizes = np.array([p.numel() for p in self._parameters.values()], dtype=np.intp)
-        self._before = np.empty(0)
         self._arm()
 
     def _arm(self, weights: np.ndarray | None = None) -> None:
         """Hook the model for the next step, which is recorded (the hooks of a step just recorded
-        stay on, emptied), and keep the weights before it: ``weights``, the flat copy a recorded
-        step just took of them, or a new one."""
-        if self._monitor is None:
-            self._monitor = ActivationMonitor(self.model)
+        stay on), and keep the weights before it: ``weights``, the flat copy a recorded step just
+        took of them, or a new one."""
+        if not self._handles:
             self._handles = [
-                module.register_forward_hook(self._histogram_of(name)) for name, module in self._layers.items()
+                module.register_forward_hook(self._capturer(name, module)) for name, module in self._layers.items()
             ]
-        else:
-            self._monitor.reset()
-            self._monitor.grads.clear()
-        self._outputs = {}
         self._before = self._flat_weights() if weights is None else weights
 
     def _flat_weights(self) -> np.ndarray:
@@ -142,24 +170,58 @@ class Watch(Recording):
         parameters = self._parameters.values()
         return np.concatenate([p._data.ravel() for p in parameters]) if parameters else np.empty(0)
 
-    def _histogram_of(self, name: str) -> Any:
-        def keep(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
-            if isinstance(output, Tensor):
-                self._outputs[name] = Histogram.of(output._data, self.bins)
+    def _capturer(self, name: str, module: Module) -> Any:
+        """The forward hook of one activation layer: copy its input and output into the batch and hook
+        its output for the gradient that will reach it."""
+        # NOTE: an op with a parameter (PReLU's slope) may be changed by the step, and a subclass may
+        # not act on each entry alone: such a layer is differentiated at once, not later with others.
+        later = type(module) in ACTIVATION_TYPES and not any(True for _ in module.parameters())
+        batch = self._batch
+        inputs_, outputs, grads, tallies = (
+            batch.inputs[name],
+            batch.outputs[name],
+            batch.grads[name],
+            batch.tallies[name],
+        )
 
-        return keep
+        def capture(module: Module, inputs: tuple[Any, ...], output: Any) -> None:
+            if self._before is None or not isinstance(output, Tensor):
+                return
+            x, position, step = inputs[0], len(batch.steps), self.steps_seen
+            tally = tallies.get(position)
+            if tally is None and later and output.ndim >= 2 and inputs_.get(position) is None:
+                inputs_.put(position, x._data)
+            else:  # the counts of each call join one tally: dead in the step = dead in every call
+                if tally is None:
+                    tally = tallies[position] = _Tally(type(module).__name__)
+                    first = inputs_.get(position)
+                    if first is not None:  # the first call of the step, captured to be measured later
+                        first, first_output = first.copy(), outputs.at(position)
+                        inputs_.drop(position)
+                        op, local = derivative(module, first)
+                        tally.add(op, first, first_output, local)
+                op, local = _differentiate_node(x, output) or _differentiate(module, x)
+                tally.add(op, x.numpy(), output.numpy(), local)
+            outputs.put(position, output._data)
+            if output.requires_grad:
+
+                def keep(grad: Tensor) -> None:
+                    if self.steps_seen == step and self._before is not None:  # still the step that made it
+                        grads.put(len(batch.steps), grad._data)
+
+                output.register_hook(keep)
+
+        return capture
 
     def _disarm(self) -> None:
-        if self._monitor is not None:
-            self._monitor.remove()
-            self._monitor = None
         for handle in self._handles:
             handle.remove()
         self._handles = []
+        self._before = None
 
     def step(self) -> None:
         """Count one optimiser step of a watch made without ``optimizer=``; if it is a recorded
-        one, measure it (call it after the weights were updated and before the gradients are
+        one, capture it (call it after the weights were updated and before the gradients are
         zeroed). With ``optimizer=`` its step hook counts the steps, and a call here, which would
         count one twice, is refused.
 
@@ -181,57 +243,70 @@ class Watch(Recording):
         self._count_step()
 
     def _count_step(self) -> None:
-        weights = None
-        if self._monitor is not None:
-            weights = self._record(self._monitor)
+        before, weights = self._before, None
+        if before is not None:
+            weights = self._flat_weights()
+            grads = [None if p.grad is None else p.grad._data for p in self._parameters.values()]
+            self._batch.end_step(self.steps_seen, before, weights, grads)
         self.steps_seen += 1
         if self.steps_seen % self.every == 0:
             self._arm(weights)
-        elif self._monitor is not None:
+        elif before is not None:
             self._disarm()
+        if self._batch.full():
+            self._flush()
 
-    def _record(self, monitor: ActivationMonitor) -> np.ndarray:
-        """Append the step just taken to the recording; return the flat copy of the weights after it."""
-        recording, step = self, self.steps_seen
-        recording.steps.append(step)
-        units = monitor.summary()
-        for name in recording.layers:
-            grad = monitor.grads.get(name)
-            recording.activations[name].append(self._outputs.get(name))
-            recording.gradients[name].append(None if grad is None else Histogram.of(grad, self.bins))
-            seen = units.get(name)
-            recording.dead[name].append(seen.dead_fraction if seen else np.nan)
-            recording.saturated[name].append(seen.saturated_fraction if seen else np.nan)
-        weights = self._flat_weights()
-        ratios = update_ratios(self._before, weights, self._sizes)
-        for (name, p), ratio in zip(self._parameters.items(), ratios.tolist()):
-            recording.grad_norm[name].append(None if p.grad is None else _norm(p.grad._data))
-            recording.update_ratio[name].append(ratio)
-        if self.writer is not None:
-            self._log(step)
-        return weights
+    def _flush(self) -> None:
+        """Measure the steps captured and not yet measured, and append them to the recording."""
+        batch = self._batch
+        taken = len(batch.steps)
+        if not taken:
+            return
+        try:
+            self._append(measure(batch, self._layers, self._sizes, self.bins))
+        except Unbinnable as error:
+            # NOTE: the steps before the first one that cannot be binned are recorded; it and those after it are not
+            (bad,) = error.rows
+            del batch.steps[bad:], batch.before[bad:], batch.after[bad:]
+            self._append(measure(batch, self._layers, self._sizes, self.bins))
+            raise ValueError(str(error)) from None
+        finally:
+            batch.restart(taken)
 
-    def _log(self, step: int) -> None:
-        """Write the step just recorded into the SummaryWriter, under TensorBoard-style tags."""
-        recording, at = self, -1
-        for name in recording.layers:
-            for kind, histograms in (("activations", recording.activations), ("gradients", recording.gradients)):
-                h = histograms[name][at]
+    def _append(self, measured: list[Measured]) -> None:
+        """Append the steps measured (those of the batch, in order) to the recording."""
+        recorded = vars(self)
+        for step, numbers in zip(self._batch.steps, measured):
+            recorded["steps"].append(step)
+            for name in self.layers:
+                recorded["activations"][name].append(numbers.activations[name])
+                recorded["gradients"][name].append(numbers.gradients[name])
+                recorded["dead"][name].append(numbers.dead[name])
+                recorded["saturated"][name].append(numbers.saturated[name])
+            for name, norm, ratio in zip(self.parameters, numbers.grad_norm, numbers.update_ratio):
+                recorded["grad_norm"][name].append(norm)
+                recorded["update_ratio"][name].append(ratio)
+            if self.writer is not None:
+                self._log(step, numbers)
+
+    def _log(self, step: int, numbers: Measured) -> None:
+        """Write one step measured into the SummaryWriter, under TensorBoard-style tags."""
+        for name in self.layers:
+            for kind, h in (("activations", numbers.activations[name]), ("gradients", numbers.gradients[name])):
                 if h is not None and h.num:
                     self.writer.add_histogram_raw(
                         f"{kind}/{name}", h.min, h.max, h.num, h.sum, h.sum_squares, h.edges[1:], h.counts, step
                     )
-            for kind, shares in (("dead", recording.dead), ("saturated", recording.saturated)):
-                self.writer.add_scalar(f"{kind}/{name}", shares[name][at], step)
-        for name in recording.parameters:
-            norm = recording.grad_norm[name][at]
+            for kind, share in (("dead", numbers.dead[name]), ("saturated", numbers.saturated[name])):
+                self.writer.add_scalar(f"{kind}/{name}", share, step)
+        for name, norm, ratio in zip(self.parameters, numbers.grad_norm, numbers.update_ratio):
             if norm is not None:
                 self.writer.add_scalar(f"grad_norm/{name}", norm, step)
-            self.writer.add_scalar(f"update_ratio/{name}", recording.update_ratio[name][at], step)
+            self.writer.add_scalar(f"update_ratio/{name}", ratio, step)
 
     def close(self) -> None:
-        """Remove every hook (the model's and the optimiser's); a step armed but not taken is
-        dropped. Leaving the ``with`` block calls it.
+        """Measure the steps captured, then remove every hook (the model's and the optimiser's); a
+        step armed but not taken is dropped. Leaving the ``with`` block calls it.
 
         Examples
         --------
@@ -246,16 +321,10 @@ class Watch(Recording):
             self._optimizer_hook.remove()
             self._optimizer_hook = None
         self.closed = True
+        self._flush()
 
     def __enter__(self) -> Watch:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _norm(values: np.ndarray) -> float:
-    """np.linalg.norm(values), the 2-norm of all entries sqrt(v . v), by its own arithmetic (the
-    same number) with less overhead per call."""
-    flat = values.ravel(order="K")
-    return float(np.sqrt(flat.dot(flat)))
