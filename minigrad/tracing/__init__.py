@@ -134,7 +134,8 @@ class CompiledStep:
         collecting = gc.isenabled()
         gc.disable()  # NOTE: a trace makes many small objects, and Python's collector would scan them again and again
         try:
-            recorder = Recorder(self.name)
+            latest = self._latest  # NOTE: its parameters' .grad is watched from the start, its optimisers' settings
+            recorder = Recorder(self.name, *(latest.watched() if latest is not None else ([], [])))
             result = recorder.run(self.step, args, kwargs)
             program = self._latest = Program(recorder.trace, self.name)
         finally:

@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.function import Function
+from minigrad.ops.arithmetic import Pow
+from minigrad.ops.embedding import Embedding
 from minigrad.tensor import Tensor
 
-__all__ = ["TracingError"]
+__all__ = ["TracingError", "refuse_op"]
 
 
 class TracingError(RuntimeError):
@@ -70,4 +72,26 @@ class Trace:
     constants: dict[int, np.ndarray] = field(default_factory=dict)  # slot -> the array as the op read it
     ops: list[Op] = field(default_factory=list)
     deliveries: list[tuple[int, int]] = field(default_factory=list)  # (leaf's slot, gradient's slot), in order
+    effects: list[Any] = field(default_factory=list)  # what the step does besides its ops, in order (see .effects)
+    watched: list[tuple[Tensor, bool]] = field(
+        default_factory=list
+    )  # parameters whose .grad was watched, None at the start?
     outputs: Any = None  # the step's result: None, a Slot, or a tuple or list of them
+
+
+def refuse_op(
+    step_name: str, cls: type[Function], args: tuple[int, ...], params: dict[str, Any], record: Trace
+) -> None:
+    """Refuse, by name, the ops whose backward branches on the data in Python."""
+    if cls is Pow:
+        exponent = record.constants.get(args[1])
+        if exponent is None or not exponent.all():
+            raise TracingError(
+                f"{step_name}: Pow with an exponent that is a tensor or holds a 0: its backward chooses a "
+                "formula by the data (0^0); use a nonzero number as the exponent"
+            )
+    if cls is Embedding and params.get("padding_idx") is not None:
+        raise TracingError(
+            f"{step_name}: Embedding with padding_idx picks the rows to skip by the data in its backward; "
+            "leave this step eager"
+        )
