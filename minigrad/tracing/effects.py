@@ -28,10 +28,15 @@ __all__ = ["Clear", "Deliver", "Effects", "Step"]
 
 class _Walk:
     """What a leaf's ``.grad`` is after a backward has handed it a gradient: the walk's tensor, stored when
-    the walk (``delivery``) finishes; until then the ``.grad`` is still ``before``."""
+    the walk (``delivery``) finishes (until then the ``.grad`` is still ``before``), holding ``values``."""
 
-    def __init__(self, delivery: object, before: Tensor | None) -> None:
+    def __init__(self, delivery: object, before: Tensor | None, gradient: np.ndarray) -> None:
         self.delivery, self.before = delivery, before
+        self.values = gradient if before is None else before._data + gradient
+
+    def made(self, grad: Tensor) -> bool:
+        """Whether ``grad`` is the walk's tensor: new (version 0) and holding the walk's values."""
+        return grad._version == 0 and np.array_equal(grad._data, self.values, equal_nan=grad.dtype.kind == "f")
 
 
 @dataclass(frozen=True)
@@ -133,26 +138,26 @@ class Effects:
                 continue  # NOTE: the walk that delivered it is still running: .grad is stored at its end
             if grad is None:
                 self.effects.append(Clear(leaf))
-            elif isinstance(expected, _Walk):  # NOTE: the walk's own tensor, seen for the first time
+            elif isinstance(expected, _Walk) and expected.made(grad):  # NOTE: the walk's own tensor, seen first now
                 pass
             elif expected is not None and grad._version == 0 and _zeros(grad, leaf):
                 self.effects.append(Clear(leaf, fill=True))
             else:
-                how = "changed in place" if grad is expected else "set by hand"
+                how = "changed in place" if grad is expected or grad._version else "set by hand"
                 raise TracingError(
                     f"{self.step_name}: the .grad of a parameter of shape {leaf.shape} was {how} inside the step "
                     "(gradient clipping?); a replay would not. Do it outside the compiled step"
                 )
             self._expected[id(leaf)] = (leaf, grad, -1 if grad is None else grad._version)
 
-    def delivered(self, leaf: Tensor, index: int, delivery: object) -> None:
+    def delivered(self, leaf: Tensor, index: int, delivery: object, gradient: np.ndarray) -> None:
         """The walk ``delivery`` hands gradient ``deliveries[index]`` to ``leaf`` (for its ``.grad``, stored at
         the walk's end)."""
         self._watch(leaf)
         self.look()  # NOTE: every leaf, so that a zero_grad before the backward shows as one group of clears
         self._walk = delivery
         self.effects.append(Deliver(index))
-        self._expected[id(leaf)] = (leaf, _Walk(delivery, leaf.grad), 0)
+        self._expected[id(leaf)] = (leaf, _Walk(delivery, leaf.grad, gradient), 0)
 
     def stepped(self, optimizer: Optimizer, name_of: Any) -> list[Tensor]:
         """``optimizer.step()`` has just run: write its update down; returns the parameters it changed."""

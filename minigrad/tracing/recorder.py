@@ -255,7 +255,7 @@ class Recorder:
         source = self._slots.get(id(grad._data))
         self.trace.deliveries.append((slot, self._constant(grad._data) if source is None else source))
         if slot in self.trace.parameters:
-            self.effects.delivered(leaf, len(self.trace.deliveries) - 1, delivery)
+            self.effects.delivered(leaf, len(self.trace.deliveries) - 1, delivery, grad._data)
         else:  # NOTE: an input: a new tensor at each call, whose .grad the replay finds by position
             self.effects.effects.append(Deliver(len(self.trace.deliveries) - 1))
         if leaf.grad is not None:
