@@ -78,8 +78,11 @@ class Step:
         """The update as a compiled Python function of the parameters ``P``, their state ``S`` and their
         gradients' arrays ``G``; it changes the parameters in place and counts the change, as ``step()`` does."""
         lines = ["def update(P, S, G):"]
+        body = "\n".join(self.update.lines)
         for i, name in enumerate(self.names):
-            lines.append(f"    {name}, {name}_grad, {name}_state = P[{i}]._data, G[{i}], S[P[{i}]]")
+            lines.append(f"    {name}, {name}_grad = P[{i}]._data, G[{i}]")
+            if f"{name}_state[" in body:  # NOTE: plain SGD keeps no running values
+                lines.append(f"    {name}_state = S[P[{i}]]")
         lines += [f"    {line}" for line in self.update.lines]
         lines += [f"    P[{i}]._count_change()" for i in self.written]
         namespace: dict[str, Any] = {"np": np, **self.update.constants}

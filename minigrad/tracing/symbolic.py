@@ -4,7 +4,7 @@ An optimiser's update is NumPy arithmetic on arrays (the parameter, its gradient
 state) and Python numbers (the hyperparameters, the step count), not Tensor ops, so the
 recorder cannot see it op by op. Instead, :func:`trace_update` calls the optimiser's own
 ``_step_parameter`` once more, on a :class:`Symbol` for each array and for the step count: a
-symbol takes part in arithmetic (``0.9 * b``, ``np.sqrt(v)``, ``np.add(p, u, out=p)``) by
+symbol takes part in arithmetic (``0.9 * b``, ``np.sqrt(v)``, ``np.add(p, u, out=p)``, written ``p += u``) by
 writing the expression down as a line of code and standing for its result. The lines are the
 update, in the order it ran and with its operands in the same order, so replaying them repeats
 the eager step bit for bit. Hyperparameters are read as the numbers they are (a program is
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["Symbol", "Update", "trace_update"]
 
 _OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**"}
+# NumPy's ufuncs that Python's augmented assignments call on an array: ``a += b`` is ``np.add(a, b, out=a)``
+_AUGMENTED = {"np.add": "+=", "np.subtract": "-=", "np.multiply": "*=", "np.divide": "/="}
 
 
 class Symbol:
@@ -120,7 +122,7 @@ class Update:
     >>> p = update.symbol("p")
     >>> _ = np.add(p, 0.5 * p, out=p)
     >>> update.lines
-    ['u0 = 0.5 * p', 'np.add(p, u0, out=p)']
+    ['u0 = 0.5 * p', 'p += u0']
     """
 
     def __init__(self, step_name: str) -> None:
@@ -147,6 +149,11 @@ class Update:
         out = kwargs.get("out")
         if isinstance(out, tuple) and len(out) == 1:  # NOTE: NumPy hands a ufunc's out over as a tuple
             kwargs, out = {**kwargs, "out": out[0]}, out[0]
+        if out is not None and _AUGMENTED.get(name) and list(kwargs) == ["out"] and len(args) == 2 and args[0] is out:
+            self.lines.append(
+                f"{self.code(out)} {_AUGMENTED[name]} {self.code(args[1])}"
+            )  # NOTE: a += b is np.add(a, b, out=a)
+            return out
         written = ", ".join([*map(self.code, args), *(f"{k}={self.code(v)}" for k, v in kwargs.items())])
         if out is None:
             return self.emit(f"{name}({written})")
@@ -206,7 +213,7 @@ def trace_update(optimizer: Optimizer, parameters: list[Tensor], names: list[str
     u2 = 1.0 * w_grad
     u3 = u1 + u2
     u4 = (-0.1) * u3
-    np.add(w, u4, out=w)
+    w += u4
     w_state['momentum_buffer'] = u3
     """
     update = Update(step_name)
