@@ -319,3 +319,16 @@ def test_a_replay_counts_the_change_of_each_parameter():
     assert step.replays == 2
     with pytest.raises(RuntimeError, match="modified in place"):
         kept.backward()
+
+
+def test_refuses_an_update_that_reads_an_array_from_outside():
+    class Noisy(optim.SGD):
+        """SGD whose update adds a fixed array: a replay would keep this call's array."""
+
+        def _update(self, p, grad, state, group):
+            super()._update(p, grad + np.array(0.5), state, group)
+
+    model = small_mlp()
+    opt = Noisy(model.parameters(), lr=0.1)
+    with refused(r"the optimiser.s update reads an array of shape \(\) that is not a parameter"):
+        call_three_times(lambda x, y: train_step(model, opt, "opt.zero_grad() last", x, y))

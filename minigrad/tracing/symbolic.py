@@ -167,6 +167,11 @@ class Update:
             return value.name
         if isinstance(value, tuple):
             return "(" + "".join(f"{self.code(v)}, " for v in value) + ")"
+        if isinstance(value, np.ndarray):
+            raise TracingError(
+                f"{self.step_name}: the optimiser's update reads an array of shape {value.shape} that is not a "
+                "parameter, its gradient or its state; a replay would keep this call's value"
+            )
         if type(value) in (int, float, bool) and math.isfinite(value) or value is None:
             return f"({value!r})" if math.copysign(1, value or 0) < 0 else repr(value)  # NOTE: -0.5 ** t is -(0.5 ** t)
         name = f"k{len(self.constants)}"
