@@ -66,6 +66,7 @@ class Step:
     hyperparameters: list[Any]
     keys: list[tuple[str, ...] | None]
     written: list[int]  # the positions of the parameters the update changed in place
+    title: str  # ``SGD(lr=0.1, momentum=0.9, ...)``: the optimiser and its settings (those of each group)
 
     def ready(self) -> bool:
         """Whether the optimiser is still as the code was written for."""
@@ -89,10 +90,6 @@ class Step:
         exec(compile("\n".join(lines), f"<minigrad.compile {step_name}: optimiser step>", "exec"), namespace)
         return namespace["update"]
 
-    def title(self) -> str:
-        """``SGD(lr=0.1, momentum=0.9, ...)``: the optimiser and its settings (those of each group)."""
-        groups = [", ".join(f"{k}={v!r}" for k, v in g.items() if k != "params") for g in self.optimizer.param_groups]
-        return f"{type(self.optimizer).__name__}({'; '.join(groups)})"
 
 
 def hyperparameters(optimizer: Optimizer) -> list[Any]:
@@ -178,7 +175,9 @@ class Effects:
         update = trace_update(optimizer, stepped, names, self.step_name)
         written = [i for i, w in enumerate(update.written) if w]
         settings, keys = hyperparameters(optimizer), state_keys(optimizer, stepped)
-        self.effects.append(Step(optimizer, stepped, names, update, settings, keys, written))
+        groups = [", ".join(f"{k}={v!r}" for k, v in g.items() if k != "params") for g in optimizer.param_groups]
+        title = f"{type(optimizer).__name__}({'; '.join(groups)})"
+        self.effects.append(Step(optimizer, stepped, names, update, settings, keys, written, title))
         self._optimizers[id(optimizer)] = (optimizer, settings)
         return [stepped[i] for i in written]
 

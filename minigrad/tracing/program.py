@@ -309,7 +309,7 @@ class Program:
                 value = "zeros if it is not None" if effect.fill else "None"
                 title, row = "# zero_grad", (f"{names[id(effect.leaf)]}.grad = {value}", "")
             else:
-                rows.append((f"# optimiser step: {effect.title()}", ""))
+                rows.append((f"# optimiser step: {effect.title}", ""))
                 rows += [(line, "") for line in effect.update.lines]
                 heading = None
                 continue
