@@ -2,10 +2,12 @@
 
 :class:`Program` writes the trace out as the Python function it is, one line per op
 (``v7 = Tanh(v6)``), compiles it, and runs it on the arrays of new inputs: each op's own
-``forward`` on plain arrays, with no Tensor, Context or walk in between. Each value is deleted
-after its last use, so a replay holds no more than the eager step would. ``str(program)``
-is the same code laid out for reading: the forward ops, then the backward ones (each with the
-forward op whose rule made it, or "sum" where a value fans out), then the gradients.
+``forward`` on plain arrays, with no Tensor, Context or walk in between, and then the step's
+effects (:mod:`.effects`: the gradients into ``.grad``, the optimiser's update, ``zero_grad``).
+Each value is deleted after its last use, so a replay holds no more than the eager step would.
+``str(program)`` is the same code laid out for reading: the forward ops, then the backward ones
+(each with the forward op whose rule made it, or "sum" where a value fans out), then the effects
+in order, each kind under its heading.
 """
 
 from __future__ import annotations
