@@ -91,7 +91,6 @@ class Step:
         return namespace["update"]
 
 
-
 def hyperparameters(optimizer: Optimizer) -> list[Any]:
     """What a replay of ``optimizer``'s step takes as fixed: each group's settings and parameters, and the
     optimiser's step hooks."""
