@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Collection
 from typing import Any, TypeVar
 
@@ -191,3 +192,23 @@ def check_unimplemented(call: str, name: str, value: Any, default: Any) -> None:
         raise NotImplementedError(
             f"{call}: {name}={value!r} is not implemented in minigrad; leave {name} at its default, {default!r}"
         )
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning raised here point at the first line outside minigrad
+    (the user's call), however many of minigrad's frames lie between (a subclass's constructor, a
+    helper); to be called from the function that calls ``warnings.warn``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("a check's message", UserWarning, stacklevel=caller_stacklevel())
+    >>> len(caught)
+    1
+    """
+    level, frame = 1, sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("minigrad."):
+        level, frame = level + 1, frame.f_back
+    return level

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from minigrad import Tensor
 from minigrad.arguments import check_choice, check_number
 
 
@@ -49,3 +50,19 @@ def test_a_choice_outside_the_list_is_refused_with_the_list_even_when_unhashable
     assert check_choice("mse_loss", "reduction", "sum", {"mean", "sum", "none"}) == "sum"
     with pytest.raises(ValueError, match=r"^mse_loss: reduction must be one of 'mean', 'sum', got \['mean'\]$"):
         check_choice("mse_loss", "reduction", ["mean"], {"mean": 0, "sum": 1})
+
+
+def test_warnings_from_inside_minigrad_point_at_the_callers_line() -> None:
+    from minigrad.gradcheck import gradcheck, gradgradcheck
+    from minigrad.nn import init
+
+    x = Tensor(np.ones(2, np.float32), requires_grad=True)
+    calls = [
+        lambda: gradcheck(lambda t: t * t, (x,)),
+        lambda: gradgradcheck(lambda t: t * t, (x,)),
+        lambda: init.kaiming_uniform_(Tensor(np.zeros((0, 3)))),
+    ]
+    for call in calls:
+        with pytest.warns(UserWarning) as warned:
+            call()
+        assert {w.filename for w in warned} == {__file__}

@@ -102,6 +102,14 @@ def test_the_duplicate_parameter_warning_points_at_the_callers_line() -> None:
     assert warned[0].filename == __file__
 
 
+@pytest.mark.parametrize("optimizer", [SGD, Adam, AdamW, RMSprop])
+def test_the_duplicate_parameter_warning_from_a_constructor_points_at_the_callers_line(optimizer) -> None:
+    w = param()
+    with pytest.warns(UserWarning, match="duplicate parameters") as warned:
+        optimizer([w, w], lr=0.1)
+    assert warned[0].filename == __file__
+
+
 # --- PyTorch's defaults ------------------------------------------------------------------------------
 
 DEFAULTS = {

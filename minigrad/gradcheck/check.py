@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from minigrad.arguments import check_number
+from minigrad.arguments import caller_stacklevel, check_number
 from minigrad.autograd import enable_grad, grad
 from minigrad.gradcheck.jacobians import TensorFunction, _as_tuple, _check, _outputs
 from minigrad.gradcheck.report import GradcheckError, GradcheckReport
@@ -54,7 +54,7 @@ def _float64_copies(call: str, inputs: tuple[Any, ...]) -> tuple[Any, ...]:
                 f"{call}: input {i} is {x.dtype}; it is checked as a float64 copy, so a backward rule "
                 f"wrong only in {x.dtype} is not caught (pass float64 inputs to silence this warning)",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=caller_stacklevel(),
             )
     return tuple(
         Tensor(x._data.astype(np.float64), requires_grad=x.requires_grad) if isinstance(x, Tensor) else x

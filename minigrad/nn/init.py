@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike
 
-from minigrad.arguments import check_choice, check_number, check_rng
+from minigrad.arguments import caller_stacklevel, check_choice, check_number, check_rng
 from minigrad.autograd import no_grad
 from minigrad.tensor import Tensor
 
@@ -64,7 +64,9 @@ def _no_elements(call: str, tensor: Tensor) -> bool:
     """True, with PyTorch's warning, when ``tensor`` has no elements to fill."""
     if tensor.numel():
         return False
-    warnings.warn(f"{call}: initializing zero-element tensors is a no-op (shape {tensor.shape})", UserWarning, 3)
+    warnings.warn(
+        f"{call}: initializing zero-element tensors is a no-op (shape {tensor.shape})", UserWarning, caller_stacklevel()
+    )
     return True
 
 

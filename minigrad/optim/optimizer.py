@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-from minigrad.arguments import check_choice
+from minigrad.arguments import caller_stacklevel, check_choice
 from minigrad.autograd import enable_grad, function, no_grad
 from minigrad.optim.saved_state import check_state
 from minigrad.tensor import Tensor, _HookHandle
@@ -101,7 +101,7 @@ class Optimizer:
             # NOTE: PyTorch warns and then steps such a parameter twice; minigrad keeps it once.
             warnings.warn(
                 f"{call}: optimizer contains a parameter group with duplicate parameters; each is kept once",
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         self._check_hyperparameters(call, group, f"param_groups.{number}.")
         self.param_groups.append({**group, "params": unique})
