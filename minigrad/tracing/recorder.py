@@ -6,7 +6,8 @@ every backward rule and the walk's sums. Each array an op reads is named by wher
 from (a *source*): an input of the step, a parameter (a leaf that requires grad, read by
 reference), an earlier op's output, an attribute the op's forward saved on its ctx for its
 backward, or a constant (an array made while the step ran, kept by value). A hook on each
-leaf notes which value the walk hands to its ``.grad``.
+leaf notes which value the walk hands to its ``.grad``, and ``Optimizer.step`` tells the
+recorder when it has run (:meth:`Recorder.stepped`); both go to :mod:`.effects`.
 
 What the record cannot hold is refused with a :class:`TracingError` naming it.
 """
