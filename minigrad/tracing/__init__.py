@@ -68,8 +68,8 @@ def compile(step: Callable[..., Any], cache_size: int = 8) -> CompiledStep:
     Parameters
     ----------
     step : callable
-        Takes Tensors (and hashable Python values), runs forward and ``loss.backward()``, and
-        returns Tensors (or None).
+        Takes Tensors (and hashable Python values), runs forward and ``loss.backward()`` (and
+        may take an optimiser's ``step()`` and ``zero_grad()`` too), and returns Tensors (or None).
     cache_size : int
         How many programs (one per set of input shapes, dtypes and Python values) are kept.
 
