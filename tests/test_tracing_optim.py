@@ -332,3 +332,20 @@ def test_refuses_an_update_that_reads_an_array_from_outside():
     opt = Noisy(model.parameters(), lr=0.1)
     with refused(r"the optimiser.s update reads an array of shape \(\) that is not a parameter"):
         call_three_times(lambda x, y: train_step(model, opt, "opt.zero_grad() last", x, y))
+
+
+def test_refuses_an_update_that_changes_the_optimiser_in_python():
+    class Counting(optim.SGD):
+        """SGD that counts its updates in an attribute: a replay runs no Python."""
+
+        updates = 0
+
+        def _update(self, p, grad, state, group):
+            self.updates += 1
+            super()._update(p, grad, state, group)
+
+    model = small_mlp()
+    opt = Counting(model.parameters(), lr=0.1)
+    with refused("Counting's update changes its own attributes or settings in Python"):
+        call_three_times(lambda x, y: train_step(model, opt, "opt.zero_grad() last", x, y))
+    assert opt.updates == 4  # NOTE: the eager step's, not the symbolic run's

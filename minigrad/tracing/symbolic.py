@@ -223,6 +223,8 @@ def trace_update(optimizer: Optimizer, parameters: list[Tensor], names: list[str
     """
     update = Update(step_name)
     groups = {id(p): group for group in optimizer.param_groups for p in group["params"]}
+    # NOTE: what the update may not change in Python, or a replay (which runs no Python) would differ
+    kept = [(d, dict(d)) for d in (vars(optimizer), *optimizer.param_groups)]
     for p, name in zip(parameters, names):
         state = optimizer.state[p]
         read = {key: update.emit(f"{name}_state[{key!r}]") for key in state}
@@ -233,4 +235,15 @@ def trace_update(optimizer: Optimizer, parameters: list[Tensor], names: list[str
         for key, value in symbolic.items():
             if value is not read.get(key):
                 update.lines.append(f"{name}_state[{key!r}] = {update.code(value)}")
+    changed = [
+        (d, before) for d, before in kept if d.keys() != before.keys() or any(d[k] is not v for k, v in before.items())
+    ]
+    for d, before in changed:  # NOTE: as the eager step left them
+        d.clear()
+        d.update(before)
+    if changed:
+        raise TracingError(
+            f"{step_name}: {type(optimizer).__name__}'s update changes its own attributes or settings in Python, "
+            "which a replay would not"
+        )
     return update
