@@ -41,14 +41,37 @@ class _Walk:
 
 @dataclass(frozen=True)
 class Deliver:
-    """The walk's gradient ``deliveries[index]`` goes into its leaf's ``.grad`` (added to one already there)."""
+    """The walk's gradient ``deliveries[index]`` goes into its leaf's ``.grad`` (added to one already there).
+
+    Examples
+    --------
+    >>> w = Tensor([1.0, 2.0], requires_grad=True)
+    >>> step = minigrad.compile(lambda x: (x * w).sum().backward())
+    >>> step(Tensor([3.0, 4.0]))
+    >>> step.program.trace.effects
+    [Deliver(index=0)]
+    """
 
     index: int
 
 
 @dataclass(frozen=True)
 class Clear:
-    """``leaf.grad`` is set to None, or (``fill``) to zeros if it is not None: a ``zero_grad``."""
+    """``leaf.grad`` is set to None, or (``fill``) to zeros if it is not None: a ``zero_grad``.
+
+    Examples
+    --------
+    >>> w = nn.Parameter([1.0, 2.0])
+    >>> opt = optim.SGD([w], lr=0.1)
+    >>> def train(x):
+    ...     (x * w).sum().backward()
+    ...     opt.step()
+    ...     opt.zero_grad(set_to_none=False)
+    >>> step = minigrad.compile(train)
+    >>> step(Tensor([3.0, 4.0]))
+    >>> [type(e).__name__ for e in step.program.trace.effects], step.program.trace.effects[-1].fill
+    (['Deliver', 'Step', 'Clear'], True)
+    """
 
     leaf: Tensor
     fill: bool = False
@@ -57,7 +80,21 @@ class Clear:
 @dataclass
 class Step:
     """``optimizer.step()`` on ``parameters`` (those that had a gradient), as the code of ``update``; a
-    replay requires the optimiser's settings and its state's running values (``keys``) as they were."""
+    replay requires the optimiser's settings and its state's running values (``keys``) as they were.
+
+    Examples
+    --------
+    >>> w = nn.Parameter([1.0, 2.0])
+    >>> opt = optim.SGD([w], lr=0.1)
+    >>> def train(x):
+    ...     (x * w).sum().backward()
+    ...     opt.step()
+    >>> step = minigrad.compile(train)
+    >>> step(Tensor([3.0, 4.0]))
+    >>> taken = step.program.trace.effects[1]
+    >>> taken.title, taken.update.lines
+    ('SGD(lr=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)', ['u0 = (-0.1) * p1_grad', 'p1 += u0'])
+    """
 
     optimizer: Optimizer
     parameters: list[Tensor]
@@ -69,7 +106,24 @@ class Step:
     title: str  # ``SGD(lr=0.1, momentum=0.9, ...)``: the optimiser and its settings (those of each group)
 
     def ready(self) -> bool:
-        """Whether the optimiser is still as the code was written for."""
+        """Whether the optimiser is still as the code was written for.
+
+        Examples
+        --------
+        >>> w = nn.Parameter([1.0])
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> def train(x):
+        ...     (x * w).sum().backward()
+        ...     opt.step()
+        >>> step = minigrad.compile(train)
+        >>> step(Tensor([3.0]))
+        >>> taken = step.program.trace.effects[1]
+        >>> taken.ready()
+        True
+        >>> opt.param_groups[0]["lr"] = 0.05     # a scheduler's step, say: the next call traces again
+        >>> taken.ready()
+        False
+        """
         optimizer = self.optimizer
         return (
             hyperparameters(optimizer) == self.hyperparameters and state_keys(optimizer, self.parameters) == self.keys
@@ -77,7 +131,22 @@ class Step:
 
     def compile(self, step_name: str) -> Any:
         """The update as a compiled Python function of the parameters ``P``, their state ``S`` and their
-        gradients' arrays ``G``; it changes the parameters in place and counts the change, as ``step()`` does."""
+        gradients' arrays ``G``; it changes the parameters in place and counts the change, as ``step()`` does.
+
+        Examples
+        --------
+        >>> w = nn.Parameter([1.0])
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> def train(x):
+        ...     (x * w).sum().backward()
+        ...     opt.step()
+        >>> step = minigrad.compile(train)
+        >>> step(Tensor([3.0]))                  # w = 1 - 0.1 * 3
+        >>> update = step.program.trace.effects[1].compile("demo")
+        >>> update([w], opt.state, [np.array([2.0])])
+        >>> w.numpy()
+        array([0.5])
+        """
         lines = ["def update(P, S, G):"]
         body = "\n".join(self.update.lines)
         for i, name in enumerate(self.names):
@@ -105,7 +174,18 @@ def state_keys(optimizer: Optimizer, parameters: list[Tensor]) -> list[tuple[str
 
 class Effects:
     """The effects of one traced call, in order (``effects``), and the ``.grad`` of each watched parameter
-    at the start (``start_none``: whether it was None), which a replay requires again."""
+    at the start (``start_none``: whether it was None), which a replay requires again.
+
+    Examples
+    --------
+    >>> w = Tensor([1.0], requires_grad=True)
+    >>> w.grad = Tensor([5.0])
+    >>> effects = Effects("step", [w], [])
+    >>> w.grad = None                        # what zero_grad does
+    >>> effects.look()
+    >>> effects.effects
+    [Clear(leaf=Tensor([1.], requires_grad=True), fill=False)]
+    """
 
     def __init__(self, step_name: str, known: list[Tensor], optimizers: list[Optimizer]) -> None:
         self.step_name = step_name
@@ -126,7 +206,18 @@ class Effects:
 
     def look(self, leaves: Any = None) -> None:
         """Compare each watched leaf's ``.grad`` (or those of ``leaves``) with what is expected there;
-        a clear or a fill of zeros since becomes an effect, anything else is refused."""
+        a clear or a fill of zeros since becomes an effect, anything else is refused.
+
+        Examples
+        --------
+        >>> w = Tensor([1.0], requires_grad=True)
+        >>> w.grad = Tensor([5.0])
+        >>> effects = Effects("step", [w], [])
+        >>> w.grad = Tensor([7.0])
+        >>> effects.look()
+        Traceback (most recent call last):
+        minigrad.tracing.trace.TracingError: step: the .grad of a parameter of shape (1,) was set by hand inside the step (gradient clipping?); a replay would not. Do it outside the compiled step
+        """
         for leaf in leaves if leaves is not None else [e[0] for e in self._expected.values()]:
             self._watch(leaf)
             _, expected, version = self._expected[id(leaf)]
@@ -151,7 +242,18 @@ class Effects:
 
     def delivered(self, leaf: Tensor, index: int, delivery: object, gradient: np.ndarray) -> None:
         """The walk ``delivery`` hands gradient ``deliveries[index]`` to ``leaf`` (for its ``.grad``, stored at
-        the walk's end)."""
+        the walk's end).
+
+        Examples
+        --------
+        >>> w = Tensor([1.0], requires_grad=True)
+        >>> effects = Effects("step", [], [])
+        >>> effects.delivered(w, 0, None, np.array([2.0]))
+        >>> w.grad = Tensor([2.0])               # what the walk stores at its end
+        >>> effects.look()
+        >>> effects.effects
+        [Deliver(index=0)]
+        """
         self._watch(leaf)
         self.look()  # NOTE: every leaf, so that a zero_grad before the backward shows as one group of clears
         self._walk = delivery
@@ -159,7 +261,20 @@ class Effects:
         self._expected[id(leaf)] = (leaf, _Walk(delivery, leaf.grad, gradient), 0)
 
     def stepped(self, optimizer: Optimizer, name_of: Any) -> list[Tensor]:
-        """``optimizer.step()`` has just run: write its update down; returns the parameters it changed."""
+        """``optimizer.step()`` has just run: write its update down; returns the parameters it changed.
+
+        Examples
+        --------
+        >>> w = nn.Parameter([1.0])
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> w.grad = Tensor([2.0])
+        >>> opt.step()
+        >>> effects = Effects("step", [], [])
+        >>> effects.stepped(opt, lambda p: "w") == [w]
+        True
+        >>> effects.effects[0].update.lines
+        ['u0 = (-0.1) * w_grad', 'w += u0']
+        """
         if optimizer._step_pre_hooks or optimizer._step_post_hooks:
             raise TracingError(
                 f"{self.step_name}: {type(optimizer).__name__} has step hooks, which a replay would not call"
@@ -181,7 +296,21 @@ class Effects:
         return [stepped[i] for i in written]
 
     def finish(self) -> None:
-        """At the end of the call: the last clears, and no optimiser changed since its step."""
+        """At the end of the call: the last clears, and no optimiser changed since its step.
+
+        Examples
+        --------
+        >>> w = nn.Parameter([1.0])
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> w.grad = Tensor([2.0])
+        >>> opt.step()
+        >>> effects = Effects("step", [], [])
+        >>> _ = effects.stepped(opt, lambda p: "w")
+        >>> opt.param_groups[0]["lr"] = 0.05     # inside the step, after the optimiser's
+        >>> effects.finish()
+        Traceback (most recent call last):
+        minigrad.tracing.trace.TracingError: step: SGD's settings (param_groups: a learning rate, ...) or step hooks changed inside the step; a replay would not change them. Change them outside the compiled step
+        """
         self.look()
         for optimizer, settings in self._optimizers.values():
             if settings != hyperparameters(optimizer):

@@ -264,7 +264,20 @@ class Recorder:
             self._gradients.append(grad)
 
     def stepped(self, optimizer: Optimizer) -> None:
-        """``optimizer.step()`` has just run (called by :meth:`Optimizer.step` while tracing): write it down."""
+        """``optimizer.step()`` has just run (called by :meth:`Optimizer.step` while tracing): write it down.
+
+        Examples
+        --------
+        >>> w = nn.Parameter([1.0])
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> def train(x):
+        ...     (x * w).sum().backward()
+        ...     opt.step()                       # which calls recorder.stepped(opt)
+        >>> recorder = Recorder("train")
+        >>> recorder.run(train, (Tensor([2.0]),), {})
+        >>> [type(e).__name__ for e in recorder.trace.effects]
+        ['Deliver', 'Step']
+        """
         if threading.get_ident() != self.thread:
             return
         for p in self.effects.stepped(optimizer, self._step_name):
@@ -282,7 +295,14 @@ class Recorder:
         return name
 
     def refuse(self, message: str) -> None:
-        """Refuse the step, for what it did that a replay would not do (called where that happens)."""
+        """Refuse the step, for what it did that a replay would not do (called where that happens).
+
+        Examples
+        --------
+        >>> Recorder("train").refuse("it did what a replay would not")
+        Traceback (most recent call last):
+        minigrad.tracing.trace.TracingError: train: it did what a replay would not
+        """
         if threading.get_ident() == self.thread:
             raise TracingError(f"{self.step_name}: {message}")
 

@@ -63,6 +63,14 @@ class Symbol:
         )
 
     def copy(self) -> Symbol:
+        """A copy of the array, as ``ndarray.copy``: a line of its own.
+
+        Examples
+        --------
+        >>> update = Update("demo")
+        >>> update.symbol("g").copy(), update.lines
+        (u0, ['u0 = g.copy()'])
+        """
         return self.update.emit(f"{self.update.code(self)}.copy()")
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -133,17 +141,39 @@ class Update:
         self._count = 0
 
     def symbol(self, name: str) -> Symbol:
+        """A symbol for a value the code finds under ``name`` (a parameter's array, its gradient's).
+
+        Examples
+        --------
+        >>> Update("demo").symbol("p2_grad")
+        p2_grad
+        """
         return Symbol(self, name)
 
     def emit(self, expression: str) -> Symbol:
-        """A line ``u<n> = expression``; returns the symbol ``u<n>``."""
+        """A line ``u<n> = expression``; returns the symbol ``u<n>``.
+
+        Examples
+        --------
+        >>> update = Update("demo")
+        >>> update.emit("p2_state['step']"), update.lines
+        (u0, ["u0 = p2_state['step']"])
+        """
         result = Symbol(self, f"u{self._count}")
         self._count += 1
         self.lines.append(f"{result.name} = {expression}")
         return result
 
     def call(self, name: str, function: Any, args: Any, kwargs: dict[str, Any]) -> Any:
-        """A line calling NumPy's ``function``; with ``out=``, a change in place that returns the out symbol."""
+        """A line calling NumPy's ``function``; with ``out=``, a change in place that returns the out symbol.
+
+        Examples
+        --------
+        >>> update = Update("demo")
+        >>> v = update.symbol("v")
+        >>> update.call("np.sqrt", np.sqrt, (v,), {}), update.lines
+        (u0, ['u0 = np.sqrt(v)'])
+        """
         if getattr(np, name[3:], None) is not function:
             raise TracingError(f"{self.step_name}: the optimiser's update calls {name}, which is not NumPy's")
         out = kwargs.get("out")
@@ -162,7 +192,14 @@ class Update:
 
     def code(self, value: Any) -> str:
         """How the code writes ``value``: a symbol by its name, a Python number as itself (its repr
-        reads back the same float), anything else by a name in ``constants``."""
+        reads back the same float), anything else by a name in ``constants``.
+
+        Examples
+        --------
+        >>> update = Update("demo")
+        >>> update.code(0.9), update.code(-0.1), update.code(update.symbol("p")), update.code(np.float32(2))
+        ('0.9', '(-0.1)', 'p', 'k0')
+        """
         if isinstance(value, Symbol):
             return value.name
         if isinstance(value, tuple):

@@ -82,7 +82,15 @@ class Trace:
 def refuse_op(
     step_name: str, cls: type[Function], args: tuple[int, ...], params: dict[str, Any], record: Trace
 ) -> None:
-    """Refuse, by name, the ops whose backward branches on the data in Python."""
+    """Refuse, by name, the ops whose backward branches on the data in Python.
+
+    Examples
+    --------
+    >>> from minigrad.ops.arithmetic import Pow
+    >>> refuse_op("step", Pow, (0, 1), {}, Trace())
+    Traceback (most recent call last):
+    minigrad.tracing.trace.TracingError: step: Pow with an exponent that is a tensor or holds a 0: its backward chooses a formula by the data (0^0); use a nonzero number as the exponent
+    """
     if cls is Pow:
         exponent = record.constants.get(args[1])
         if exponent is None or not exponent.all():
