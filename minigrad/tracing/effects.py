@@ -61,16 +61,14 @@ class Clear:
 
     Examples
     --------
-    >>> w = nn.Parameter([1.0, 2.0])
-    >>> opt = optim.SGD([w], lr=0.1)
-    >>> def train(x):
+    >>> w = Tensor([1.0, 2.0], requires_grad=True)
+    >>> def forget(x):
     ...     (x * w).sum().backward()
-    ...     opt.step()
-    ...     opt.zero_grad(set_to_none=False)
-    >>> step = minigrad.compile(train)
+    ...     w.grad = None                        # what zero_grad() does
+    >>> step = minigrad.compile(forget)
     >>> step(Tensor([3.0, 4.0]))
-    >>> [type(e).__name__ for e in step.program.trace.effects], step.program.trace.effects[-1].fill
-    (['Deliver', 'Step', 'Clear'], True)
+    >>> step.program.trace.effects
+    [Deliver(index=0), Clear(leaf=Tensor([1. 2.], requires_grad=True), fill=False)]
     """
 
     leaf: Tensor
@@ -112,12 +110,10 @@ class Step:
         --------
         >>> w = nn.Parameter([1.0])
         >>> opt = optim.SGD([w], lr=0.1)
-        >>> def train(x):
-        ...     (x * w).sum().backward()
-        ...     opt.step()
-        >>> step = minigrad.compile(train)
-        >>> step(Tensor([3.0]))
-        >>> taken = step.program.trace.effects[1]
+        >>> w.grad = Tensor([2.0]); opt.step()
+        >>> effects = Effects("step", [], [])
+        >>> _ = effects.stepped(opt, lambda p: "w")
+        >>> taken = effects.effects[0]
         >>> taken.ready()
         True
         >>> opt.param_groups[0]["lr"] = 0.05     # a scheduler's step, say: the next call traces again
@@ -137,13 +133,11 @@ class Step:
         --------
         >>> w = nn.Parameter([1.0])
         >>> opt = optim.SGD([w], lr=0.1)
-        >>> def train(x):
-        ...     (x * w).sum().backward()
-        ...     opt.step()
-        >>> step = minigrad.compile(train)
-        >>> step(Tensor([3.0]))                  # w = 1 - 0.1 * 3
-        >>> update = step.program.trace.effects[1].compile("demo")
-        >>> update([w], opt.state, [np.array([2.0])])
+        >>> w.grad = Tensor([2.0]); opt.step()     # w = 1 - 0.1 * 2
+        >>> effects = Effects("step", [], [])
+        >>> _ = effects.stepped(opt, lambda p: "w")
+        >>> update = effects.effects[0].compile("demo")
+        >>> update([w], opt.state, [np.array([3.0])])
         >>> w.numpy()
         array([0.5])
         """

@@ -31,7 +31,7 @@ from minigrad.ops.arithmetic import Add
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor
 from minigrad.tracing.effects import Deliver, Effects
-from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError, refuse_op
+from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError, refuse_module, refuse_op
 
 __all__ = ["Recorder"]
 
@@ -331,7 +331,7 @@ class Recorder:
                 module = frame.f_locals["self"]
                 if id(module) not in self._modules:
                     self._modules[id(module)] = module
-                    self._check_module(module)
+                    refuse_module(self.step_name, module)
             frame = frame.f_back
 
     def _name_parameters(self) -> None:
@@ -341,21 +341,6 @@ class Recorder:
                 slot = self._slots.get(id(p._data))
                 if slot in self.trace.parameters and len(name) > len(self.trace.names.get(slot, "")):
                     self.trace.names[slot] = name
-
-    def _check_module(self, module: Module) -> None:
-        name = type(module).__name__
-        if module._forward_hooks or module._backward_hooks:
-            raise TracingError(f"{self.step_name}: {name} has hooks, which a replay would not call")
-        if module.training and getattr(module, "running_mean", None) is not None:
-            raise TracingError(
-                f"{self.step_name}: {name} in training mode updates its running statistics outside the ops; "
-                "a replay would not (call .eval(), or leave this step eager)"
-            )
-        if module.training and name == "Dropout" and getattr(module, "p", 0) > 0:
-            raise TracingError(
-                f"{self.step_name}: Dropout in training mode draws a random mask at each call, which a replay "
-                "would repeat; pass the mask in as an input, or call .eval()"
-            )
 
     def _check_tensor(self, x: Tensor) -> None:
         """Refuse a tensor an op reads (or a rule's output) that a replay would not treat as eagerly:

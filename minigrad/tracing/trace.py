@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.function import Function
+from minigrad.nn.module import Module
 from minigrad.ops.arithmetic import Pow
 from minigrad.ops.embedding import Embedding
 from minigrad.tensor import Tensor
 
-__all__ = ["TracingError", "refuse_op"]
+__all__ = ["TracingError", "refuse_module", "refuse_op"]
 
 
 class TracingError(RuntimeError):
@@ -102,4 +103,29 @@ def refuse_op(
         raise TracingError(
             f"{step_name}: Embedding with padding_idx picks the rows to skip by the data in its backward; "
             "leave this step eager"
+        )
+
+
+def refuse_module(step_name: str, module: Module) -> None:
+    """Refuse a module running an op of the step that does what a replay would not: call hooks, update
+    running statistics, draw a random mask.
+
+    Examples
+    --------
+    >>> refuse_module("step", nn.Dropout(0.5))
+    Traceback (most recent call last):
+    minigrad.tracing.trace.TracingError: step: Dropout in training mode draws a random mask at each call, which a replay would repeat; pass the mask in as an input, or call .eval()
+    """
+    name = type(module).__name__
+    if module._forward_hooks or module._backward_hooks:
+        raise TracingError(f"{step_name}: {name} has hooks, which a replay would not call")
+    if module.training and getattr(module, "running_mean", None) is not None:
+        raise TracingError(
+            f"{step_name}: {name} in training mode updates its running statistics outside the ops; "
+            "a replay would not (call .eval(), or leave this step eager)"
+        )
+    if module.training and name == "Dropout" and getattr(module, "p", 0) > 0:
+        raise TracingError(
+            f"{step_name}: Dropout in training mode draws a random mask at each call, which a replay "
+            "would repeat; pass the mask in as an input, or call .eval()"
         )
