@@ -349,3 +349,23 @@ def test_refuses_an_update_that_changes_the_optimiser_in_python():
     with refused("Counting's update changes its own attributes or settings in Python"):
         call_three_times(lambda x, y: train_step(model, opt, "opt.zero_grad() last", x, y))
     assert opt.updates == 4  # NOTE: the eager step's, not the symbolic run's
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_a_zero_grad_right_after_backward_is_replayed(set_to_none):
+    def fn(model, x, y):
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        model.zero_grad(set_to_none=set_to_none)  # NOTE: nothing in between sees the walk's .grad
+        return loss
+
+    model = small_mlp()
+    twin = copy.deepcopy(model)
+    step = minigrad.compile(lambda x, y: fn(model, x, y))
+    for x, y in batches(4):
+        step(x, y)
+        fn(twin, x, y)
+        for p, q in zip(model.parameters(), twin.parameters()):
+            assert (p.grad is None) == (q.grad is None) == set_to_none
+            assert p.grad is None or np.array_equal(p.grad.numpy(), q.grad.numpy())
+    assert step.replays == 2

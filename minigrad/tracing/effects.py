@@ -187,7 +187,6 @@ class Effects:
         self.start_none: dict[int, tuple[Tensor, bool]] = {}
         self._expected: dict[int, tuple[Tensor, Any, int]] = {}  # id(leaf) -> (leaf, .grad expected, its version)
         self._optimizers = {id(o): (o, hyperparameters(o)) for o in optimizers}
-        self._walk: object = None  # the walk that handed out the latest gradient
         for leaf in known:
             self._watch(leaf)
 
@@ -198,9 +197,10 @@ class Effects:
             self._expected[id(leaf)] = (leaf, grad, -1 if grad is None else grad._version)
             self.start_none[id(leaf)] = (leaf, grad is None)
 
-    def look(self, leaves: Any = None) -> None:
+    def look(self, leaves: Any = None, running: object = None) -> None:
         """Compare each watched leaf's ``.grad`` (or those of ``leaves``) with what is expected there;
-        a clear or a fill of zeros since becomes an effect, anything else is refused.
+        a clear or a fill of zeros since becomes an effect, anything else is refused. ``running`` is a
+        walk still handing out gradients: it stores them in ``.grad`` only at its end.
 
         Examples
         --------
@@ -218,7 +218,7 @@ class Effects:
             grad = leaf.grad
             if grad is expected and (grad is None or grad._version == version):
                 continue
-            if isinstance(expected, _Walk) and expected.delivery is self._walk and grad is expected.before:
+            if isinstance(expected, _Walk) and expected.delivery is running and grad is expected.before:
                 continue  # NOTE: the walk that delivered it is still running: .grad is stored at its end
             if grad is None:
                 self.effects.append(Clear(leaf))
@@ -249,8 +249,7 @@ class Effects:
         [Deliver(index=0)]
         """
         self._watch(leaf)
-        self.look()  # NOTE: every leaf, so that a zero_grad before the backward shows as one group of clears
-        self._walk = delivery
+        self.look(running=delivery)  # NOTE: every leaf, so that a zero_grad before the backward shows as one group
         self.effects.append(Deliver(index))
         self._expected[id(leaf)] = (leaf, _Walk(delivery, leaf.grad, gradient), 0)
 
