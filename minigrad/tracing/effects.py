@@ -294,15 +294,14 @@ class Effects:
         Examples
         --------
         >>> w = nn.Parameter([1.0])
-        >>> opt = optim.SGD([w], lr=0.1)
-        >>> w.grad = Tensor([2.0])
-        >>> opt.step()
+        >>> opt = optim.Adam([w], lr=0.1)
+        >>> (w * w).sum().backward(); opt.step()
         >>> effects = Effects("step", [], [])
         >>> _ = effects.stepped(opt, lambda p: "w")
         >>> opt.param_groups[0]["lr"] = 0.05     # inside the step, after the optimiser's
         >>> effects.finish()
         Traceback (most recent call last):
-        minigrad.tracing.trace.TracingError: step: SGD's settings (param_groups: a learning rate, ...) or step hooks changed inside the step; a replay would not change them. Change them outside the compiled step
+        minigrad.tracing.trace.TracingError: step: Adam's settings (param_groups: a learning rate, ...) or step hooks changed inside the step; a replay would not change them. Change them outside the compiled step
         """
         self.look()
         for optimizer, settings in self._optimizers.values():
