@@ -109,8 +109,8 @@ class Minigrad:
 
 
 class MinigradTraced:
-    """minigrad's step through minigrad.compile: forward and backward traced on the first calls, then
-    replayed as straight-line code; the optimiser's step stays outside, as its users write it."""
+    """minigrad's whole step through minigrad.compile: forward, backward, the optimiser's step and
+    zero_grad traced on the first calls, then replayed as straight-line code."""
 
     name = "minigrad (traced)"
     module = "minigrad"
@@ -119,10 +119,21 @@ class MinigradTraced:
         import minigrad
 
         eager = Minigrad().mlp_step(spec, params, x, target)
-        model, loss_fn, x = eager.model, eager.loss_fn, eager.x
+        model, loss_fn, x, opt = eager.model, eager.loss_fn, eager.x, eager.optimizer
         target = minigrad.tensor(target)  # NOTE: a Tensor argument, so that a new batch would be an input
-        step, forward_backward = compiled_sgd_step(model, loss_fn, list(model.parameters()), spec.lr, x, target)
-        step.model, step.compiled = model, forward_backward
+
+        @minigrad.compile
+        def train_step(x, target):
+            loss = loss_fn(model(x), target)
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+            return loss
+
+        def step():
+            return train_step(x, target).item()
+
+        step.model, step.compiled = model, train_step
         return step
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from minigrad import Tensor, nn, no_grad, optim
+from minigrad import Tensor, nn, no_grad, optim, tensor, tracing
 from minigrad.analysis import record
 from minigrad.data import DataLoader, make_spirals
 from minigrad.demos import digits, watching
@@ -76,8 +76,16 @@ def census(model: nn.MLP, x: Tensor, y: np.ndarray) -> dict[str, Any]:
 def train(
     model: nn.MLP, condition: str, X: np.ndarray, y: np.ndarray, epochs: int, seed: int, bar: tqdm
 ) -> dict[str, Any]:
-    """Adam over mini-batches; a census before training and after every epoch."""
+    """Adam over mini-batches; a census before training and after every epoch. The step is compiled
+    (:func:`minigrad.compile`); a new learning rate, or the last, smaller batch, is traced anew."""
     optimizer = optim.Adam(model.parameters(), lr=LR)
+
+    @tracing.compile
+    def step(xb: Tensor, yb: Tensor) -> None:
+        optimizer.zero_grad()
+        cross_entropy(model(xb), yb).backward()
+        optimizer.step()
+
     loader = DataLoader(X, y, batch_size=30, rng=seed)
     x = Tensor(X)
     history = [census(model, x, y)]
@@ -85,9 +93,7 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = HIGH_LR if epoch < CONDITIONS[condition]["high_epochs"] else LR
         for xb, yb in loader:
-            optimizer.zero_grad()
-            cross_entropy(model(xb), yb).backward()
-            optimizer.step()
+            step(xb, tensor(yb))
         history.append(census(model, x, y))
         bar.update()
     slopes = [float(m.weight.numpy().mean()) for m in model.modules() if isinstance(m, nn.PReLU)]

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from minigrad import Tensor, nn, no_grad, optim
+from minigrad import Tensor, nn, no_grad, optim, tensor, tracing
 from minigrad.analysis import record
 from minigrad.data import make_spirals
 from minigrad.demos import digits, watching
@@ -80,15 +80,21 @@ def measure_flow(model: nn.MLP, x: Tensor, y: np.ndarray) -> dict[str, Any]:
 
 
 def train(model: nn.MLP, x: Tensor, y: np.ndarray, steps: int, bar: tqdm) -> dict[str, Any]:
-    """Adam on the whole data set; the loss at every step and the final accuracy."""
+    """Adam on the whole data set; the loss at every step and the final accuracy. The step is compiled
+    (:func:`minigrad.compile`): run eagerly on its first two calls, replayed as straight-line code after."""
     optimizer = optim.Adam(model.parameters(), lr=LR)
-    losses = []
-    for _ in range(steps):
+
+    @tracing.compile
+    def step(x: Tensor, target: Tensor) -> Tensor:
         optimizer.zero_grad()
-        loss = cross_entropy(model(x), y)
+        loss = cross_entropy(model(x), target)
         loss.backward()
         optimizer.step()
-        losses.append(loss.item())
+        return loss
+
+    target, losses = tensor(y), []
+    for _ in range(steps):
+        losses.append(step(x, target).item())
         bar.update()
     with no_grad():
         accuracy = float(np.mean(model(x).numpy().argmax(axis=1) == y))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from minigrad.arguments import check_number
+from minigrad.autograd import function
 from minigrad.optim.optimizer import Optimizer
 
 
@@ -72,6 +73,11 @@ class LRScheduler:
         >>> scheduler.last_epoch, opt.param_groups[0]["lr"]
         (1, 0.5)
         """
+        if function.tracer is not None:  # NOTE: a replay of a compiled step would not count the epoch
+            function.tracer.refuse(
+                f"{type(self).__name__}.step() changes the learning rate in Python, which a replay would not; "
+                "step the scheduler outside the compiled step"
+            )
         self.last_epoch += 1
         for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs):
             group["lr"] = self.lr_at(base_lr, self.last_epoch)

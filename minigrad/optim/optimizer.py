@@ -10,7 +10,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from minigrad.arguments import caller_stacklevel, check_choice
-from minigrad.autograd import enable_grad, no_grad
+from minigrad.autograd import enable_grad, function, no_grad
 from minigrad.optim.saved_state import check_state
 from minigrad.tensor import Tensor, _HookHandle
 
@@ -232,12 +232,18 @@ class Optimizer:
                         state = self.state.get(p)
                         if state is None:
                             state = self.state[p] = {}
-                        # NOTE: maximize ascends: every optimiser negates the gradient first, as PyTorch.
-                        grad = -p.grad.numpy() if group.get("maximize") else p.grad.numpy()
-                        self._update(p, grad, state, group)
+                        self._step_parameter(p, state, group)
+        if function.tracer is not None:  # NOTE: minigrad.compile writes this step down (see minigrad.tracing)
+            function.tracer.stepped(self)
         for hook in list(self._step_post_hooks):
             hook(self, args, kwargs)
         return loss
+
+    def _step_parameter(self, p: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """One parameter's step: its gradient, negated to ascend under ``maximize`` (every optimiser
+        does that first, as PyTorch), then ``_update``."""
+        grad = -p.grad.numpy() if group.get("maximize") else p.grad.numpy()  # type: ignore[union-attr]
+        self._update(p, grad, state, group)
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         raise NotImplementedError

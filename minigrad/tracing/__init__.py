@@ -7,27 +7,39 @@ on new data every time, so all of that can be done once. ``step = minigrad.compi
 1. **Tracing.** The first call runs ``fn`` eagerly, exactly as without compile, while every op
    that runs is written down: the forward ops, and (``fn`` calls ``loss.backward()``) the ops
    of each backward rule, which are Tensor ops like any other, and the walk's sums where a
-   value is used twice. The backward pass is just more code. (:mod:`.recorder`)
+   value is used twice. The backward pass is just more code. (:mod:`.recorder`) An optimiser's
+   ``step()`` inside ``fn`` is written down as its own update run once more on symbols, which
+   gives it as lines of NumPy (:mod:`.symbolic`); a ``zero_grad`` is seen in what it does to
+   ``.grad`` (:mod:`.effects`).
 2. **Checking.** The second call traces again and compares the two records: different ops
    mean a Python branch on the data; a constant that changed means a mask or a random draw
    computed outside the ops. Either is refused, as is what no record can hold (hooks, changes
    in place, ``create_graph=True``): a :class:`TracingError` names it.
 3. **Replay.** From then on, a call with inputs of the same shapes and dtypes runs the record
    as a compiled Python function of plain arrays: each op's own ``forward``, nothing else.
-   The gradients go into ``.grad`` as ``backward`` puts them. (:mod:`.program`)
+   The gradients go into ``.grad`` as ``backward`` puts them, and the optimiser's update and
+   ``zero_grad`` follow in the order ``fn`` had them: parameters, ``.grad`` and the optimiser's
+   state (momentum buffers, moments, step count) end as eagerly, bit for bit. (:mod:`.program`)
 
 ``print(step.program)`` shows the record. Inputs of other shapes, dtypes or Python values are
 traced anew (a small cache of programs). A replay returns Tensors without a graph: the step's
-backward has already run inside it. The optimiser's step stays outside.
+backward has already run inside it. A replay requires what the trace found: the same ``.grad``
+None at the start, and each optimiser with the settings (a learning rate) and running values it
+had; otherwise the call traces again, so a scheduler stepping between calls is followed.
 
 Refused, each because a replay would silently differ from the eager step: two calls running
 different ops (a Python branch on the data); a boolean mask or an index array made outside the
 ops (``x > 0`` for ``where``, ``max(dim)``'s argmax), or any array made outside them whose value
 changes between calls (a random draw); an array read from outside that is neither an input nor
-a parameter; hooks (tensor and module); Dropout and BatchNorm in training mode; a change in place
-during the step; ``create_graph=True``, ``retain_grad()`` and ``minigrad.grad()``; ``Pow`` with a
+a parameter; hooks (tensor, module and optimiser step hooks); Dropout and BatchNorm in training
+mode; a change in place during the step other than an optimiser's step (``p -= lr * p.grad``, a
+``.grad`` clipped in place or set by hand), and an op reading a parameter after the step changed
+it; a learning-rate scheduler's ``step()`` and any change of an optimiser's settings inside the
+step (a replay would not make them); ``create_graph=True``, ``retain_grad()`` and ``minigrad.grad()``; ``Pow`` with a
 tensor exponent and Embedding with ``padding_idx`` (their backward branches on the data); a
 result that is not Tensors. Python numbers in the step are kept as constants (the listing shows them).
+Not seen, as in any tracer: a branch on Python state that the two traced calls share (a step
+counter deciding when to step or zero the gradients); such a step must stay eager.
 """
 
 from __future__ import annotations
@@ -56,8 +68,8 @@ def compile(step: Callable[..., Any], cache_size: int = 8) -> CompiledStep:
     Parameters
     ----------
     step : callable
-        Takes Tensors (and hashable Python values), runs forward and ``loss.backward()``, and
-        returns Tensors (or None).
+        Takes Tensors (and hashable Python values), runs forward and ``loss.backward()`` (and
+        may take an optimiser's ``step()`` and ``zero_grad()`` too), and returns Tensors (or None).
     cache_size : int
         How many programs (one per set of input shapes, dtypes and Python values) are kept.
 
@@ -134,7 +146,8 @@ class CompiledStep:
         collecting = gc.isenabled()
         gc.disable()  # NOTE: a trace makes many small objects, and Python's collector would scan them again and again
         try:
-            recorder = Recorder(self.name)
+            latest = self._latest  # NOTE: its parameters' .grad is watched from the start, its optimisers' settings
+            recorder = Recorder(self.name, *(latest.watched() if latest is not None else ([], [])))
             result = recorder.run(self.step, args, kwargs)
             program = self._latest = Program(recorder.trace, self.name)
         finally:

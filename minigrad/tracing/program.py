@@ -2,10 +2,12 @@
 
 :class:`Program` writes the trace out as the Python function it is, one line per op
 (``v7 = Tanh(v6)``), compiles it, and runs it on the arrays of new inputs: each op's own
-``forward`` on plain arrays, with no Tensor, Context or walk in between. Each value is deleted
-after its last use, so a replay holds no more than the eager step would. ``str(program)``
-is the same code laid out for reading: the forward ops, then the backward ones (each with the
-forward op whose rule made it, or "sum" where a value fans out), then the gradients.
+``forward`` on plain arrays, with no Tensor, Context or walk in between, and then the step's
+effects (:mod:`.effects`: the gradients into ``.grad``, the optimiser's update, ``zero_grad``).
+Each value is deleted after its last use, so a replay holds no more than the eager step would.
+``str(program)`` is the same code laid out for reading: the forward ops, then the backward ones
+(each with the forward op whose rule made it, or "sum" where a value fans out), then the effects
+in order, each kind under its heading.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.tensor import Tensor
+from minigrad.tracing.effects import Clear, Deliver, Step, effects_code
 from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError
 
 __all__ = ["Program"]
@@ -56,12 +59,9 @@ class Program:
         self.trace, self.step_name = trace, step_name
         self._parameters = list(trace.parameters.values())
         self._guard = _parameter_facts(self._parameters)
-        # per gradient delivered: its leaf (a parameter, or an input's position), and whether its array is shared
-        self._leaves: list[Tensor | int] = [
-            trace.parameters[slot] if slot in trace.parameters else trace.inputs[slot] for slot, _ in trace.deliveries
-        ]
-        given = [g for _, g in trace.deliveries]
-        self._shared = [g in trace.constants or g in given[:i] for i, g in enumerate(given)]
+        self._steps = [e for e in trace.effects if isinstance(e, Step)]
+        self._watched = [leaf for leaf, _ in trace.watched]
+        self._start_none = [none for _, none in trace.watched]
         self._run = self._compile()
 
     # --- names -------------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ class Program:
     def _compile(self) -> Any:
         """The trace as a Python function of the inputs' and parameters' arrays, compiled."""
         trace, namespace = self.trace, dict[str, Any]()
-        lines = ["def replay(inputs, parameters):"]
+        lines = ["def replay(inputs, parameters, tensors):"]
         inputs = sorted(trace.inputs, key=trace.inputs.__getitem__)
         if inputs:
             lines.append(f"    {', '.join(self.name(s) for s in inputs)}, = inputs")
@@ -104,8 +104,10 @@ class Program:
                 lines.append(f"    del {', '.join(freed[i])}")
         saved = sorted({value.op for op in trace.ops for value in _saved(op.params)})
         lines += [f"    s{op}.__dict__.clear()" for op in saved]  # NOTE: what forward saved, freed as eagerly
-        grads = "".join(f"{self.name(g)}, " for _, g in trace.deliveries)
-        lines.append(f"    return {self._code(trace.outputs, namespace)}, ({grads})")
+        given = [g for _, g in trace.deliveries]  # NOTE: a gradient held elsewhere goes into .grad as a copy
+        shared = [g in trace.constants or g in given[:i] for i, g in enumerate(given)]
+        lines += effects_code(trace, shared, self.name, namespace, self.step_name)
+        lines.append(f"    return {self._code(trace.outputs, namespace)}")
         code = "\n".join(lines)
         exec(compile(code, f"<minigrad.compile {self.step_name}>", "exec"), namespace)
         self.code = code
@@ -133,20 +135,29 @@ class Program:
         return last
 
     def ready(self) -> bool:
-        """Whether the parameters are still what the trace read (shapes, dtypes, leaves needing grad).
+        """Whether the program still fits: the parameters are what the trace read (shapes, dtypes, leaves
+        needing grad), each ``.grad`` it watched is None at the start if it was then, and each optimiser
+        it stepped has the settings and running values it had.
 
         Examples
         --------
         >>> w = Tensor([1.0], requires_grad=True)
         >>> step = minigrad.compile(lambda x: (x * w).sum().backward())
         >>> step(Tensor([2.0]))
+        >>> step.program.ready()         # w.grad is set now; at the start of the call it was None
+        False
+        >>> w.grad = None
         >>> step.program.ready()
         True
         >>> w.requires_grad = False
         >>> step.program.ready()
         False
         """
-        return _parameter_facts(self._parameters) == self._guard
+        return (
+            _parameter_facts(self._parameters) == self._guard
+            and [leaf.grad is None for leaf in self._watched] == self._start_none
+            and all(step.ready() for step in self._steps)
+        )
 
     def replay(self, tensors: list[Tensor]) -> Any:
         """Run the program on the arrays of ``tensors`` (the step's Tensor arguments, in order);
@@ -162,15 +173,21 @@ class Program:
         >>> w.grad
         Tensor([5. 6.])
         """
-        outputs, grads = self._run([x._data for x in tensors], [p._data for p in self._parameters])
-        make = Tensor._make
-        for where, grad, shared in zip(self._leaves, grads, self._shared):
-            leaf = tensors[where] if isinstance(where, int) else where  # NOTE: an input, by its position
-            if leaf.grad is not None:
-                leaf.grad = make(leaf.grad._data + grad)
-            else:  # NOTE: as the walk: a gradient held elsewhere (a constant, another .grad) or a view is copied
-                leaf.grad = make(grad.copy() if shared or grad.base is not None else grad)
-        return _tensors(outputs)
+        return _tensors(self._run([x._data for x in tensors], [p._data for p in self._parameters], tensors))
+
+    def watched(self) -> tuple[list[Tensor], list[Any]]:
+        """The parameters whose ``.grad`` the trace watched, and the optimisers it stepped: what the
+        next trace watches from its start.
+
+        Examples
+        --------
+        >>> w = Tensor([1.0], requires_grad=True)
+        >>> step = minigrad.compile(lambda x: (x * w).sum().backward())
+        >>> step(Tensor([2.0]))
+        >>> step.program.watched() == ([w], [])
+        True
+        """
+        return [*self._watched], list({id(s.optimizer): s.optimizer for s in self._steps}.values())
 
     # --- two traces of one step ---------------------------------------------------------------------
 
@@ -208,6 +225,11 @@ class Program:
             raise TracingError(
                 f"{self.step_name}: two calls ran different programs ({len(a.ops)} and {len(b.ops)} ops): the step "
                 "branches on the data in Python, and a replay would follow one branch"
+            )
+        if _shape_of_effects(a) != _shape_of_effects(b):
+            raise TracingError(
+                f"{self.step_name}: two calls took different optimiser steps or backward passes: the step branches "
+                "in Python, and a replay would follow one branch"
             )
         if any(a.parameters[s] is not b.parameters[s] for s in a.parameters):
             raise TracingError(
@@ -268,12 +290,36 @@ class Program:
         for title, ops in sections:
             rows.append((title, ""))
             rows += [(self.line(op), f"{self._type(op.out)}{self._why(op)}") for op in ops]
-        rows.append(("# gradients, into .grad", ""))
-        rows += [(f"{self.name(leaf)}.grad += {self.name(g)}", self._type(g)) for leaf, g in trace.deliveries]
+        rows += self._effect_rows()
         if trace.outputs is not None:
             rows.append((f"return {self._shown(trace.outputs)}", ""))
-        width = max(len(text) for text, _ in rows)
+        width = max(len(text) for text, note in rows if note)
         return "\n".join(f"{text:<{width}}  # {note}" if note else text for text, note in rows)
+
+    def _effect_rows(self) -> list[tuple[str, str]]:
+        """The effects, in order, each kind under its heading: the gradients, the optimiser steps, the clears."""
+        names = {id(p): self.name(slot) for slot, p in self.trace.parameters.items()}
+        for step in self._steps:
+            names.update((id(p), name) for p, name in zip(step.parameters, step.names))
+        rows: list[tuple[str, str]] = []
+        heading = None
+        for effect in self.trace.effects:
+            if isinstance(effect, Deliver):
+                leaf, g = self.trace.deliveries[effect.index]
+                title, row = "# gradients, into .grad", (f"{self.name(leaf)}.grad += {self.name(g)}", self._type(g))
+            elif isinstance(effect, Clear):
+                value = "zeros if it is not None" if effect.fill else "None"
+                title, row = "# zero_grad", (f"{names[id(effect.leaf)]}.grad = {value}", "")
+            else:
+                rows.append((f"# optimiser step: {effect.title}", ""))
+                rows += [(line, "") for line in effect.update.lines]
+                heading = None
+                continue
+            if title != heading:
+                rows.append((title, ""))
+                heading = title
+            rows.append(row)
+        return rows
 
     def _type(self, slot: int) -> str:
         dtype = self.trace.dtypes[slot]
@@ -291,6 +337,11 @@ class Program:
 def _parameter_facts(parameters: list[Tensor]) -> list[tuple[Any, ...]]:
     # NOTE: a leaf stays a leaf; its array may be replaced (x.data = ...), or it may stop requiring grad
     return [(p._data.shape, p._data.dtype, p._requires_grad) for p in parameters]
+
+
+def _shape_of_effects(trace: Trace) -> list[Any]:
+    """The gradients and the optimiser steps of a trace, in order (the clears depend on what a call found)."""
+    return [e.index if isinstance(e, Deliver) else id(e.optimizer) for e in trace.effects if not isinstance(e, Clear)]
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -6,7 +6,8 @@ every backward rule and the walk's sums. Each array an op reads is named by wher
 from (a *source*): an input of the step, a parameter (a leaf that requires grad, read by
 reference), an earlier op's output, an attribute the op's forward saved on its ctx for its
 backward, or a constant (an array made while the step ran, kept by value). A hook on each
-leaf notes which value the walk hands to its ``.grad``.
+leaf notes which value the walk hands to its ``.grad``, and ``Optimizer.step`` tells the
+recorder when it has run (:meth:`Recorder.stepped`); both go to :mod:`.effects`.
 
 What the record cannot hold is refused with a :class:`TracingError` naming it.
 """
@@ -21,18 +22,22 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd import function
-from minigrad.autograd.function import Context, Function
+from minigrad.autograd import api, function
+from minigrad.autograd.function import Context
 from minigrad.autograd.grad_mode import grad_enabled
+from minigrad.autograd.walk import Delivery
 from minigrad.nn.module import Module
-from minigrad.ops.arithmetic import Add, Pow
-from minigrad.ops.embedding import Embedding
+from minigrad.ops.arithmetic import Add
+from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor
-from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError
+from minigrad.tracing.effects import Deliver, Effects
+from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError, refuse_module, refuse_op
 
 __all__ = ["Recorder"]
 
 _MODULE_CALL = Module.__call__.__code__
+_GRAD_CALL = api.grad.__code__
+_DELIVER = Delivery.deliver.__code__
 
 
 class Recorder:
@@ -49,9 +54,15 @@ class Recorder:
     Tensor([3. 4.])
     """
 
-    def __init__(self, step_name: str) -> None:
+    def __init__(
+        self, step_name: str, known: list[Tensor] | None = None, optimizers: list[Optimizer] | None = None
+    ) -> None:
         self.step_name = step_name
         self.trace = Trace()
+        # NOTE: known: the parameters an earlier trace saw, whose .grad is compared from the start of the call
+        self.effects = Effects(step_name, known or [], optimizers or [])
+        self._stepped: set[int] = set()  # the ids of the parameters an optimiser step has changed
+        self._step_names: dict[int, str] = {}  # a name for each parameter an optimiser step reads
         self.thread = threading.get_ident()
         self._slots: dict[int, int] = {}  # id(array) -> slot
         # NOTE: nothing seen is kept alive (memory as eager); an array's id leaves _slots when it dies.
@@ -60,8 +71,6 @@ class Recorder:
         self._read: dict[int, tuple[weakref.ref[Tensor], int]] = {}  # each tensor an op read, and its version then
         self._mine: set[int] = set()  # the ids of this recorder's own hooks
         self._gradients: list[Tensor] = []  # the gradients handed to a leaf that had a .grad: kept until stored
-        self._grads_before: dict[int, Tensor | None] = {}  # leaf slot -> its .grad when first seen
-        self._leaves: dict[int, Tensor] = {}  # slot -> the leaf (an input or a parameter)
         self._hooks: list[Any] = []  # (tensor, handle) of this recorder's own hooks on leaves
         self._stores: set[tuple[int, int]] = set()  # (id(old .grad), id(gradient)) of Delivery's sums
         self._gradient_slots: set[int] = set()  # values of the backward pass
@@ -108,9 +117,11 @@ class Recorder:
                 handle.remove()
             for finalizer in self._finalizers:
                 finalizer.detach()
+        self.effects.finish()
         self._check_after(result)
         self._name_parameters()
         self.trace.outputs = self._result_slots(result)
+        self.trace.effects, self.trace.watched = self.effects.effects, list(self.effects.start_none.values())
         return result
 
     def record(self, ctx: Context, params: dict[str, Any], data: Any) -> np.ndarray:
@@ -138,12 +149,17 @@ class Recorder:
             return data  # NOTE: the walk adding a gradient to an existing .grad: the replay does that itself
         self._check_modules()
         for x in tensors:
+            if self._stepped and id(x) in self._stepped:
+                raise TracingError(
+                    f"{self.step_name}: an op reads a parameter of shape {x.shape} after an optimiser step changed it; "
+                    "a replay runs the ops first. Step the optimiser last"
+                )
             self._check_tensor(x)
         if rule is not None:
             self._check_tensor(self._contexts[rule].output)  # type: ignore[union-attr]
         args = tuple(self._source(x, rule) for x in tensors)
         kept = {name: self._param(value, rule, cls.__name__) for name, value in params.items()}
-        _refuse_op(self.step_name, cls, args, kept, self.trace)
+        refuse_op(self.step_name, cls, args, kept, self.trace)
         out = self._new_slot("op", data)
         walk = rule is None and not grad_enabled() and any(a in self._gradient_slots for a in args)
         kind = "rule" if rule is not None else "walk" if walk else "forward"
@@ -216,9 +232,7 @@ class Recorder:
         return value
 
     def _see_leaf(self, x: Tensor, slot: int) -> None:
-        """Note a leaf's ``.grad`` and hook it, to learn which value the walk gives it."""
-        self._grads_before[slot] = x.grad
-        self._leaves[slot] = x
+        """Hook a leaf, to learn which value the walk gives it."""
         if x._requires_grad:
             hook = functools.partial(self._delivered, x, slot)
             self._hooks.append((x, x.register_hook(hook)))
@@ -228,11 +242,69 @@ class Recorder:
         """The hook on a leaf: the walk hands ``grad`` to it (for its ``.grad``)."""
         if threading.get_ident() != self.thread:
             return
+        frame: Any = sys._getframe(1)
+        delivery = None
+        while frame is not None and frame is not self._top:
+            if frame.f_code is _GRAD_CALL:
+                raise TracingError(
+                    f"{self.step_name}: minigrad.grad() inside the step returns gradients a replay cannot "
+                    "give back; use loss.backward() (into .grad)"
+                )
+            if frame.f_code is _DELIVER:
+                delivery = frame.f_locals["self"]
+            frame = frame.f_back
         source = self._slots.get(id(grad._data))
         self.trace.deliveries.append((slot, self._constant(grad._data) if source is None else source))
+        if slot in self.trace.parameters:
+            self.effects.delivered(leaf, len(self.trace.deliveries) - 1, delivery, grad._data)
+        else:  # NOTE: an input: a new tensor at each call, whose .grad the replay finds by position
+            self.effects.effects.append(Deliver(len(self.trace.deliveries) - 1))
         if leaf.grad is not None:
             self._stores.add((id(leaf.grad), id(grad._data)))
             self._gradients.append(grad)
+
+    def stepped(self, optimizer: Optimizer) -> None:
+        """``optimizer.step()`` has just run (called by :meth:`Optimizer.step` while tracing): write it down.
+
+        Examples
+        --------
+        >>> w = nn.Parameter([1.0])
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> def train(x):
+        ...     (x * w).sum().backward()
+        ...     opt.step()                       # which calls recorder.stepped(opt)
+        >>> recorder = Recorder("train")
+        >>> recorder.run(train, (Tensor([2.0]),), {})
+        >>> [type(e).__name__ for e in recorder.trace.effects]
+        ['Deliver', 'Step']
+        """
+        if threading.get_ident() != self.thread:
+            return
+        for p in self.effects.stepped(optimizer, self._step_name):
+            self._stepped.add(id(p))
+            if id(p) in self._read:  # NOTE: a change the replay makes too
+                self._read[id(p)] = (weakref.ref(p), p._version)
+
+    def _step_name(self, p: Tensor) -> str:
+        """A parameter's name in an optimiser step's code: its value's (p2), or q0, q1, ... for one no op reads."""
+        name = self._step_names.get(id(p))
+        if name is None:
+            slot = self._slots.get(id(p._data))
+            known = slot is not None and self.trace.parameters.get(slot) is p
+            name = self._step_names[id(p)] = f"p{slot}" if known else f"q{len(self._step_names)}"
+        return name
+
+    def refuse(self, message: str) -> None:
+        """Refuse the step, for what it did that a replay would not do (called where that happens).
+
+        Examples
+        --------
+        >>> Recorder("train").refuse("it did what a replay would not")
+        Traceback (most recent call last):
+        minigrad.tracing.trace.TracingError: train: it did what a replay would not
+        """
+        if threading.get_ident() == self.thread:
+            raise TracingError(f"{self.step_name}: {message}")
 
     def _running_rule(self) -> int | None:
         """The forward op whose backward rule is running now, if any: the walk sets its ctx's ``output``
@@ -259,7 +331,7 @@ class Recorder:
                 module = frame.f_locals["self"]
                 if id(module) not in self._modules:
                     self._modules[id(module)] = module
-                    self._check_module(module)
+                    refuse_module(self.step_name, module)
             frame = frame.f_back
 
     def _name_parameters(self) -> None:
@@ -269,21 +341,6 @@ class Recorder:
                 slot = self._slots.get(id(p._data))
                 if slot in self.trace.parameters and len(name) > len(self.trace.names.get(slot, "")):
                     self.trace.names[slot] = name
-
-    def _check_module(self, module: Module) -> None:
-        name = type(module).__name__
-        if module._forward_hooks or module._backward_hooks:
-            raise TracingError(f"{self.step_name}: {name} has hooks, which a replay would not call")
-        if module.training and getattr(module, "running_mean", None) is not None:
-            raise TracingError(
-                f"{self.step_name}: {name} in training mode updates its running statistics outside the ops; "
-                "a replay would not (call .eval(), or leave this step eager)"
-            )
-        if module.training and name == "Dropout" and getattr(module, "p", 0) > 0:
-            raise TracingError(
-                f"{self.step_name}: Dropout in training mode draws a random mask at each call, which a replay "
-                "would repeat; pass the mask in as an input, or call .eval()"
-            )
 
     def _check_tensor(self, x: Tensor) -> None:
         """Refuse a tensor an op reads (or a rule's output) that a replay would not treat as eagerly:
@@ -310,12 +367,6 @@ class Recorder:
         for x in [ref() for ref, _ in self._read.values()] + _flat(result):
             if x is not None:
                 self._check_tensor(x)
-        for slot, _ in self.trace.deliveries:
-            if self._leaves[slot].grad is self._grads_before[slot]:
-                raise TracingError(
-                    f"{self.step_name}: minigrad.grad() inside the step returns gradients a replay cannot "
-                    "give back; use loss.backward() (into .grad)"
-                )
 
     def _result_slots(self, result: Any) -> Any:
         if result is None:
@@ -342,21 +393,3 @@ def _flat(result: Any) -> list[Tensor]:
     if isinstance(result, (tuple, list)):
         return [x for item in result for x in _flat(item)]
     return [result] if isinstance(result, Tensor) else []
-
-
-def _refuse_op(
-    step_name: str, cls: type[Function], args: tuple[int, ...], params: dict[str, Any], record: Trace
-) -> None:
-    """Refuse, by name, the ops whose backward branches on the data in Python."""
-    if cls is Pow:
-        exponent = record.constants.get(args[1])
-        if exponent is None or not exponent.all():
-            raise TracingError(
-                f"{step_name}: Pow with an exponent that is a tensor or holds a 0: its backward chooses a "
-                "formula by the data (0^0); use a nonzero number as the exponent"
-            )
-    if cls is Embedding and params.get("padding_idx") is not None:
-        raise TracingError(
-            f"{step_name}: Embedding with padding_idx picks the rows to skip by the data in its backward; "
-            "leave this step eager"
-        )
