@@ -335,3 +335,10 @@ def test_a_python_bool_keeps_a_bool_tensor_bool_as_pytorch():
     assert (mask + True).dtype == np.bool_ and (mask + True).tolist() == [True, True]
     assert (True * mask).dtype == np.bool_ and (mask * True).tolist() == [True, False]
     assert (mask + 1).dtype == np.int64 and (mask + 1).tolist() == [2, 1]
+
+
+def test_a_numpy_integer_keeps_an_int_tensor_int_as_a_python_int_does():
+    x = Tensor([1, 2], dtype=np.int64)
+    for c in (2, np.int64(2), np.int32(2)):
+        assert (x + c).dtype == np.int64 and (x + c).tolist() == [3, 4] and (x * c).tolist() == [2, 4]
+    assert (x + np.float64(0.5)).dtype == np.float64 and (x + np.float64(0.5)).tolist() == [1.5, 2.5]
