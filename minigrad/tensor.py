@@ -130,8 +130,11 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
         """
         if dim is None:
             return self._data.shape
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -self.ndim <= dim < max(self.ndim, 1):
-            raise IndexError(f"size: dim must be an int in [{-self.ndim}, {self.ndim - 1}], got {dim!r:.40}")
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -self.ndim <= dim < self.ndim:
+            expected = (
+                f"dim must be an int in [{-self.ndim}, {self.ndim - 1}]" if self.ndim else "a 0-d tensor has no dims"
+            )
+            raise IndexError(f"size: {expected}, got {dim!r:.40}")
         return self._data.shape[dim]
 
     @property
