@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from minigrad import Tensor, nn, optim
-from minigrad.diagnostics import watch, watch_batch
+from minigrad.diagnostics import watch, watch_batch, watch_rows
 from minigrad.losses import cross_entropy
 from minigrad.nn.module import Module
 
@@ -143,5 +143,5 @@ def test_the_steps_waiting_to_be_measured_are_at_most_a_batch():
             opt.step()
             pending.append(len(recording._batch))
     # one layer's output is 400 x 50 floats (160 kB): a batch keeps at most 1 MiB of them
-    assert max(pending) == watch_batch.COLUMN_BYTES // (400 * 50 * 8) - 1
+    assert max(pending) == watch_rows.COLUMN_BYTES // (400 * 50 * 8) - 1
     assert len(recording.steps) == 100

@@ -14,11 +14,11 @@
   with their numbers and the standard remedies;
 - :func:`watch` (watcher.py): over training, every few optimiser steps, per layer the histograms of
   activations and gradients, the dead and saturated shares and the update-to-data ratios, kept
-  in a :class:`Recording` (recording.py), measured a batch of recorded steps at a time
-  (watch_batch.py) and drawn by watch_plots.py.
+  in a :class:`Recording` (recording.py), copied into rows (watch_rows.py) and measured a batch
+  of recorded steps at a time (watch_batch.py), drawn by watch_plots.py.
 
 Reading order: monitor.py, through_time.py, flow.py, why.py, remedies.py, diagnose.py,
-recording.py, watcher.py, watch_batch.py, watch_plots.py.
+recording.py, watcher.py, watch_rows.py, watch_batch.py, watch_plots.py.
 """
 
 from minigrad.diagnostics.diagnose import Diagnosis, Finding, diagnose
