@@ -95,8 +95,8 @@ MUTANTS = [
     Mutant(
         "gradcheck's default rtol 100 times larger",
         "minigrad/gradcheck/check.py",
-        "return _verdict(_report(fn, inputs, eps, atol, rtol, 1, None), raise_exception)",
-        "return _verdict(_report(fn, inputs, eps, atol, 100 * rtol, 1, None), raise_exception)",
+        "return _verdict(gradcheck_report(fn, inputs, eps, atol, rtol), raise_exception)",
+        "return _verdict(gradcheck_report(fn, inputs, eps, atol, 100 * rtol), raise_exception)",
         (
             GRADCHECK + "test_gradcheck_rejects_a_derivative_one_percent_off_and_accepts_the_correct_one",
             GRADCHECK + "test_the_default_rtol_is_1e_3_of_the_numeric_derivative",

@@ -139,20 +139,6 @@ def gradcheck_report(
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck_report: order must be 1 or 2, got {order}")
-    return _report(fn, inputs, eps, atol, rtol, order, grad_outputs)
-
-
-def _report(
-    fn: TensorFunction,
-    inputs: Tensor | Sequence[Any],
-    eps: float,
-    atol: float,
-    rtol: float,
-    order: int,
-    grad_outputs: ArrayLike | Sequence[ArrayLike] | None,
-) -> GradcheckReport:
-    """:func:`gradcheck_report`'s work, called by the three public checks alike (so that the float32
-    warning's stack level names the user's line from each of them)."""
     call = "gradcheck" if order == 1 else "gradgradcheck"
     check_settings(call, eps, atol, rtol)
     # NOTE: fresh float64 leaves: the caller's tensors are never touched; non-Tensors pass through.
@@ -211,7 +197,7 @@ def gradcheck(
     >>> gradcheck(lambda x, w: x * w / (x + 1.0), (x, w))
     True
     """
-    return _verdict(_report(fn, inputs, eps, atol, rtol, 1, None), raise_exception)
+    return _verdict(gradcheck_report(fn, inputs, eps, atol, rtol), raise_exception)
 
 
 def gradgradcheck(
@@ -237,7 +223,8 @@ def gradgradcheck(
     >>> gradgradcheck(lambda x: x**3 / (x * x + 1.0), x)
     True
     """
-    return _verdict(_report(fn, inputs, eps, atol, rtol, 2, grad_outputs), raise_exception)
+    report = gradcheck_report(fn, inputs, eps, atol, rtol, order=2, grad_outputs=grad_outputs)
+    return _verdict(report, raise_exception)
 
 
 def _verdict(report: GradcheckReport, raise_exception: bool) -> bool:
