@@ -176,6 +176,25 @@ def check_dims(
     return tuple(int(d) for d in dim), keepdim
 
 
+def check_dim(call: str, dim: Any, ndim: int) -> int:
+    """``dim`` as an index in [0, ndim): an int from -ndim to ndim - 1 (a 0-d tensor has the one dim 0
+    or -1, as PyTorch's).
+
+    Examples
+    --------
+    >>> check_dim("transpose", -1, 3)
+    2
+    >>> check_dim("transpose", 3, 3)
+    Traceback (most recent call last):
+    IndexError: transpose: dim 3 is out of range for a tensor of 3 dims
+    """
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise TypeError(f"{call}: a dim must be an int, got {type(dim).__name__} {dim!r:.40}")
+    if not -max(ndim, 1) <= int(dim) < max(ndim, 1):
+        raise IndexError(f"{call}: dim {dim} is out of range for a tensor of {ndim} dims")
+    return int(dim) % max(ndim, 1)
+
+
 def check_unimplemented(call: str, name: str, value: Any, default: Any) -> None:
     """Refuse a PyTorch option that minigrad does not implement when it is given anything but its
     default, naming it: never silently ignore it.

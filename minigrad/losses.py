@@ -318,7 +318,7 @@ def _rows(input: Tensor) -> Tensor:
         return input
     if input.ndim == 1:
         return input.reshape(1, -1)
-    return input.transpose(0, *range(2, input.ndim), 1).reshape(-1, input.shape[1])
+    return input.permute(0, *range(2, input.ndim), 1).reshape(-1, input.shape[1])
 
 
 def _per_sample(loss: Tensor, input: Tensor, reduction: str) -> Tensor:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 import numpy as np
 from numpy.typing import ArrayLike
 
-from minigrad.arguments import check_number
+from minigrad.arguments import check_dim, check_number
 from minigrad.arrays import TensorLike, array_of, as_tensor_array, index_array, is_float
 from minigrad.ops import arithmetic, elementwise, scalar
 from minigrad.ops import shape as shape_ops
@@ -293,34 +293,66 @@ class TensorMath:
         """
         return self._data.tolist()
 
-    def transpose(self, *axes: int | Sequence[int]) -> Tensor:
-        """Permute the axes (reversed when none are given), as ``numpy.transpose``.
+    def transpose(self, *dims: int) -> Tensor:
+        """This tensor with dims ``dim0`` and ``dim1`` swapped, as PyTorch's ``transpose(dim0, dim1)``.
+
+        NOTE: ``numpy.transpose`` takes a whole order instead, which is :meth:`permute` here; read as
+        NumPy's, ``x.transpose(0, 1)`` would give a matrix unchanged, so any other count is refused.
 
         Examples
         --------
-        >>> Tensor(np.zeros((2, 3, 4))).transpose(2, 0, 1).shape
-        (4, 2, 3)
-        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).T
+        >>> Tensor(np.zeros((2, 3, 4))).transpose(0, -1).shape
+        (4, 3, 2)
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).transpose(0, 1)
         Tensor([[1. 3.]
                 [2. 4.]])
+        >>> Tensor(np.zeros((2, 3, 4))).transpose(2, 0, 1)
+        Traceback (most recent call last):
+        TypeError: transpose: swaps two dims, as PyTorch's transpose(dim0, dim1); got (2, 0, 1). For a whole order, as numpy.transpose, use permute
         """
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return shape_ops.Transpose.apply(self, axes=axes or None)
+        if len(dims) != 2:
+            raise TypeError(
+                f"transpose: swaps two dims, as PyTorch's transpose(dim0, dim1); got {dims}. "
+                "For a whole order, as numpy.transpose, use permute"
+            )
+        ndim = self._data.ndim
+        dim0, dim1 = (check_dim("transpose", d, ndim) for d in dims)
+        order = list(range(ndim))
+        if ndim:
+            order[dim0], order[dim1] = order[dim1], order[dim0]
+        return shape_ops.Transpose.apply(self, axes=tuple(order))
+
+    def permute(self, *dims: int | Sequence[int]) -> Tensor:
+        """This tensor's dims in the order ``dims`` (dim i of the result is dim ``dims[i]`` of this
+        one), as PyTorch's ``permute`` and ``numpy.transpose``.
+
+        Examples
+        --------
+        >>> Tensor(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
+        (4, 2, 3)
+        >>> Tensor(np.zeros((2, 3, 4))).permute(0, 1)
+        Traceback (most recent call last):
+        ValueError: permute: dims must name each of the tensor's 3 dims once, got (0, 1)
+        """
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        ndim = self._data.ndim
+        order = tuple(check_dim("permute", d, ndim) for d in dims)
+        if sorted(order) != list(range(ndim)):
+            raise ValueError(f"permute: dims must name each of the tensor's {ndim} dims once, got {dims}")
+        return shape_ops.Transpose.apply(self, axes=order)
 
     @property
     def T(self) -> Tensor:
-        """All axes reversed."""
-        return self.transpose()
+        """All dims reversed."""
+        return shape_ops.Transpose.apply(self)
 
     @property
     def mT(self) -> Tensor:
-        """The last two axes swapped (a batch of matrices transposed)."""
+        """The last two dims swapped (a batch of matrices transposed)."""
         if self._data.ndim == 2:
             return shape_ops.Transpose.apply(self)
-        axes = list(range(self._data.ndim))
-        axes[-2:] = axes[:-3:-1]
-        return self.transpose(axes)
+        return self.transpose(-2, -1)
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
         """This tensor repeated along new or size-1 axes to ``shape``, as ``numpy.broadcast_to``.

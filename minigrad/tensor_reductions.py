@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from minigrad.arguments import check_dims
+from minigrad.arguments import check_dim, check_dims
 from minigrad.arrays import Axis, is_float, is_tensor
 from minigrad.ops import elementwise, reductions
 
@@ -223,7 +223,7 @@ class TensorReductions:
             return whole.apply(self)
         if isinstance(axes, tuple):
             raise TypeError(f"{name}: dim must be one int (as PyTorch), got {axes}; use a{name}(dim={axes})")
-        d = _axis_index(name, axes, self._data.ndim)
+        d = check_dim(name, axes, self._data.ndim)
         if self._data.ndim == 0:
             return ValuesIndices(self.reshape(()), self._make(np.array(0)))
         indices = arg(self._data, axis=d, keepdims=True)
@@ -290,13 +290,6 @@ class TensorReductions:
         if axes is None:
             flat = np.asarray(arg(self._data), dtype=np.int64)
             return self._make(flat.reshape((1,) * self._data.ndim) if keep else flat)
-        d = _axis_index(name, axes, self._data.ndim)
+        d = check_dim(name, axes, self._data.ndim)
         along = arg(self._data, axis=d, keepdims=keep) if self._data.ndim else 0
         return self._make(np.asarray(along, dtype=np.int64))
-
-
-def _axis_index(name: str, dim: int, ndim: int) -> int:
-    """``dim`` as an index in [0, ndim) (a 0-d tensor has the one dim 0 or -1, as PyTorch)."""
-    if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise IndexError(f"{name}: dim {dim} is out of range for a tensor of {ndim} dims")
-    return dim % max(ndim, 1)

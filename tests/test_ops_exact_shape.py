@@ -16,7 +16,7 @@ G = np.random.default_rng(3).standard_normal((24,))
 @pytest.mark.parametrize("axes", [(1, 0, 2), (2, 0, 1), (0, 2, 1), (-1, 0, -2)])
 def test_a_permutation_of_three_axes_moves_the_values_and_moves_the_gradient_back(axes):
     x = Tensor(A, requires_grad=True)
-    y = x.transpose(*axes)
+    y = x.permute(*axes)
     expected = np.transpose(A, axes)
     assert y.numpy().tolist() == expected.tolist()
     g = G.reshape(expected.shape)

@@ -40,9 +40,9 @@ class Transpose(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         if ctx.axes is None:  # all axes reversed: reversing them again undoes it
-            return grad.transpose()
+            return grad.T
         # NOTE: axis ctx.axes[i] of x became axis i of the output, so the inverse sends i back there.
-        return grad.transpose(tuple(sorted(range(len(ctx.axes)), key=ctx.axes.__getitem__)))
+        return grad.permute(tuple(sorted(range(len(ctx.axes)), key=ctx.axes.__getitem__)))
 
 
 class BroadcastTo(Function):
