@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from minigrad.arguments import check_number
 from minigrad.arrays import TensorLike, array_of, index_array, is_float, is_tensor
 
 if TYPE_CHECKING:
@@ -128,8 +129,10 @@ class TensorInPlace:
         """
         return self._write("copy_", lambda data: np.copyto(data, array_of(source)))
 
-    def add_(self, other: TensorLike, alpha: float = 1.0) -> Self:
+    def add_(self, other: TensorLike, *, alpha: float = 1.0) -> Self:
         """self += alpha * other, in place; returns the tensor. Inside ``no_grad`` for a parameter.
+
+        ``alpha`` is keyword-only, as in PyTorch (whose old positional form put it first).
 
         Examples
         --------
@@ -139,9 +142,10 @@ class TensorInPlace:
         >>> w
         Tensor([1.5 2.5], requires_grad=True)
         """
+        check_number("add_", "alpha", alpha, allow_inf=True)
         return self._write("add_", lambda data: np.add(data, alpha * array_of(other), out=data))
 
-    def sub_(self, other: TensorLike, alpha: float = 1.0) -> Self:
+    def sub_(self, other: TensorLike, *, alpha: float = 1.0) -> Self:
         """self -= alpha * other, in place (a gradient-descent step); returns the tensor.
 
         Examples
@@ -149,7 +153,8 @@ class TensorInPlace:
         >>> Tensor([1.0, 2.0]).sub_(np.array([10.0, 10.0]), alpha=0.1)
         Tensor([0. 1.])
         """
-        return self.add_(other, -alpha)
+        check_number("sub_", "alpha", alpha, allow_inf=True)
+        return self.add_(other, alpha=-alpha)
 
     def mul_(self, other: TensorLike) -> Self:
         """self *= other, in place; returns the tensor.

@@ -1,5 +1,6 @@
-"""transpose swaps two dims and permute takes a whole order, as PyTorch's (a matrix's
-``transpose(0, 1)`` is its transpose, where NumPy's reading would give it back unchanged)."""
+"""Calls that PyTorch and NumPy spell alike but read differently take PyTorch's reading: transpose
+swaps two dims (a matrix's ``transpose(0, 1)`` is its transpose, where NumPy's reading would give it
+back unchanged) and permute takes a whole order; add_'s and sub_'s alpha is keyword-only."""
 
 import numpy as np
 import pytest
@@ -81,3 +82,24 @@ def test_transpose_and_permute_agree_with_pytorch(dim0, dim1):
     torch = pytest.importorskip("torch")
     assert Tensor(A).transpose(dim0, dim1).numpy().tolist() == torch.tensor(A).transpose(dim0, dim1).numpy().tolist()
     assert Tensor(A).permute(2, 0, 1).numpy().tolist() == torch.tensor(A).permute(2, 0, 1).numpy().tolist()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda x: x.add_(Tensor([1.0, 1.0]), 0.5),
+            "TensorInPlace.add_() takes 2 positional arguments but 3 were given",
+        ),
+        (lambda x: x.sub_(0, True), "TensorInPlace.sub_() takes 2 positional arguments but 3 were given"),
+        (lambda x: x.sub_(1.0, alpha=True), "sub_: alpha must be a number, got bool True"),
+        (lambda x: x.add_(1.0, alpha="2"), "add_: alpha must be a number, got str '2'"),
+    ],
+)
+def test_alpha_of_add_and_sub_is_a_keyword_number_as_in_pytorch_and_a_refusal_changes_nothing(call, message):
+    x = Tensor([1.0, 2.0])
+    with pytest.raises(TypeError) as caught:
+        call(x)
+    assert str(caught.value) == message
+    assert x.numpy().tolist() == [1.0, 2.0]
+    assert x.add_(Tensor([1.0, 1.0]), alpha=0.5).sub_(Tensor([2.0, 2.0]), alpha=0.25).numpy().tolist() == [1.0, 2.0]
