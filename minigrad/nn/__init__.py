@@ -2,9 +2,10 @@
 
 Reading order: parameter.py, module.py (Module, its hooks), registry.py (the dicts that mirror a
 module's parameters, buffers and submodules into its attributes), hooks.py (how full backward hooks
-see a module's gradients), state_dict.py (saving and loading a Module's state), layers.py (Linear, Dropout, Sequential, Residual), convolution.py (Conv1d, Conv2d),
-pooling.py (MaxPool2d, AvgPool2d, Flatten), containers.py (ModuleList, ModuleDict), norm.py,
-activations.py, loss.py, init.py, mlp.py (the MLP builder), utils.py (gradient clipping);
+see a module's gradients), state_dict.py (saving and loading a Module's state), layers.py (Linear,
+Dropout, Sequential, Residual), convolution.py (Conv1d, Conv2d), pooling.py (MaxPool2d, AvgPool2d,
+Flatten), containers.py (ModuleList, ModuleDict), norm.py, activations.py, loss.py, init.py,
+mlp.py (the MLP builder), utils.py (gradient clipping);
 rnn_cells.py and rnn.py (the recurrent layers), sparse.py (Embedding); functional.py is PyTorch's
 path (``torch.nn.functional``) to :mod:`minigrad.functional`.
 """
