@@ -342,3 +342,29 @@ def test_a_numpy_integer_keeps_an_int_tensor_int_as_a_python_int_does():
     for c in (2, np.int64(2), np.int32(2)):
         assert (x + c).dtype == np.int64 and (x + c).tolist() == [3, 4] and (x * c).tolist() == [2, 4]
     assert (x + np.float64(0.5)).dtype == np.float64 and (x + np.float64(0.5)).tolist() == [1.5, 2.5]
+
+
+# --- 0-d results ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x.sum(),
+        lambda x: x.mean(),
+        lambda x: x.max(),
+        lambda x: (x * x).sum(),
+        lambda x: x.sum() * 2,
+        lambda x: x.sum().exp(),
+    ],
+)
+def test_a_0d_result_holds_a_0d_array_that_numpy_shares_as_pytorch(make):
+    """NumPy gives a scalar, not a 0-d array, for a full reduction or an op on 0-d arrays; a Tensor
+    holds the array, so that ``numpy()`` shares it (as PyTorch's) and an in-place op can change it."""
+    y = make(Tensor([1.0, 2.0]))
+    a = y.numpy()
+    assert type(a) is np.ndarray and a.shape == () and a.dtype == np.float64
+    a[...] = 7.0
+    assert y.item() == 7.0
+    y.add_(1.0)
+    assert a.item() == 8.0
