@@ -188,6 +188,16 @@ def test_retain_grad_keeps_a_non_leafs_gradient():
     assert y.grad.tolist() == [6.0, 12.0]
 
 
+def test_a_non_leaf_keeps_no_gradient_unless_asked_as_pytorch():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    z = y.exp()
+    s = z.sum()
+    s.backward()
+    assert x.grad is not None
+    assert y.grad is None and z.grad is None and s.grad is None
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
