@@ -378,3 +378,10 @@ def test_a_0d_result_holds_a_0d_array_that_numpy_shares_as_pytorch(make):
     assert y.item() == 7.0
     y.add_(1.0)
     assert a.item() == 8.0
+
+
+def test_a_tensor_keeps_the_name_given_and_an_ops_result_has_none():
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    assert x.name == "x"
+    assert Tensor([1.0]).name is None
+    assert (x * 2).name is None and x.sum().name is None and x.detach().name is None
