@@ -61,6 +61,17 @@ def some_input(seed, shape, dtype=np.float64):
     return x
 
 
+def assert_max_pool_is_the_reference(x, kernel, stride, padding, dilation):
+    """max_pool2d's values, and its gradient routes shown by a different weight per window."""
+    mine = Tensor(x, requires_grad=True)
+    y = F.max_pool2d(mine, kernel, stride, padding, dilation)
+    g = np.arange(1.0, y.numel() + 1).reshape(y.shape)
+    y.backward(Tensor(g))
+    expected_y, expected_grad = reference_max_pool(x, g, kernel, stride, padding, dilation)
+    np.testing.assert_array_equal(y.numpy(), expected_y)
+    np.testing.assert_array_equal(mine.grad.numpy(), expected_grad)
+
+
 # (kernel, stride, padding, dilation, spatial size): uneven and asymmetric, windows overlapping or not
 SETTINGS = [
     ((2, 2), (1, 1), (0, 0), (1, 1), (4, 5)),
@@ -78,13 +89,7 @@ def test_max_pool_values_and_routes_are_pytorchs_on_ties_nans_and_infinities(
     seed, kernel, stride, padding, dilation, spatial
 ):
     x = some_input(seed, (2, 3) + spatial)
-    mine = Tensor(x, requires_grad=True)
-    y = F.max_pool2d(mine, kernel, stride, padding, dilation)
-    g = np.arange(1.0, y.numel() + 1).reshape(y.shape)  # a different weight per window: shows where it went
-    y.backward(Tensor(g))
-    expected_y, expected_grad = reference_max_pool(x, g, kernel, stride, padding, dilation)
-    np.testing.assert_array_equal(y.numpy(), expected_y)
-    np.testing.assert_array_equal(mine.grad.numpy(), expected_grad)
+    assert_max_pool_is_the_reference(x, kernel, stride, padding, dilation)
 
 
 @pytest.mark.parametrize("kernel, stride, padding, dilation, spatial", SETTINGS)
@@ -93,13 +98,7 @@ def test_max_pool_of_a_window_with_nans_routes_to_its_last_nan_in_every_channel(
 ):
     x = some_input(5, (3, 2) + spatial)
     x[np.random.default_rng(6).random(x.shape) < 0.4] = np.nan  # most windows hold a NaN, some several
-    mine = Tensor(x, requires_grad=True)
-    y = F.max_pool2d(mine, kernel, stride, padding, dilation)
-    g = np.arange(1.0, y.numel() + 1).reshape(y.shape)
-    y.backward(Tensor(g))
-    expected_y, expected_grad = reference_max_pool(x, g, kernel, stride, padding, dilation)
-    np.testing.assert_array_equal(y.numpy(), expected_y)
-    np.testing.assert_array_equal(mine.grad.numpy(), expected_grad)
+    assert_max_pool_is_the_reference(x, kernel, stride, padding, dilation)
 
 
 @pytest.mark.parametrize("kernel, stride, padding, dilation, spatial", SETTINGS)
@@ -108,13 +107,7 @@ def test_max_pool_of_windows_of_minus_infinity_routes_to_their_first_input_never
 ):
     x = np.full((2, 2) + spatial, -np.inf)
     x[1, 1] = some_input(7, spatial)  # one channel of ordinary values beside three of -inf
-    mine = Tensor(x, requires_grad=True)
-    y = F.max_pool2d(mine, kernel, stride, padding, dilation)
-    g = np.arange(1.0, y.numel() + 1).reshape(y.shape)
-    y.backward(Tensor(g))
-    expected_y, expected_grad = reference_max_pool(x, g, kernel, stride, padding, dilation)
-    np.testing.assert_array_equal(y.numpy(), expected_y)
-    np.testing.assert_array_equal(mine.grad.numpy(), expected_grad)
+    assert_max_pool_is_the_reference(x, kernel, stride, padding, dilation)
 
 
 def test_max_pool_of_an_unbatched_float32_input_keeps_float32_and_routes_as_the_batched_one():
