@@ -188,6 +188,16 @@ def test_retain_grad_keeps_a_non_leafs_gradient():
     assert y.grad.tolist() == [6.0, 12.0]
 
 
+def test_a_non_leaf_keeps_no_gradient_unless_asked_as_pytorch():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    z = y.exp()
+    s = z.sum()
+    s.backward()
+    assert x.grad is not None
+    assert y.grad is None and z.grad is None and s.grad is None
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -342,3 +352,36 @@ def test_a_numpy_integer_keeps_an_int_tensor_int_as_a_python_int_does():
     for c in (2, np.int64(2), np.int32(2)):
         assert (x + c).dtype == np.int64 and (x + c).tolist() == [3, 4] and (x * c).tolist() == [2, 4]
     assert (x + np.float64(0.5)).dtype == np.float64 and (x + np.float64(0.5)).tolist() == [1.5, 2.5]
+
+
+# --- 0-d results ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x.sum(),
+        lambda x: x.mean(),
+        lambda x: x.max(),
+        lambda x: (x * x).sum(),
+        lambda x: x.sum() * 2,
+        lambda x: x.sum().exp(),
+    ],
+)
+def test_a_0d_result_holds_a_0d_array_that_numpy_shares_as_pytorch(make):
+    """NumPy gives a scalar, not a 0-d array, for a full reduction or an op on 0-d arrays; a Tensor
+    holds the array, so that ``numpy()`` shares it (as PyTorch's) and an in-place op can change it."""
+    y = make(Tensor([1.0, 2.0]))
+    a = y.numpy()
+    assert type(a) is np.ndarray and a.shape == () and a.dtype == np.float64
+    a[...] = 7.0
+    assert y.item() == 7.0
+    y.add_(1.0)
+    assert a.item() == 8.0
+
+
+def test_a_tensor_keeps_the_name_given_and_an_ops_result_has_none():
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    assert x.name == "x"
+    assert Tensor([1.0]).name is None
+    assert (x * 2).name is None and x.sum().name is None and x.detach().name is None
