@@ -800,3 +800,12 @@ def test_the_product_stops_at_the_tensor_asked_about():
     found = why_zero(h, sigmoids(h, 20).sum())
     (cause,) = found.causes
     assert cause.numbers["ops"] == 20
+
+
+def test_the_ops_past_the_point_where_the_gradient_became_zero_are_not_blamed_for_it():
+    x = Tensor([[0.3, 0.7]], requires_grad=True)
+    y = (x * 1.0).tanh() @ Tensor(np.ones((2, 2)))  # the matmul cancels the gradient [1, -1] to 0
+    found = why_zero(x, (y * Tensor([1.0, -1.0])).sum())
+    assert str(found) == (
+        "gradient of the tensor: zero (rms 0 of the root's)\n  - no op on the way has a zero or tiny derivative"
+    )
