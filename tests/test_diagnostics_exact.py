@@ -809,3 +809,18 @@ def test_the_ops_past_the_point_where_the_gradient_became_zero_are_not_blamed_fo
     assert str(found) == (
         "gradient of the tensor: zero (rms 0 of the root's)\n  - no op on the way has a zero or tiny derivative"
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_power_of_ones_passes_back_none_of_the_gradient_to_its_exponent(dtype):
+    y = Tensor(2.0, requires_grad=True)  # d(1^y)/dy = 1^y log 1 = 0
+    found = why_zero(y, (Tensor(np.ones(2, dtype=dtype)) ** y.to(dtype)).sum())
+    assert [vars(c) for c in found.causes] == [
+        {
+            "where": "Pow (2,)",
+            "kind": "zero",
+            "message": "passes back none of the gradient it receives",
+            "blocking": True,
+            "numbers": {},
+        }
+    ]
