@@ -10,6 +10,8 @@ from dataclasses import asdict
 
 import numpy as np
 import pytest
+from test_diagnose_thresholds import one_of_four_off
+from test_diagnostics_layers import LastStep, linear_relu_rnn
 
 from minigrad import Tensor, nn, no_grad
 from minigrad.analysis.trace import trace
@@ -44,30 +46,6 @@ TIME_COLUMNS = ["recurrent layer", "steps", "||dL/dh_T||", "||dL/dh_1||", "h_1 Ã
 
 def kinds(report):
     return [f.kind for f in report.findings]
-
-
-class LastStep(nn.Module):
-    """A recurrent layer read by a Linear at its last step."""
-
-    def __init__(self, rnn):
-        super().__init__()
-        self.rnn, self.head = rnn, nn.Linear(rnn.hidden_size, 1, rng=0)
-
-    def forward(self, x):
-        return self.head(self.rnn(x)[0][-1])
-
-
-def relu_rnn(gain, steps=30, seed=0):
-    """A ReLU RNN with W_hh = gain * I and positive inputs and weights, read at its last step: every
-    h_t is positive, so dL/dh_t = gain^(T - t) dL/dh_T exactly when gain is a power of 2 (or 0)."""
-    model = LastStep(nn.RNN(1, 4, nonlinearity="relu", rng=seed))
-    with no_grad():
-        model.rnn.weight_hh_l0.copy_(gain * np.eye(4))
-        model.rnn.weight_ih_l0.copy_(np.full((4, 1), 0.5))
-        model.rnn.bias_ih_l0.fill_(0.1)
-        model.rnn.bias_hh_l0.fill_(0.0)
-    x = Tensor(np.random.default_rng(seed).uniform(0.1, 1.0, (steps, 8, 1)))
-    return model, x, Tensor(np.zeros((8, 1)))
 
 
 def sigmoid_mlp():
@@ -200,15 +178,6 @@ def test_non_finite_gradients_are_one_finding_naming_every_layer_with_them():
 # --- diagnose: dead and saturated units ---------------------------------------------------------
 
 
-def one_of_four_off(activation, off_bias):
-    """Linear(2, 4) -> activation -> Linear(4, 1): unit 0 is off on every example."""
-    model = nn.Sequential(nn.Linear(2, 4, rng=0), activation, nn.Linear(4, 1, rng=1))
-    with no_grad():
-        model[0].weight.copy_(np.array([[-1.0, -1.0], [0.5, 0.5], [0.3, 0.2], [0.1, 0.4]]))
-        model[0].bias.copy_(np.array([off_bias, 0.1, 0.1, 0.1]))
-    return model
-
-
 def test_the_dead_finding_is_stated_whole_with_its_numbers():
     (finding,) = diagnose(one_of_four_off(nn.ReLU(), -1.0), X, Y, mse_loss).findings
     assert asdict(finding) == {
@@ -320,7 +289,7 @@ def test_without_a_depth_weight_each_weights_share_of_the_last_is_nan():
 
 
 def test_the_printed_report_is_the_loss_the_tables_and_each_finding_with_its_remedies():
-    model, x, y = relu_rnn(0.5)
+    model, x, y = linear_relu_rnn(0.5)
     report = diagnose(model, x, y, mse_loss)
     assert report.through_time.columns == TIME_COLUMNS
     (finding,) = report.findings
@@ -366,7 +335,7 @@ def test_the_grad_at_each_activations_output_is_measured_during_diagnose():
 
 
 def test_the_vanishing_through_time_finding_is_stated_whole_and_counts_the_faded_steps_strictly():
-    model, x, y = relu_rnn(0.5)
+    model, x, y = linear_relu_rnn(0.5)
     report = diagnose(model, x, y, mse_loss, vanishing=0.5**10)
     norms = report.flow.steps["rnn"]
     assert norms == [0.5 ** (29 - t) * norms[-1] for t in range(30)]  # exact: powers of two
@@ -384,7 +353,7 @@ def test_the_vanishing_through_time_finding_is_stated_whole_and_counts_the_faded
 
 
 def test_the_exploding_through_time_finding_is_stated_whole():
-    model, x, y = relu_rnn(2.0, steps=12)
+    model, x, y = linear_relu_rnn(2.0, steps=12)
     report = diagnose(model, x, y, mse_loss)
     (finding,) = [f for f in report.findings if f.kind == "exploding_through_time"]
     assert asdict(finding) == {
@@ -399,14 +368,14 @@ def test_the_exploding_through_time_finding_is_stated_whole():
 
 def test_the_default_exploding_threshold_is_a_thousand():
     steps = 12
-    model, x, y = relu_rnn(1000.5 ** (1 / (steps - 1)), steps=steps)
+    model, x, y = linear_relu_rnn(1000.5 ** (1 / (steps - 1)), steps=steps)
     ratio = diagnose(model, x, y, mse_loss).flow.step_ratios["rnn"]
     assert ratio == pytest.approx(1000.5, rel=1e-9)
     assert "exploding_through_time" in kinds(diagnose(model, x, y, mse_loss))
 
 
 def test_two_steps_are_enough_for_a_finding_through_time_and_a_zero_ratio_is_zero_per_step():
-    model, x, y = relu_rnn(0.0, steps=2)  # W_hh = 0: h_1 passes nothing on to h_2
+    model, x, y = linear_relu_rnn(0.0, steps=2)  # W_hh = 0: h_1 passes nothing on to h_2
     report = diagnose(model, x, y, mse_loss)
     (finding,) = report.findings
     assert finding.kind == "vanishing_through_time"
@@ -416,7 +385,7 @@ def test_two_steps_are_enough_for_a_finding_through_time_and_a_zero_ratio_is_zer
 
 
 def test_over_two_steps_the_factor_per_step_is_the_ratio_itself():
-    model, x, y = relu_rnn(0.5, steps=2)
+    model, x, y = linear_relu_rnn(0.5, steps=2)
     report = diagnose(model, x, y, mse_loss, vanishing=1.0)
     (finding,) = [f for f in report.findings if f.kind == "vanishing_through_time"]
     assert finding.numbers["ratio"] == 0.5 and finding.numbers["per_step"] == 0.5
@@ -428,7 +397,7 @@ class CellThenLayer(nn.Module):
     def __init__(self):
         super().__init__()
         self.cell = nn.RNNCell(1, 1, rng=0)
-        self.rnn = relu_rnn(0.5)[0].rnn
+        self.rnn = linear_relu_rnn(0.5)[0].rnn
         self.head = nn.Linear(4, 1, rng=0)
 
     def forward(self, x):
@@ -436,7 +405,7 @@ class CellThenLayer(nn.Module):
 
 
 def test_a_layer_of_one_step_does_not_stop_the_findings_of_the_layers_after_it():
-    x = relu_rnn(0.5)[1]
+    x = linear_relu_rnn(0.5)[1]
     report = diagnose(CellThenLayer(), x, Tensor(np.zeros((8, 1))), mse_loss)
     assert [len(report.flow.steps[name]) for name in ("cell", "rnn")] == [1, 30]
     assert [(f.kind, f.layers) for f in report.findings] == [("vanishing_through_time", ["rnn"])]
