@@ -85,7 +85,10 @@ class GradStats:
         0.0
         """
         g = np.abs(np.asarray(g, dtype=np.float64))
-        return cls(layer, kind, tensor, float(np.sqrt(np.sum(g * g))), float(g.mean()), float(g.max(initial=0.0)))
+        # NOTE: a parameter of no elements (nn.Linear(3, 0)) has mean NaN, as torch's mean of nothing, without
+        # NumPy's warnings.
+        mean = float(g.mean()) if g.size else float("nan")
+        return cls(layer, kind, tensor, float(np.sqrt(np.sum(g * g))), mean, float(g.max(initial=0.0)))
 
 
 def _ratio(first: float, last: float) -> float:

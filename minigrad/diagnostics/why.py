@@ -272,11 +272,13 @@ def _product(root: Value, target: Value, leads: set[Value]) -> list[Cause]:
             break
         assert value.producer is not None and value.grad is not None  # as _heaviest_edge found an edge
         arriving = stats.rms(value.grad)
+        if not arriving:  # NOTE: nothing is left to scale: the ops past here are not why it is zero
+            break
         group = groups.setdefault(
             value.producer.name, {"op": value.producer.ctx.function, "count": 0, "product": 1.0, "max_local": 0.0}
         )
         group["count"] += 1
-        group["product"] *= _flow_rms(edge) / arriving if arriving else 0.0
+        group["product"] *= _flow_rms(edge) / arriving
         if edge.local is not None:
             group["max_local"] = max(group["max_local"], float(np.abs(edge.local).max(initial=0.0)))
     causes: list[Cause] = []
