@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from minigrad.tensor import Tensor
-from minigrad.tracing.buffers import INTO, _saved, _slots, reused
 from minigrad.tracing.effects import Clear, Deliver, Step, effects_code
 from minigrad.tracing.trace import Op, Saved, Slot, Trace, TracingError
 
@@ -96,18 +95,10 @@ class Program:
         for slot, last in self._last_uses().items():
             if trace.kinds[slot] == "op":
                 freed.setdefault(last, []).append(self.name(slot))
-        into = set(reused(trace))
         for i, op in enumerate(trace.ops):
-            if i in into:  # NOTE: NumPy's call writing into the array this line made at the last call (.buffers)
-                namespace[f"f{i}"], namespace[f"b{i}"] = (
-                    INTO[op.function],
-                    np.empty(trace.shapes[op.out], trace.dtypes[op.out]),
-                )
-                args = [*map(self.name, op.args), f"out=b{i}"]
-            else:
-                namespace[f"f{i}"], namespace[f"s{i}"] = op.function.forward, _Scratch()
-                args = [f"s{i}", *map(self.name, op.args)]
-                args += [f"{key}={self._code(value, namespace)}" for key, value in op.params.items()]
+            namespace[f"f{i}"], namespace[f"s{i}"] = op.function.forward, _Scratch()
+            args = [f"s{i}", *map(self.name, op.args)]
+            args += [f"{key}={self._code(value, namespace)}" for key, value in op.params.items()]
             lines.append(f"    {self.name(op.out)} = f{i}({', '.join(args)})")
             if i in freed:
                 lines.append(f"    del {', '.join(freed[i])}")
@@ -358,6 +349,25 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     copy = np.array(array)
     copy.flags.writeable = False
     return copy
+
+
+def _slots(value: Any) -> list[int]:
+    """The slots a parameter (or the outputs) reads."""
+    if isinstance(value, Slot):
+        return [value.number]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (tuple, list)):
+        return [s for v in value for s in _slots(v)]
+    return []
+
+
+def _saved(params: dict[str, Any]) -> list[Saved]:
+    found: list[Saved] = []
+    for value in params.values():
+        items = value if isinstance(value, (tuple, list)) else (value,)
+        found += [v for v in items if isinstance(v, Saved)]
+    return found
 
 
 def _tensors(outputs: Any) -> Any:
