@@ -234,10 +234,7 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
 
     def __getstate__(self) -> tuple[None, dict[str, Any]]:
         """For pickle and deepcopy: every slot but the weak references (a copy shares no counter)."""
-        return None, {
-            **{name: getattr(self, name) for name in _COPIED if hasattr(self, name)},
-            "_version_sharers": None,
-        }
+        return None, {name: getattr(self, name) for name in _COPIED if hasattr(self, name)} | {"_version_sharers": None}
 
     def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
