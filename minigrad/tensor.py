@@ -72,9 +72,9 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
     _requires_grad: bool  # NOTE: read as the slot where every op reads it; set through the property
     grad_fn: Context | None  # the op that made this tensor; None for a leaf
     _version: int
-    # NOTE: unset (so that making a tensor costs nothing more) until detach() shares the data: then
-    # every tensor holding that data, whose counters change together (see _count_change).
-    _version_sharers: weakref.WeakSet[Tensor]
+    # NOTE: None until detach() shares the data: then every tensor holding that data, whose counters
+    # change together (see _count_change). Set, not left unset: reading an unset slot costs 0.3 us.
+    _version_sharers: weakref.WeakSet[Tensor] | None
     _hooks: list[Hook] | None
     _retains_grad: bool
     name: str | None
@@ -87,6 +87,7 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
         self.grad_fn = None
         self.requires_grad = requires_grad  # NOTE: after grad_fn, which the setter reads
         self._version = 0
+        self._version_sharers = None
         self._hooks = None
         self._retains_grad = False
         self.name = name
@@ -101,6 +102,7 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
         tensor._requires_grad = requires_grad
         tensor.grad_fn = grad_fn
         tensor._version = 0
+        tensor._version_sharers = None
         tensor._hooks = None
         tensor._retains_grad = False
         tensor.name = None
@@ -215,7 +217,7 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
 
     def _sharers(self) -> weakref.WeakSet[Tensor]:
         """The tensors whose version counters move with this one's (made on first use)."""
-        sharers = getattr(self, "_version_sharers", None)
+        sharers = self._version_sharers
         if sharers is None:
             sharers = self._version_sharers = weakref.WeakSet([self])
         return sharers
@@ -223,7 +225,7 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
     def _count_change(self) -> None:
         """Count one change in place: in this tensor's version, and in that of every tensor that
         shares its data through :meth:`detach` (their counters move together, as one)."""
-        sharers = getattr(self, "_version_sharers", None)
+        sharers = self._version_sharers
         if sharers is None:
             self._version += 1
         else:
@@ -232,7 +234,7 @@ class Tensor(TensorMath, TensorReductions, TensorActivations, TensorInPlace, Ten
 
     def __getstate__(self) -> tuple[None, dict[str, Any]]:
         """For pickle and deepcopy: every slot but the weak references (a copy shares no counter)."""
-        return None, {name: getattr(self, name) for name in _COPIED if hasattr(self, name)}
+        return None, {name: getattr(self, name) for name in _COPIED if hasattr(self, name)} | {"_version_sharers": None}
 
     def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)

@@ -178,3 +178,22 @@ def test_a_module_updated_through_data_still_copies_and_the_copy_shares_no_count
     model.weight.data.zero_()  # a change of the original only
     y.backward()
     assert twin.weight.grad.tolist() == [[2.0, 2.0]] and twin.weight.numpy().all()
+
+
+@pytest.mark.parametrize(
+    "duplicate", [copy.deepcopy, lambda t: pickle.loads(pickle.dumps(t))], ids=["deepcopy", "pickle"]
+)
+def test_a_copy_of_a_detached_tensor_counts_its_own_changes_and_no_one_elses(duplicate):
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()  # saves x for its backward
+    twin = duplicate(x.detach())
+    twin.add_(1.0)  # a change of the copy, not of x
+    twin.add_(1.0)  # counted again on the copy alone
+    y.backward()
+    assert x.grad.tolist() == [2.0, 4.0] and twin.tolist() == [3.0, 4.0]
+    twin.requires_grad = True
+    z = (twin * twin).sum()
+    with mg.no_grad():
+        twin.add_(1.0)  # and its own changes are counted: the graph that saved it refuses
+    with pytest.raises(RuntimeError, match="in place"):
+        z.backward()

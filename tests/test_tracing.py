@@ -520,3 +520,37 @@ def test_a_recurrent_step_replays_bit_identically_to_eager(mode, dtype):
         for opt in optimisers:
             opt.step()
     assert (compiled.traces, compiled.replays) == (2, 2)
+
+
+@pytest.mark.parametrize("zeroing", ["outside", "inside, to zeros"])
+def test_what_a_call_hands_out_is_never_written_by_a_later_call(zeroing):
+    """A replay writes no array that the user can hold from an earlier call: the results, the
+    activations returned with them, the .grad tensors, and the parameters' old values (each step
+    changes the parameter, never a copy the user took)."""
+    rng = np.random.default_rng(3)
+    model = nn.Sequential(nn.Linear(3, 8, rng=0), nn.Tanh(), nn.Linear(8, 2, rng=1))
+    opt = minigrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+    @minigrad.compile
+    def step(x, y):
+        hidden = model[1](model[0](x))
+        loss = F.mse_loss(model[2](hidden), y)
+        loss.backward()
+        if zeroing != "outside":
+            opt.step()
+            opt.zero_grad(set_to_none=False)
+        return loss, hidden
+
+    kept = []  # (a tensor a call handed out, its values then)
+    for _ in range(5):
+        if zeroing == "outside":
+            opt.zero_grad()
+        x, y = Tensor(rng.normal(size=(4, 3))), Tensor(rng.normal(size=(4, 2)))
+        loss, hidden = step(x, y)
+        handed = [loss, hidden, *(p.grad for p in model.parameters())]
+        kept += [(t, t.numpy().copy()) for t in handed]
+        if zeroing == "outside":
+            opt.step()
+    assert step.replays == 3
+    for i, (tensor, values) in enumerate(kept):
+        np.testing.assert_array_equal(tensor.numpy(), values, err_msg=f"kept tensor {i}")

@@ -157,7 +157,7 @@ class Step:
 def hyperparameters(optimizer: Optimizer) -> list[Any]:
     """What a replay of ``optimizer``'s step takes as fixed: each group's settings and parameters, and the
     optimiser's step hooks."""
-    groups = [[v if k != "params" else list(map(id, v)) for k, v in g.items()] for g in optimizer.param_groups]
+    groups = [{**g, "params": list(map(id, g["params"]))} for g in optimizer.param_groups]
     return [groups, len(optimizer._step_pre_hooks) + len(optimizer._step_post_hooks)]
 
 

@@ -5,6 +5,10 @@
 ``forward`` on plain arrays, with no Tensor, Context or walk in between, and then the step's
 effects (:mod:`.effects`: the gradients into ``.grad``, the optimiser's update, ``zero_grad``).
 Each value is deleted after its last use, so a replay holds no more than the eager step would.
+Each op makes a new array, as eagerly: writing into the array a line made at the last call
+(``out=``) was tried and measured, and did not pay: small arrays come from malloc's free lists
+for less than the keyword costs, and with the arrays that escape left out (results, gradients),
+too few lines of a training step remained.
 ``str(program)`` is the same code laid out for reading: the forward ops, then the backward ones
 (each with the forward op whose rule made it, or "sum" where a value fans out), then the effects
 in order, each kind under its heading.
