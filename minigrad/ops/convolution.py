@@ -93,38 +93,34 @@ def _grouped_windows(
     groups: int,
 ) -> np.ndarray:
     """The windows of x_pad with the channels split into groups, (N, groups, C / groups, *out, *kernel): a view."""
-    view = windows(_pad_batch_last(x, padding), kernel, stride, dilation)
+    view = windows(np.moveaxis(_batch_last(x, padding), -1, 0), kernel, stride, dilation)
     return view.reshape((x.shape[0], groups, x.shape[1] // groups) + view.shape[2:])
 
 
-def _batch_last(x: np.ndarray) -> np.ndarray:
-    """A copy of x (N, C, *rest) laid out (C, *rest, N): the batch axis last in memory."""
-    # NOTE: in two steps, through (C, N, *rest): moving N last in one copy reads at a stride of
-    # C * rest numbers, often a power of two in bytes, where every read evicts the last (~6x slower).
-    by_channel = np.ascontiguousarray(np.swapaxes(x, 0, 1))
-    return np.ascontiguousarray(np.moveaxis(by_channel, 1, -1))
-
-
-def _pad_batch_last(x: np.ndarray, padding: Pairs) -> np.ndarray:
-    """x_pad (N, C, *padded) with zeros around x's spatial dimensions, a view of a (C, *padded, N) array."""
+def _batch_last(x: np.ndarray, padding: Pairs) -> np.ndarray:
+    """x (N, C, *spatial) copied to (C, *padded, N), the batch axis last, with ``padding`` zeros around each spatial dimension."""
     n, channels = x.shape[:2]
     padded = np.zeros((channels,) + tuple(s + a + b for s, (a, b) in zip(x.shape[2:], padding)) + (n,), x.dtype)
-    padded[(slice(None),) + tuple(slice(a, a + s) for s, (a, _) in zip(x.shape[2:], padding))] = _batch_last(x)
-    return np.moveaxis(padded, -1, 0)
+    # NOTE: through a copy (C, N, *spatial): moving N last straight from x reads at a stride of
+    # C * spatial numbers, often a power of two in bytes, where each read evicts the last (~6x slower).
+    by_channel = np.ascontiguousarray(np.swapaxes(x, 0, 1))
+    middle = tuple(slice(a, a + s) for s, (a, _) in zip(x.shape[2:], padding))
+    padded[(slice(None),) + middle] = np.moveaxis(by_channel, 1, -1)
+    return padded
 
 
 def _columns(view: np.ndarray) -> np.ndarray:
     """The grouped windows (N, G, C / G, *out, *kernel) as matrices (G, C / G * kernel, out * N).
 
-    This is the one copy of the input a convolution makes ("im2col"): each window becomes a column,
-    so that a matrix product with the kernels (a BLAS call) does every window's sum at once.
+    This is the copy of the input that makes a convolution one matrix product ("im2col"): each window
+    becomes a column, so that a product with the kernels (a BLAS call) does every window's sum at once.
     """
     groups, channels = view.shape[1:3]
     spatial = (view.ndim - 3) // 2
     out, kernel = range(3, 3 + spatial), range(3 + spatial, view.ndim)
     rows = channels * math.prod(view.shape[3 + spatial :])
     # NOTE: (c, i) outermost and (p, n) innermost. x_pad has the batch last in memory
-    # (_pad_batch_last), so the copy reads runs of out[-1] * N numbers, not of out[-1] alone.
+    # (_batch_last), so the copy reads runs of out[-1] * N numbers, not of out[-1] alone.
     return view.transpose((1, 2, *kernel, *out, 0)).reshape(groups, rows, -1)
 
 
@@ -269,7 +265,7 @@ class ConvolutionWeight(Function):
         _save(ctx, stride, padding, dilation, groups)
         channels, out_channels = x.shape[1], g.shape[1]
         view = _grouped_windows(x, kernel_size, padding, stride, dilation, groups)
-        g = _batch_last(g).reshape(groups, out_channels // groups, -1)
+        g = _batch_last(g, ((0, 0),) * (g.ndim - 2)).reshape(groups, out_channels // groups, -1)
         # (G, C / G * kernel, out * N) @ (G, out * N, O / G) -> (G, C / G * kernel, O / G), then transposed
         # NOTE: as w_bar^T = columns @ g^T: the same product as g @ columns^T, which OpenBLAS runs
         # ~1.5x slower in float32 (its right operand transposed).
