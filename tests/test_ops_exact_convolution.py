@@ -199,6 +199,8 @@ def test_pad_spatial_pads_only_the_spatial_dimensions_with_the_value_given():
     np.testing.assert_array_equal(padded, np.pad(x, ((0, 0), (0, 0), (1, 0), (2, 1)), constant_values=-1.0))
     assert pad_spatial(x, ((0, 0), (0, 0))) is x
     assert pad_spatial(x.astype(np.float32), ((0, 1), (0, 0))).dtype == np.float32
+    one_side = pad_spatial(x, ((0, 1), (0, 0)), value=7.0)
+    np.testing.assert_array_equal(one_side, np.pad(x, ((0, 0), (0, 0), (0, 1), (0, 0)), constant_values=7.0))
 
 
 def test_functional_conv2d_with_same_padding_and_an_even_kernel_matches_the_definition():
