@@ -73,6 +73,7 @@ def test_a_layer_outside_both_families_has_a_state_per_unit_never_dead_nor_satur
     stats = summary_of(nn.ELU(), x)
     units = shape[1]  # the last axis of (N, units), axis 1 (channels) of (N, C, ...)
     assert stats.family is None and stats.units == units
+    assert stats.dead.shape == stats.saturated.shape == (units,)
     np.testing.assert_array_equal(stats.dead, np.zeros(units, dtype=bool))
     np.testing.assert_array_equal(stats.saturated, np.zeros(units, dtype=bool))
     assert (stats.dead_fraction, stats.saturated_fraction, stats.active_fraction) == (0.0, 0.0, 0.0)

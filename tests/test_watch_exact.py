@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from minigrad import Tensor, nn, optim
-from minigrad.diagnostics import watch
+from minigrad.diagnostics import Histogram, Recording, watch
+from minigrad.diagnostics.recording import CHUNK_VALUES, Unbinnable, histograms, update_ratio, update_ratios
 from minigrad.diagnostics.watch_rows import Column
 from minigrad.diagnostics.watcher import Watch
 
@@ -124,3 +125,100 @@ def test_a_column_asked_for_a_step_it_does_not_hold_names_the_step():
     with pytest.raises(KeyError) as error:
         column.at(3)
     assert error.value.args == (3,)
+
+
+def test_a_constant_has_std_zero_even_where_rounding_makes_its_variance_negative():
+    h = Histogram.of(np.full(3, 0.1), bins=2)
+    assert h.sum_squares / h.num - h.mean**2 < 0  # -1.7e-18 by rounding
+    assert (h.std, h.mean, h.zero_fraction) == (0.0, pytest.approx(0.1, rel=1e-15), 0.0)
+
+
+def test_histograms_of_rows_larger_than_a_chunk_are_numpys_of_each_row():
+    rng = np.random.default_rng(2)
+    n = CHUNK_VALUES // 2 + 1  # one row per chunk
+    singles = rng.normal(size=(2 * CHUNK_VALUES + 5, 1)) * 10  # a chunk of CHUNK_VALUES rows, twice, and 5
+    groups = [rng.normal(size=(3, n)), singles, rng.normal(size=(2, 4))]
+    made = histograms(groups, bins=7)
+    assert len(made) == 3 + len(singles) + 2
+    for h, row in zip(made[:3] + made[-2:], [*groups[0], *groups[2]]):
+        counts, edges = np.histogram(row, bins=7)
+        np.testing.assert_array_equal(h.counts, counts)
+        np.testing.assert_allclose(h.edges, edges, rtol=1e-15)
+        assert (h.min, h.max, h.num, h.zeros) == (row.min(), row.max(), len(row), np.sum(row == 0))
+        assert h.sum == pytest.approx(row.sum(), rel=1e-12, abs=1e-12)
+        assert h.sum_squares == pytest.approx(row @ row, rel=1e-12)
+    # one value: in the middle bin of seven spanning it plus or minus 0.5, as np.histogram puts it
+    middle = np.histogram(singles[0], bins=7)[0]
+    assert middle.tolist() == [0, 0, 0, 1, 0, 0, 0]
+    np.testing.assert_array_equal([h.counts for h in made[3:-2]], np.tile(middle, (len(singles), 1)))
+    np.testing.assert_array_equal(
+        [(h.min, h.sum, h.num) for h in made[3:-2]], np.c_[singles, singles, np.ones(len(singles))]
+    )
+    np.testing.assert_allclose(
+        [h.edges for h in made[3:-2]], singles + np.linspace(-0.5, 0.5, 8), rtol=1e-15, atol=1e-15
+    )
+
+
+def test_a_row_not_finite_is_refused_naming_its_value_and_every_such_row():
+    groups = [np.array([[1.0, 2.0], [np.inf, 0.0]]), np.array([[3.0], [-np.inf], [np.nan]])]
+    with pytest.raises(Unbinnable) as error:
+        histograms(groups, bins=3)
+    assert str(error.value) == "Histogram.of: values must be finite, got min 0.0, max inf"
+    assert error.value.rows == [1, 3, 4]
+    with pytest.raises(Unbinnable) as error:
+        histograms([np.array([[0.0], [1e20], [-1e20]])], bins=3)
+    assert str(error.value) == (
+        "Histogram.of: the constant 1e+20 is too large to centre in bins spanning 1 (it is its own value plus or minus 0.5)"
+    )
+    assert error.value.rows == [1, 2]
+
+
+def test_a_row_of_no_values_is_an_empty_histogram_around_zero():
+    (h,) = histograms([np.zeros((1, 0))], bins=2)
+    assert (h.counts.tolist(), h.edges.tolist(), h.num, h.min, h.max) == ([0, 0], [-0.5, 0.0, 0.5], 0, 0.0, 0.0)
+    assert math.isnan(h.mean) and math.isnan(h.std) and math.isnan(h.zero_fraction)
+    assert histograms([], bins=2) == []
+
+
+def test_the_update_ratios_of_parameters_of_no_value_or_no_spread_are_nan():
+    before = np.array([1.0, -1.0, 2.0, 2.0, 3.0, 5.0])
+    after = before + np.array([0.1, -0.1, 0.5, 0.0, 0.0, 0.2])
+    ratios = update_ratios(before, after, np.array([2, 0, 2, 2]))
+    assert math.isnan(ratios[1]) and math.isnan(ratios[2])  # no value; a constant
+    assert ratios[0] == pytest.approx(math.log10(np.std([0.1, -0.1]) / np.std([1.0, -1.0])), rel=1e-14)
+    assert ratios[3] == pytest.approx(math.log10(np.std([0.0, 0.2]) / np.std([3.0, 5.0])), rel=1e-14)
+    assert np.isnan(update_ratios(np.empty(0), np.empty(0), np.array([0, 0]))).tolist() == [True, True]
+
+
+def test_the_update_ratio_of_values_far_from_zero_is_exact():
+    before = 1e8 + np.array([1.0, -1.0, 3.0, -3.0])
+    after = before + np.array([1e-3, -1e-3, 3e-3, -3e-3])
+    assert update_ratio(before, after) == pytest.approx(-3.0, abs=1e-6)
+
+
+def test_index_names_the_steps_recorded_in_full_up_to_ten_and_refuses_what_is_not_a_step():
+    ten = Recording(every=1, layers=[], parameters=[], steps=list(range(10)))
+    with pytest.raises(ValueError) as error:
+        ten.index(10)
+    assert (
+        str(error.value)
+        == "Recording.index: step 10 was not recorded; the steps recorded are [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"
+    )
+    eleven = Recording(every=2, layers=[], parameters=[], steps=list(range(0, 22, 2)))
+    with pytest.raises(ValueError) as error:
+        eleven.index(3)
+    assert (
+        str(error.value)
+        == "Recording.index: step 3 was not recorded; the steps recorded are [0, 2, 4, 6, 8, ..., 16, 18, 20]"
+    )
+    for step in (True, 2.0, "2"):
+        with pytest.raises(ValueError, match=f"Recording.index: step {step!r} was not recorded"):
+            eleven.index(step)
+    assert eleven.index(np.int64(20)) == 10 and type(eleven.index(np.int64(20))) is int
+
+
+def test_the_weights_are_the_parameters_of_two_dimensions_or_more_in_order():
+    shapes = {"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "scale": (), "fc.weight": (2, 4)}
+    recording = Recording(every=1, layers=[], parameters=[*shapes, "unknown"], shapes=shapes)
+    assert recording.weights() == ["conv.weight", "fc.weight"]
+    assert (recording.grad_norm["unknown"], recording.update_ratio["scale"]) == ([], [])
