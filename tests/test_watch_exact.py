@@ -211,9 +211,10 @@ def test_index_names_the_steps_recorded_in_full_up_to_ten_and_refuses_what_is_no
         str(error.value)
         == "Recording.index: step 3 was not recorded; the steps recorded are [0, 2, 4, 6, 8, ..., 16, 18, 20]"
     )
-    for step in (True, 2.0, "2"):
+    three = Recording(every=1, layers=[], parameters=[], steps=[0, 1, 2])
+    for step in (True, 2.0, "2"):  # True == 1 and 2.0 == 2, but neither is a step number
         with pytest.raises(ValueError, match=f"Recording.index: step {step!r} was not recorded"):
-            eleven.index(step)
+            three.index(step)
     assert eleven.index(np.int64(20)) == 10 and type(eleven.index(np.int64(20))) is int
 
 
@@ -222,3 +223,54 @@ def test_the_weights_are_the_parameters_of_two_dimensions_or_more_in_order():
     recording = Recording(every=1, layers=[], parameters=[*shapes, "unknown"], shapes=shapes)
     assert recording.weights() == ["conv.weight", "fc.weight"]
     assert (recording.grad_norm["unknown"], recording.update_ratio["scale"]) == ([], [])
+
+
+def test_steps_with_no_activation_layer_and_no_gradient_are_recorded():
+    model = nn.Linear(2, 2, rng=0)
+    with watch(model) as recording:
+        for _ in range(3):
+            model(Tensor(np.ones((1, 2))))
+            recording.step()
+    assert recording.steps == [0, 1, 2] and recording.grad_norm["weight"] == [None] * 3
+
+
+def test_a_layer_output_of_a_mebibyte_is_measured_at_each_step_none_waits():
+    model = nn.Sequential(nn.Linear(2, 2**17 // 8, rng=0), nn.Tanh())  # 8 examples: 1 MiB of float64
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    waiting = []
+    with watch(model, optimizer=opt) as recording:
+        for _ in range(3):
+            opt.zero_grad()
+            model(Tensor(np.ones((8, 2)))).sum().backward()
+            opt.step()
+            waiting.append(len(recording._batch))
+    assert waiting == [0, 0, 0] and recording.steps == [0, 1, 2]
+
+
+class CalledTwice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear, self.act = nn.Linear(3, 4, rng=0), nn.ReLU()
+
+    def forward(self, x):
+        return self.act(self.linear(x))
+
+
+def test_reading_the_recording_between_two_calls_of_a_layer_in_a_step_changes_no_number():
+    rng = np.random.default_rng(4)
+    batches = [(rng.normal(size=(6, 3)), rng.normal(size=(6, 3)) - 2.0) for _ in range(3)]
+    recordings = []
+    for read in (False, True):
+        model = CalledTwice()
+        opt = optim.SGD(model.parameters(), lr=0.1)
+        with watch(model, optimizer=opt) as recording:
+            for first, second in batches:
+                opt.zero_grad()
+                out = model(Tensor(first)).sum() + model(Tensor(second)).sum()
+                if read:
+                    _ = recording.dead  # measures the steps before this one
+                out.backward()
+                opt.step()
+        recordings.append((recording.dead["act"], recording.saturated["act"], recording.steps))
+    assert recordings[0] == recordings[1]
+    assert recordings[0][2] == [0, 1, 2] and not any(math.isnan(share) for share in recordings[0][0])
