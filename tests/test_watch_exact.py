@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from minigrad import Tensor, nn, optim
-from minigrad.diagnostics import Histogram, Recording, watch
+from minigrad.diagnostics import ActivationMonitor, Histogram, Recording, watch
 from minigrad.diagnostics.recording import CHUNK_VALUES, Unbinnable, histograms, update_ratio, update_ratios
 from minigrad.diagnostics.watch_rows import Column
 from minigrad.diagnostics.watcher import Watch
@@ -274,3 +274,90 @@ def test_reading_the_recording_between_two_calls_of_a_layer_in_a_step_changes_no
         recordings.append((recording.dead["act"], recording.saturated["act"], recording.steps))
     assert recordings[0] == recordings[1]
     assert recordings[0][2] == [0, 1, 2] and not any(math.isnan(share) for share in recordings[0][0])
+
+
+def monitored_shares(model, batches):
+    """Each batch's dead and saturated shares per layer, by an ActivationMonitor over that batch alone."""
+    shares = []
+    with ActivationMonitor(model) as monitor:
+        for x in batches:
+            model(Tensor(x))
+            summary = monitor.end_epoch()
+            shares.append({name: (s.dead_fraction, s.saturated_fraction) for name, s in summary.items()})
+    return shares
+
+
+@pytest.mark.parametrize("conv", ["1d", "2d"])
+def test_the_shares_of_a_convolutions_channels_are_the_monitors_of_each_step(conv):
+    rng = np.random.default_rng(5)
+    if conv == "1d":
+        layers, shape = [nn.Conv1d(2, 3, 3, rng=0), nn.ReLU(), nn.Conv1d(3, 4, 2, rng=1), nn.Tanh()], (4, 2, 6)
+    else:
+        layers, shape = [nn.Conv2d(2, 3, 2, rng=0), nn.ReLU(), nn.Conv2d(3, 4, 2, rng=1), nn.Tanh()], (4, 2, 5, 4)
+    model = nn.Sequential(*layers)
+    model[0].bias._data[:] = [-30.0, 0.0, 0.0]  # channel 0 dead
+    model[2].weight._data *= 40.0  # the tanh's channels mostly saturated
+    batches = [rng.normal(size=shape) + k for k in range(4)]
+    expected = monitored_shares(model, batches)
+    with watch(model, bins=4) as recording:
+        for x in batches:
+            model(Tensor(x)).sum().backward()
+            recording.step()
+    for name in ("1", "3"):
+        assert list(zip(recording.dead[name], recording.saturated[name])) == [step[name] for step in expected]
+    assert {recording.dead["1"][0], recording.saturated["3"][0]} != {0.0}  # something to count
+
+
+def test_the_shares_of_a_layer_outside_both_families_are_zero():
+    for activation in (nn.ELU, nn.GELU):
+        model = nn.Sequential(nn.Linear(2, 3, rng=0), activation())
+        with watch(model) as recording:
+            for _ in range(2):
+                model(Tensor(np.full((4, 2), -50.0))).sum().backward()
+                recording.step()
+        assert (recording.dead["1"], recording.saturated["1"]) == ([0.0, 0.0], [0.0, 0.0])
+
+
+def test_each_layers_op_is_run_once_for_the_derivatives_of_all_the_steps_of_a_batch(monkeypatch):
+    calls = []
+    forward = nn.ReLU.forward
+    monkeypatch.setattr(nn.ReLU, "forward", lambda self, x: calls.append(x.shape) or forward(self, x))
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU())
+    with watch(model) as recording:
+        for _ in range(4):
+            model(Tensor(np.ones((5, 2)))).sum().backward()
+            recording.step()
+    assert recording.steps == [0, 1, 2, 3]
+    assert calls == [(5, 3)] * 4 + [(4, 5, 3)]  # the model's four calls, then one on the stacked inputs
+
+
+def test_reading_the_recording_during_a_step_with_values_not_finite_measures_the_steps_before_it():
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh())
+    recording = watch(model)
+    model(Tensor(np.ones((4, 2)))).sum().backward()
+    recording.step()
+    model(Tensor(np.full((3, 2), np.nan)))  # step 1, not finished (a batch of another length)
+    assert recording.steps == [0]
+    recording.step()
+    with pytest.raises(ValueError, match="watch: the activations of layer '1' at step 1"):
+        recording.close()
+    assert recording.steps == [0]
+
+
+def test_the_first_step_with_values_not_finite_is_named_whatever_the_layer():
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 3, rng=1), nn.Tanh())
+    recording = watch(model)
+    for step in range(4):
+        if step == 1:
+            model[2].weight._data[0, 0] = np.nan  # layer '3' not finite from step 1, layer '1' from step 2
+        model(Tensor(np.ones((4, 2)))).sum().backward()
+        for p in model.parameters():
+            p._data -= 0.1 * p.grad.numpy()
+            p.grad = None
+        recording.step()
+    with pytest.raises(ValueError) as error:
+        recording.close()
+    assert str(error.value) == (
+        "watch: the gradients of layer '1' at step 1: Histogram.of: values must be finite, got min nan, max nan"
+    )
+    assert recording.steps == [0]
