@@ -361,3 +361,22 @@ def test_the_first_step_with_values_not_finite_is_named_whatever_the_layer():
         "watch: the gradients of layer '1' at step 1: Histogram.of: values must be finite, got min nan, max nan"
     )
     assert recording.steps == [0]
+
+
+def test_a_layer_called_once_then_twice_then_once_has_the_monitors_shares_at_each_step():
+    model = CalledTwice()
+    rng = np.random.default_rng(6)
+    steps = [[rng.normal(size=(5, 3)) - 1.0], [rng.normal(size=(5, 3)), rng.normal(size=(5, 3)) - 3.0]]
+    steps += [[rng.normal(size=(5, 3)) - 2.0], [rng.normal(size=(5, 3)) + 1.0]]
+    expected = []
+    with ActivationMonitor(model) as monitor:
+        for calls in steps:
+            for x in calls:
+                model(Tensor(x))
+            expected.append(monitor.end_epoch()["act"].dead_fraction)
+    with watch(model) as recording:
+        for calls in steps:
+            sum(model(Tensor(x)).sum() for x in calls).backward()
+            recording.step()
+    assert recording.dead["act"] == expected
+    assert len(set(expected)) > 1  # the steps differ
