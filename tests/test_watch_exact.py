@@ -363,11 +363,12 @@ def test_the_first_step_with_values_not_finite_is_named_whatever_the_layer():
     assert recording.steps == [0]
 
 
-def test_a_layer_called_once_then_twice_then_once_has_the_monitors_shares_at_each_step():
+def test_a_layer_called_once_twice_or_three_times_in_a_step_has_the_monitors_shares_at_each_step():
     model = CalledTwice()
     rng = np.random.default_rng(6)
     steps = [[rng.normal(size=(5, 3)) - 1.0], [rng.normal(size=(5, 3)), rng.normal(size=(5, 3)) - 3.0]]
     steps += [[rng.normal(size=(5, 3)) - 2.0], [rng.normal(size=(5, 3)) + 1.0]]
+    steps += [[rng.normal(size=(5, 3)) + 1.0, rng.normal(size=(5, 3)) - 3.0, rng.normal(size=(5, 3)) - 3.0]]
     expected = []
     with ActivationMonitor(model) as monitor:
         for calls in steps:
@@ -380,3 +381,24 @@ def test_a_layer_called_once_then_twice_then_once_has_the_monitors_shares_at_eac
             recording.step()
     assert recording.dead["act"] == expected
     assert len(set(expected)) > 1  # the steps differ
+
+
+class CentredTanh(nn.Tanh):
+    """tanh of the input centred over the batch: not one entry at a time."""
+
+    def forward(self, x):
+        return super().forward(x - x.mean(axis=0, keepdims=True))
+
+
+def test_a_subclass_of_an_activation_is_measured_on_its_own_batch_as_the_monitor_measures_it():
+    model = nn.Sequential(nn.Linear(2, 4, rng=0), CentredTanh())
+    model[0].weight._data *= 30.0
+    rng = np.random.default_rng(7)
+    batches = [rng.normal(size=(6, 2)) + 3.0 * k for k in range(3)]
+    expected = monitored_shares(model, batches)
+    with watch(model) as recording:
+        for x in batches:
+            model(Tensor(x)).sum().backward()
+            recording.step()
+    assert recording.saturated["1"] == [step["1"][1] for step in expected]
+    assert len(set(recording.saturated["1"])) > 1
