@@ -248,9 +248,9 @@ def test_a_layer_output_of_a_mebibyte_is_measured_at_each_step_none_waits():
 
 
 class CalledTwice(nn.Module):
-    def __init__(self):
+    def __init__(self, activation=nn.ReLU):
         super().__init__()
-        self.linear, self.act = nn.Linear(3, 4, rng=0), nn.ReLU()
+        self.linear, self.act = nn.Linear(3, 4, rng=0), activation()
 
     def forward(self, x):
         return self.act(self.linear(x))
@@ -402,3 +402,16 @@ def test_a_subclass_of_an_activation_is_measured_on_its_own_batch_as_the_monitor
             recording.step()
     assert recording.saturated["1"] == [step["1"][1] for step in expected]
     assert len(set(recording.saturated["1"])) > 1
+
+
+def test_a_relu6_unit_at_its_top_on_every_example_is_not_dead_in_a_step_after_one_of_two_calls():
+    # ReLU6 at 6 has derivative 0 but output 6: not dead; its outputs, not only its derivatives, decide
+    model = CalledTwice(nn.ReLU6)
+    model.linear.weight._data[:] = 0.0
+    x = Tensor(np.ones((3, 3)))
+    with watch(model) as recording:
+        for bias, calls in (([10.0, -1.0, 1.0, 10.0], 1), ([-1.0] * 4, 2), ([10.0, -1.0, 1.0, 10.0], 1)):
+            model.linear.bias._data[:] = bias  # units 0 and 3 at the top (6), unit 1 off, unit 2 at 1
+            sum(model(x).sum() for _ in range(calls)).backward()
+            recording.step()
+    assert recording.dead["act"] == [0.25, 1.0, 0.25]
