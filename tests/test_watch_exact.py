@@ -415,3 +415,11 @@ def test_a_relu6_unit_at_its_top_on_every_example_is_not_dead_in_a_step_after_on
             sum(model(x).sum() for _ in range(calls)).backward()
             recording.step()
     assert recording.dead["act"] == [0.25, 1.0, 0.25]
+
+
+def test_the_moments_of_float32_values_are_summed_in_float64():
+    values = np.random.default_rng(8).normal(loc=3.0, size=(2, 20_000)).astype(np.float32)
+    for h, row in zip(histograms([values], bins=5), values.astype(np.float64)):
+        assert h.sum == pytest.approx(row.sum(), rel=1e-13)
+        assert h.sum_squares == pytest.approx(row @ row, rel=1e-13)
+        assert (h.min, h.max) == (row.min(), row.max()) and type(h.min) is float
