@@ -423,3 +423,18 @@ def test_the_moments_of_float32_values_are_summed_in_float64():
         assert h.sum == pytest.approx(row.sum(), rel=1e-13)
         assert h.sum_squares == pytest.approx(row @ row, rel=1e-13)
         assert (h.min, h.max) == (row.min(), row.max()) and type(h.min) is float
+
+
+def test_a_unit_saturated_in_one_of_two_calls_of_a_step_is_not_saturated_in_that_step():
+    model = CalledTwice(nn.Tanh)
+    model.linear.weight._data[:] = 0.0
+    x = Tensor(np.ones((3, 3)))
+    with watch(model) as recording:
+        for biases in ((30.0, 0.0), (0.0, 30.0), (30.0, 30.0)):
+            outputs = []
+            for bias in biases:  # the layer's two calls in the step
+                model.linear.bias._data[:] = bias
+                outputs.append(model(x).sum())
+            (outputs[0] + outputs[1]).backward()
+            recording.step()
+    assert recording.saturated["act"] == [0.0, 0.0, 1.0]
