@@ -438,3 +438,20 @@ def test_a_unit_saturated_in_one_of_two_calls_of_a_step_is_not_saturated_in_that
             (outputs[0] + outputs[1]).backward()
             recording.step()
     assert recording.saturated["act"] == [0.0, 0.0, 1.0]
+
+
+def test_a_layer_measured_on_the_spot_is_differentiated_from_its_node_not_run_again():
+    class CountingReLU(nn.ReLU):  # a subclass: measured at each call, not later
+        calls = 0
+
+        def forward(self, x):
+            CountingReLU.calls += 1
+            return super().forward(x)
+
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), CountingReLU())
+    with watch(model) as recording:
+        for _ in range(2):
+            (model(Tensor(np.ones((4, 2)))).sum() + model(Tensor(-np.ones((4, 2)))).sum()).backward()
+            recording.step()
+    assert CountingReLU.calls == 4  # the model's own calls only
+    assert recording.steps == [0, 1]
