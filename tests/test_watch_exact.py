@@ -455,3 +455,46 @@ def test_a_layer_measured_on_the_spot_is_differentiated_from_its_node_not_run_ag
             recording.step()
     assert CountingReLU.calls == 4  # the model's own calls only
     assert recording.steps == [0, 1]
+
+
+def test_a_column_keeps_the_last_array_put_for_a_step_in_rows_or_aside():
+    column = Column(2)
+    assert column.stacked().shape == (0,) and column.get(0) is None
+    column.put(0, np.zeros(3))
+    column.put(0, np.ones(3))  # replaces step 0's
+    column.put(1, np.full(2, 5.0))  # another shape: aside
+    column.put(1, np.full(3, 7.0))  # replaces it, in the rows
+    column.put(2, np.full(3, 9.0))  # the rows are full (2): aside
+    np.testing.assert_array_equal(column.stacked(), [np.ones(3), np.full(3, 7.0)])
+    assert column.positions == [0, 1] and list(column.aside) == [2]
+    np.testing.assert_array_equal(column.at(1), np.full(3, 7.0))
+    np.testing.assert_array_equal(column.at(2), np.full(3, 9.0))
+
+
+def test_a_model_without_parameters_is_watched():
+    model = nn.Sequential(nn.ReLU())
+    with watch(model) as recording:
+        for _ in range(2):
+            model(Tensor(np.array([[1.0, -1.0]])))
+            recording.step()
+    assert (recording.steps, recording.parameters, recording.dead["0"]) == ([0, 1], [], [0.5, 0.5])
+
+
+def test_closing_a_watch_twice_is_harmless():
+    model = nn.Linear(2, 2, rng=0)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    with watch(model, optimizer=opt) as recording:
+        recording.close()
+    recording.close()
+    assert recording.closed and opt._step_post_hooks == []
+
+
+def test_a_gradient_that_arrives_after_its_step_was_counted_is_not_recorded_as_the_next_steps():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Tanh())
+    with watch(model) as recording:
+        old = model(Tensor(np.ones((3, 2)))).sum()
+        recording.step()  # step 0 counted before its backward
+        old.backward()  # its gradient arrives during step 1, which has no backward of its own
+        model(Tensor(np.ones((3, 2))))
+        recording.step()
+    assert recording.gradients["1"] == [None, None]
