@@ -111,7 +111,8 @@ def test_a_watch_shows_itself_as_a_watch_of_its_layers_and_parameters():
         for _ in range(4):
             model(Tensor(np.ones((1, 2)))).sum().backward()
             recording.step()
-    assert repr(recording) == ("Watch(every=3, steps recorded: 2, layers=['1'], parameters=['0.weight', '0.bias'])")
+    assert repr(recording) == "Watch(every=3, steps recorded: 2, layers=['1'], parameters=['0.weight', '0.bias'])"
+    assert recording.activations["1"][0].counts.size == 50  # the default bins
 
 
 def test_the_recordings_lists_say_in_help_that_reading_them_measures_the_steps_taken():
@@ -188,6 +189,8 @@ def test_the_update_ratios_of_parameters_of_no_value_or_no_spread_are_nan():
     assert ratios[0] == pytest.approx(math.log10(np.std([0.1, -0.1]) / np.std([1.0, -1.0])), rel=1e-14)
     assert ratios[3] == pytest.approx(math.log10(np.std([0.0, 0.2]) / np.std([3.0, 5.0])), rel=1e-14)
     assert np.isnan(update_ratios(np.empty(0), np.empty(0), np.array([0, 0]))).tolist() == [True, True]
+    last_empty = update_ratios(before[:2], after[:2], np.array([2, 0]))
+    assert last_empty[0] == ratios[0] and math.isnan(last_empty[1])
 
 
 def test_the_update_ratio_of_values_far_from_zero_is_exact():
