@@ -145,6 +145,7 @@ def test_histograms_of_rows_larger_than_a_chunk_are_numpys_of_each_row():
         counts, edges = np.histogram(row, bins=7)
         np.testing.assert_array_equal(h.counts, counts)
         assert h.counts.dtype == counts.dtype == np.int64  # counts, as np.histogram's
+        assert type(h.zeros) is type(h.num) is int
         np.testing.assert_allclose(h.edges, edges, rtol=1e-15)
         assert (h.min, h.max, h.num, h.zeros) == (row.min(), row.max(), len(row), np.sum(row == 0))
         assert h.sum == pytest.approx(row.sum(), rel=1e-12, abs=1e-12)
