@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
+import matplotlib
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from minigrad import Tensor, nn, optim
@@ -198,3 +200,23 @@ def test_histograms_need_two_axes(recording):
     with pytest.raises(ValueError) as error:
         plot_histograms(recording, 0, Figure().subplots(1, 3))
     assert str(error.value) == "plot_histograms: axes must be two Axes (activations, gradients), got 3"
+
+
+def test_the_ratio_chart_shades_the_band_lightly_and_keeps_its_lines_thin_and_its_legend_small(recording):
+    ax = Figure().add_subplot()
+    plot_update_ratios(recording, ax)
+    (band,) = ax.patches
+    assert band.get_facecolor()[:3] == to_rgb("tab:green") and band.get_alpha() < 0.5  # the curves show through
+    (target,) = [line for line in ax.get_lines() if line.get_label() not in recording.weights()]
+    curves = [line for line in ax.get_lines() if line.get_label() in recording.weights()]
+    assert (to_rgb(target.get_color()), target.get_linestyle()) == (to_rgb("tab:green"), "--")
+    # thinner than matplotlib's default, the -3 mark thinner still, so that many weights stay readable
+    default = matplotlib.rcParams["lines.linewidth"]
+    assert all(target.get_linewidth() < curve.get_linewidth() < default for curve in curves)
+    assert max(t.get_fontsize() for t in ax.get_legend().get_texts()) < ax.yaxis.label.get_fontsize()
+
+
+def test_every_legend_is_smaller_than_the_axis_labels(recording):
+    figure = plot_recording(recording)
+    for ax in figure.axes:
+        assert max(t.get_fontsize() for t in ax.get_legend().get_texts()) < ax.yaxis.label.get_fontsize()
