@@ -503,3 +503,11 @@ def test_a_gradient_that_arrives_after_its_step_was_counted_is_not_recorded_as_t
         model(Tensor(np.ones((3, 2))))
         recording.step()
     assert recording.gradients["1"] == [None, None]
+
+
+def test_a_value_on_an_inner_edge_whose_first_guess_falls_short_goes_in_the_bin_above_as_numpys():
+    v = 5 * (1.0 / 7)  # edge 5 of 7 bins over [0, 1]; v / (1 / 7) rounds to 4.99..., bin 4 at first guess
+    assert int(v * 7) == 4
+    h = Histogram.of(np.array([0.0, v, 1.0]), bins=7)
+    np.testing.assert_array_equal(h.counts, np.histogram([0.0, v, 1.0], bins=7)[0])
+    assert h.counts.tolist() == [1, 0, 0, 0, 0, 1, 1]
