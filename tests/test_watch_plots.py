@@ -170,6 +170,7 @@ def test_each_histogram_curve_is_at_the_bin_centres_and_its_legend_gives_mean_st
         )
         assert line.get_label() == label and [t.get_text() for t in ax.get_legend().get_texts()] == [label]
         assert (ax.get_title(), ax.get_ylabel(), line.get_color()) == (f"{kind} at step 2", "density", "C0")
+        assert line.get_linewidth() < matplotlib.rcParams["lines.linewidth"]  # thin, so that the layers' curves compare
 
 
 @pytest.mark.parametrize(
@@ -220,3 +221,18 @@ def test_every_legend_is_smaller_than_the_axis_labels(recording):
     figure = plot_recording(recording)
     for ax in figure.axes:
         assert max(t.get_fontsize() for t in ax.get_legend().get_texts()) < ax.yaxis.label.get_fontsize()
+
+
+def test_the_histograms_of_a_step_draw_no_curve_where_there_was_no_value_or_no_gradient():
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh())
+    with watch(model) as recording:
+        for batch, backward in ((np.ones((4, 2)), True), (np.ones((4, 2)), False), (np.ones((0, 2)), True)):
+            out = model(Tensor(batch))
+            if backward:
+                out.sum().backward()
+            recording.step()
+    assert recording.gradients["1"][1] is None and recording.activations["1"][2].num == 0
+    for step, drawn in ((1, (1, 0)), (2, (0, 0))):
+        axes = Figure().subplots(1, 2)
+        plot_histograms(recording, step, axes)
+        assert tuple(len(ax.get_lines()) for ax in axes) == drawn
