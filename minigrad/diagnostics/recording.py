@@ -241,7 +241,8 @@ class Recording:
 
     ``activations[layer]`` and ``gradients[layer]`` are Histograms (None where the layer had no
     forward, or no gradient reached it); ``dead[layer]`` and ``saturated[layer]`` the shares of
-    units dead or saturated on every example of the step (ActivationMonitor's measure);
+    units dead or saturated on every example of the step (ActivationMonitor's measure; NaN where
+    the layer had no forward, or a batch of no example);
     ``grad_norm[parameter]`` the 2-norm of its gradient (None if it had none) and
     ``update_ratio[parameter]`` as :func:`update_ratio`; ``shapes[parameter]`` its shape. Steps
     count the optimiser's steps from 0.

@@ -234,8 +234,10 @@ def unit_shares(module: Module, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarra
     >>> [share.tolist() for share in unit_shares(ReLU(), x, np.maximum(x, 0.0))]
     [[0.5, 0.0], [0.0, 0.0]]
     """
-    op, local = derivative(module, x)
     steps = len(x)
+    if not x[0].size:  # NOTE: batches of no example: no share, as in a step where the layer was not called
+        return np.full(steps, np.nan), np.full(steps, np.nan)
+    op, local = derivative(module, x)
 
     def per_step_units(a: np.ndarray) -> np.ndarray:
         # NOTE: (S, N, C, ...) -> (N, S*C, ...): each (step, unit) pair is a unit of its own

@@ -127,7 +127,8 @@ def plot_histograms(recording: Recording, step: int, axes: Sequence[Axes], layer
                 ax.plot(centres, density, color=f"C{i % 10}", lw=1.2, label=label)
         ax.set_title(f"{kind} at step {step}")
         ax.set_ylabel("density")
-        ax.legend(fontsize="x-small", loc="best")
+        if ax.get_lines():  # NOTE: no curve (no gradient, or no value at that step): no legend to warn about
+            ax.legend(fontsize="x-small", loc="best")
 
 
 def plot_recording(recording: Recording, steps: Sequence[int] | None = None) -> Figure:
