@@ -1,0 +1,270 @@
+"""minigrad.compile, pinned where a user would notice a difference: each replay bit-identical to the
+eager step (.grad, parameters, the optimiser's state) in the corners of the step's effects (two
+backward passes, gradients already there, zero_grad both ways), every .grad an array of its own,
+what a replay requires before it runs, each refusal's whole message and the listing's lines."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import numpy as np
+import pytest
+
+import minigrad
+import minigrad.functional as F
+from minigrad import Tensor, nn, optim
+from minigrad.tracing import TracingError
+
+
+def small_mlp():
+    return nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+
+
+def batches(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return [(Tensor(rng.normal(size=(4, 2))), Tensor(rng.normal(size=(4, 1)))) for _ in range(n)]
+
+
+def assert_identical(model, twin, what, opt=None, twin_opt=None):
+    """Parameters, .grad (None where eager has None) and the optimiser's state equal to the bit."""
+    for (name, p), q in zip(model.named_parameters(), twin.parameters()):
+        assert np.array_equal(p.numpy(), q.numpy()), f"{what}: {name}"
+        assert (p.grad is None) == (q.grad is None), f"{what}: {name}.grad is {p.grad}, eagerly {q.grad}"
+        if p.grad is not None:
+            assert np.array_equal(p.grad.numpy(), q.grad.numpy()), f"{what}: {name}.grad"
+        if opt is not None:
+            mine, theirs = opt.state.get(p, {}), twin_opt.state.get(q, {})
+            assert mine.keys() == theirs.keys(), f"{what}: {name}'s state"
+            for key in mine:
+                assert np.array_equal(mine[key], theirs[key]), f"{what}: {name}'s {key}"
+
+
+def run_both(fn, make_opt=None, calls=5, before=None):
+    """The step compiled on a model and eagerly on its twin, call after call; returns the compiled step."""
+    model = small_mlp()
+    twin = copy.deepcopy(model)
+    opt, twin_opt = (make_opt(model), make_opt(twin)) if make_opt else (None, None)
+    step = minigrad.compile(lambda x, y: fn(model, opt, x, y))
+    for i, (x, y) in enumerate(batches(calls)):
+        if before is not None:
+            before(model), before(twin)
+        replayed, eager = step(x, y), fn(twin, twin_opt, x, y)
+        assert np.array_equal(replayed.numpy(), eager.numpy()), f"call {i}: the loss"
+        assert_identical(model, twin, f"call {i}", opt, twin_opt)
+    assert step.replays == calls - 2
+    return step
+
+
+# --- the gradients into .grad ---------------------------------------------------------------------------
+
+
+def test_two_backward_passes_into_gradients_cleared_first_add_up_as_eagerly():
+    def fn(model, opt, x, y):
+        model.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        (model(x) ** 2).sum().backward()  # NOTE: the second pass adds to what the first stored
+        return loss
+
+    run_both(fn)
+
+
+def test_gradients_accumulated_outside_are_stepped_with_and_then_cleared_as_eagerly():
+    def fn(model, opt, x, y):
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        return loss
+
+    def accumulate_outside(model):  # NOTE: an eager backward before each call: .grad is not None at its start
+        (model(Tensor(np.ones((1, 2)))) * 0.5).sum().backward()
+
+    run_both(fn, lambda m: optim.SGD(m.parameters(), lr=0.1, momentum=0.9), before=accumulate_outside)
+
+
+def test_a_zero_grad_to_none_first_and_to_zeros_last_leaves_zeros_as_eagerly():
+    def fn(model, opt, x, y):
+        opt.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+        return loss
+
+    run_both(fn, lambda m: optim.Adam(m.parameters(), lr=0.05))
+
+
+def test_an_input_given_two_backward_passes_and_a_grad_already_there_gets_their_sum():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+
+    def fn(x):
+        (x * w).sum().backward()
+        (x * x).sum().backward()  # NOTE: x's second gradient adds to its first
+
+    step = minigrad.compile(fn)
+    for i in range(4):
+        x, twin = (Tensor([1.0 + i, -2.0], requires_grad=True) for _ in range(2))
+        x.grad, twin.grad = Tensor([0.25, 0.5]), Tensor([0.25, 0.5])
+        step(x)
+        ((twin * w.detach()).sum() + (twin * twin).sum()).backward()
+        assert np.array_equal(x.grad.numpy(), twin.grad.numpy()), f"call {i}"  # 0.25 + w + 2x, 0.5 + w + 2x
+    assert step.replays == 2
+
+
+def grads_of_their_own(tensors, what):
+    """Each .grad a writeable array of its own: changing one in place changes no other, nor a later call's."""
+    grads = [t.grad.numpy() for t in tensors]
+    for i, g in enumerate(grads):
+        assert g.flags.writeable, f"{what}: .grad {i} is read-only"
+        for j in range(i):
+            assert not np.shares_memory(g, grads[j]), f"{what}: .grad {i} and {j} share an array"
+    return grads
+
+
+def test_every_grad_a_replay_stores_is_an_array_of_its_own():
+    w = Tensor(np.ones((2, 2)), requires_grad=True)
+    v = Tensor(np.ones(4), requires_grad=True)
+
+    def fn(x, y):
+        # NOTE: Add hands one gradient array to both sides, reshape a view of it, sum a broadcast constant
+        (x + y + w + v.reshape(2, 2)).sum().backward()
+        x.sum().backward()
+
+    step = minigrad.compile(fn)
+    earlier = []
+    for i in range(4):
+        w.grad = v.grad = None
+        x, y = Tensor(np.full((2, 2), float(i)), requires_grad=True), Tensor(np.ones((2, 2)), requires_grad=True)
+        step(x, y)
+        grads = grads_of_their_own([x, y, w, v], f"call {i}")
+        assert [g.tolist() for g in grads] == [[[2.0, 2.0]] * 2, [[1.0, 1.0]] * 2, [[1.0, 1.0]] * 2, [1.0] * 4]
+        assert not any(np.shares_memory(g, e) for g in grads for e in earlier), f"call {i}: shares an earlier call's"
+        earlier += grads
+    assert step.replays == 2
+
+
+# --- what a replay requires ----------------------------------------------------------------------------
+
+
+def test_a_parameter_put_in_the_optimiser_in_place_of_another_is_followed():
+    w = nn.Parameter([1.0])
+    opt = optim.SGD([w], lr=0.1)
+
+    def fn(x):
+        (x * w).sum().backward()
+        opt.step()
+        opt.zero_grad()
+
+    step = minigrad.compile(fn)
+    for i in range(3):
+        step(Tensor([2.0 + i]))
+    assert step.replays == 1 and w.tolist() == pytest.approx([1.0 - 0.2 - 0.3 - 0.4])
+    before = w.tolist()
+    other = nn.Parameter(before)  # NOTE: equal in value, another tensor: the optimiser no longer steps w
+    opt.param_groups[0]["params"] = [other]
+    step(Tensor([5.0]))
+    assert w.tolist() == before and other.tolist() == before  # eagerly: other has no gradient, w no optimiser
+    assert w.grad is not None and w.grad.tolist() == [5.0]
+
+
+def test_step_hooks_registered_between_calls_are_refused_by_the_next_call():
+    model = small_mlp()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+
+    def fn(x, y):
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        return loss
+
+    step = minigrad.compile(fn)
+    data = batches(4)
+    for x, y in data[:3]:
+        step(x, y)
+    opt.register_step_pre_hook(lambda *args: None)
+    opt.register_step_post_hook(lambda *args: None)
+    with pytest.raises(TracingError, match=r"^fn: SGD has step hooks, which a replay would not call$"):
+        step(*data[3])  # NOTE: a replay would not call them; the call traces, and the trace refuses
+
+
+def test_a_parameter_without_gradient_is_stepped_once_its_grad_is_set_outside():
+    model, twin = small_mlp(), small_mlp()
+    spare, twin_spare = nn.Parameter([1.0, 2.0]), nn.Parameter([1.0, 2.0])  # NOTE: no op of the step reads it
+    opt, twin_opt = (optim.SGD([*m.parameters(), s], lr=0.1) for m, s in ((model, spare), (twin, twin_spare)))
+
+    def fn(model, opt, x, y):
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    step = minigrad.compile(lambda x, y: fn(model, opt, x, y))
+    for i, (x, y) in enumerate(batches(5)):
+        if i == 3:
+            spare.grad, twin_spare.grad = Tensor([1.0, 1.0]), Tensor([1.0, 1.0])
+        step(x, y), fn(twin, twin_opt, x, y)
+        assert spare.tolist() == twin_spare.tolist(), f"call {i}"
+        assert_identical(model, twin, f"call {i}")
+    assert spare.tolist() == pytest.approx([0.8, 1.8])  # stepped at calls 3 and 4
+
+
+# --- the refusals, whole ---------------------------------------------------------------------------------
+
+
+def test_settings_changed_after_the_step_are_refused_by_the_first_call():
+    model = small_mlp()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+
+    def fn(x, y):
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.param_groups[0]["lr"] *= 0.5
+        return loss
+
+    message = (
+        "fn: SGD's settings (param_groups: a learning rate, ...) or step hooks changed inside the step; "
+        "a replay would not change them. Change them outside the compiled step"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(fn)(*batches(1)[0])
+
+
+def test_an_update_reading_an_array_from_outside_is_refused_naming_the_step():
+    class Noisy(optim.SGD):
+        def _update(self, p, grad, state, group):
+            super()._update(p, grad + np.array(0.5), state, group)
+
+    model = small_mlp()
+    opt = Noisy(model.parameters(), lr=0.1)
+
+    def train(x, y):
+        F.mse_loss(model(x), y).backward()
+        opt.step()
+
+    with pytest.raises(TracingError, match=r"^train: the optimiser's update reads an array of shape \(\) that"):
+        minigrad.compile(train)(*batches(1)[0])
+
+
+# --- the listing ---------------------------------------------------------------------------------------------
+
+
+def test_the_listing_heads_an_optimiser_step_with_each_groups_settings():
+    model = small_mlp()
+    opt = optim.SGD([{"params": model[0].parameters()}, {"params": model[2].parameters(), "lr": 0.01}], lr=0.1)
+
+    def fn(x, y):
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        return loss
+
+    step = minigrad.compile(fn)
+    for x, y in batches(3):
+        step(x, y)
+    rest = "momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False"
+    assert f"# optimiser step: SGD(lr=0.1, {rest}; lr=0.01, {rest})" in str(step.program).splitlines()
