@@ -268,3 +268,91 @@ def test_the_listing_heads_an_optimiser_step_with_each_groups_settings():
         step(x, y)
     rest = "momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False"
     assert f"# optimiser step: SGD(lr=0.1, {rest}; lr=0.01, {rest})" in str(step.program).splitlines()
+
+
+def test_a_gradient_holding_nan_is_replayed_as_eagerly():
+    def fn(model, opt, x, y):
+        loss = F.mse_loss(model(x * Tensor([[np.nan, 1.0]])), y)  # NOTE: NaN in the first weight's gradient
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+        return loss
+
+    model, twin = small_mlp(), small_mlp()
+    opt, twin_opt = optim.SGD(model.parameters(), lr=0.1), optim.SGD(twin.parameters(), lr=0.1)
+    step = minigrad.compile(lambda x, y: fn(model, opt, x, y))
+    for i, (x, y) in enumerate(batches(4)):
+        step(x, y), fn(twin, twin_opt, x, y)
+        for p, q in zip(model.parameters(), twin.parameters()):
+            assert np.array_equal(p.numpy(), q.numpy(), equal_nan=True), f"call {i}"
+            assert np.array_equal(p.grad.numpy(), q.grad.numpy()), f"call {i}"
+    assert step.replays == 2
+
+
+def test_a_grad_set_by_hand_is_refused_with_the_whole_message():
+    model = small_mlp()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+
+    def by_hand(x, y):
+        F.mse_loss(model(x), y).backward()
+        model[2].bias.grad = Tensor([1.0])
+        opt.step()
+
+    message = (
+        "by_hand: the .grad of a parameter of shape (1,) was set by hand inside the step (gradient clipping?); "
+        "a replay would not. Do it outside the compiled step"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(by_hand)(*batches(1)[0])
+
+
+def test_the_settings_of_either_of_two_optimisers_changed_inside_are_refused():
+    model = small_mlp()
+    first, second = optim.SGD(model[0].parameters(), lr=0.1), optim.SGD(model[2].parameters(), lr=0.1)
+    rates = iter([0.1, 0.05, 0.02, 0.01])
+
+    def fn(x, y):
+        first.param_groups[0]["lr"] = next(rates)  # NOTE: before its step: a replay would keep one rate
+        F.mse_loss(model(x), y).backward()
+        first.step()
+        second.step()
+        model.zero_grad()
+
+    step = minigrad.compile(fn)
+    with pytest.raises(TracingError, match=r"^fn: SGD's settings \(param_groups: a learning rate, \.\.\.\) or step"):
+        for x, y in batches(3):
+            step(x, y)
+    assert step.replays == 0
+
+
+def test_the_listing_shows_each_zero_grad_once_under_its_heading():
+    model = nn.Linear(2, 1, rng=0)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+
+    def fn(x, y):
+        opt.zero_grad()
+        F.mse_loss(model(x), y).backward()
+        opt.step()
+        model.zero_grad(set_to_none=False)
+
+    step = minigrad.compile(fn)
+    for x, y in batches(3):
+        step(x, y)
+    lines = [re.sub(r"\s+# .*", "", line) for line in str(step.program).splitlines()]
+    effects = lines[lines.index("# gradients, into .grad") - 3 :]
+    assert effects == [
+        "# zero_grad",
+        "p3.grad = None",
+        "p2.grad = None",
+        "# gradients, into .grad",
+        "p3.grad += v12",
+        "p2.grad += v11",
+        "# optimiser step: SGD(lr=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)",
+        "u0 = (-0.1) * p2_grad",
+        "p2 += u0",
+        "u1 = (-0.1) * p3_grad",
+        "p3 += u1",
+        "# zero_grad",
+        "p3.grad = zeros if it is not None",
+        "p2.grad = zeros if it is not None",
+    ]
