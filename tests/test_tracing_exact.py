@@ -190,10 +190,11 @@ def test_step_hooks_registered_between_calls_are_refused_by_the_next_call():
         step(*data[3])  # NOTE: a replay would not call them; the call traces, and the trace refuses
 
 
-def test_a_parameter_without_gradient_is_stepped_once_its_grad_is_set_outside():
+def test_parameters_without_gradient_are_stepped_once_their_grad_is_set_outside():
     model, twin = small_mlp(), small_mlp()
-    spare, twin_spare = nn.Parameter([1.0, 2.0]), nn.Parameter([1.0, 2.0])  # NOTE: no op of the step reads it
-    opt, twin_opt = (optim.SGD([*m.parameters(), s], lr=0.1) for m, s in ((model, spare), (twin, twin_spare)))
+    spares = [nn.Parameter([1.0, 2.0]), nn.Parameter([3.0])]  # NOTE: no op of the step reads them
+    twin_spares = [nn.Parameter([1.0, 2.0]), nn.Parameter([3.0])]
+    opt, twin_opt = (optim.SGD([*m.parameters(), *s], lr=0.1) for m, s in ((model, spares), (twin, twin_spares)))
 
     def fn(model, opt, x, y):
         loss = F.mse_loss(model(x), y)
@@ -202,13 +203,51 @@ def test_a_parameter_without_gradient_is_stepped_once_its_grad_is_set_outside():
         return loss
 
     step = minigrad.compile(lambda x, y: fn(model, opt, x, y))
-    for i, (x, y) in enumerate(batches(5)):
+    for i, (x, y) in enumerate(batches(6)):
         if i == 3:
-            spare.grad, twin_spare.grad = Tensor([1.0, 1.0]), Tensor([1.0, 1.0])
+            for group in (spares, twin_spares):
+                group[0].grad, group[1].grad = Tensor([1.0, 1.0]), Tensor([-2.0])
         step(x, y), fn(twin, twin_opt, x, y)
-        assert spare.tolist() == twin_spare.tolist(), f"call {i}"
+        assert [s.tolist() for s in spares] == [s.tolist() for s in twin_spares], f"call {i}"
         assert_identical(model, twin, f"call {i}")
-    assert spare.tolist() == pytest.approx([0.8, 1.8])  # stepped at calls 3 and 4
+    assert [s.tolist() for s in spares] == [pytest.approx([0.7, 1.7]), pytest.approx([3.6])]  # calls 3 to 5
+    assert step.replays == 2  # NOTE: calls 4 and 5 (call 3 traced anew: the spares' .grad is no longer None)
+    update = [line for line in str(step.program).splitlines() if line.startswith(("q", "u"))]
+    assert update[-4:] == ["u4 = (-0.1) * q4_grad", "q4 += u4", "u5 = (-0.1) * q5_grad", "q5 += u5"]
+
+
+def test_a_returned_tensor_made_without_ops_is_returned_by_each_replay():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+
+    def fn(x):
+        (x * w).sum().backward()
+        return Tensor([0.5, 1.5])
+
+    step = minigrad.compile(fn)
+    results = [step(Tensor([1.0, float(i)])).tolist() for i in range(4)]
+    assert results == [[0.5, 1.5]] * 4 and step.replays == 2
+
+
+def test_a_parameter_is_named_in_the_outermost_module_that_holds_it():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = nn.Parameter([2.0])
+            self.inner = nn.Linear(2, 1, rng=0)
+
+        def forward(self, x):
+            return self.inner(x * self.scale)  # NOTE: its own op runs first, then the child's
+
+    model = Scaled()
+
+    def fn(x, y):
+        F.mse_loss(model(x), y).backward()
+
+    step = minigrad.compile(fn)
+    for x, y in batches(3):
+        step(x, y)
+    parameters = [line.split("#")[0].split()[-1] for line in str(step.program).splitlines() if "parameter" in line]
+    assert parameters == ["scale", "inner.weight", "inner.bias"]
 
 
 # --- the refusals, whole ---------------------------------------------------------------------------------
