@@ -96,6 +96,18 @@ def test_a_zero_grad_to_none_first_and_to_zeros_last_leaves_zeros_as_eagerly():
     run_both(fn, lambda m: optim.Adam(m.parameters(), lr=0.05))
 
 
+@pytest.mark.parametrize("stepped", [0, 2])
+def test_an_optimiser_over_one_layer_clears_its_gradients_while_the_other_layers_add_up(stepped):
+    def fn(model, opt, x, y):
+        opt.zero_grad()  # NOTE: the other layer's .grad is never cleared: it adds up, call after call
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    run_both(fn, lambda m: optim.SGD(m[stepped].parameters(), lr=0.1))
+
+
 def test_an_input_given_two_backward_passes_and_a_grad_already_there_gets_their_sum():
     w = Tensor([1.0, 2.0], requires_grad=True)
 
@@ -269,6 +281,20 @@ def test_settings_changed_after_the_step_are_refused_by_the_first_call():
         "a replay would not change them. Change them outside the compiled step"
     )
     with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(fn)(*batches(1)[0])
+
+
+def test_the_first_of_two_optimisers_changed_after_its_step_is_refused_by_the_first_call():
+    model = small_mlp()
+    first, second = optim.SGD(model[0].parameters(), lr=0.1), optim.SGD(model[2].parameters(), lr=0.1)
+
+    def fn(x, y):
+        F.mse_loss(model(x), y).backward()
+        first.step()
+        second.step()
+        first.param_groups[0]["lr"] *= 0.5
+
+    with pytest.raises(TracingError, match=r"^fn: SGD's settings \(param_groups: a learning rate, \.\.\.\) or step"):
         minigrad.compile(fn)(*batches(1)[0])
 
 
