@@ -136,22 +136,23 @@ def grads_of_their_own(tensors, what):
 
 
 def test_every_grad_a_replay_stores_is_an_array_of_its_own():
-    w = Tensor(np.ones((2, 2)), requires_grad=True)
+    w, u = Tensor(np.ones((2, 2)), requires_grad=True), Tensor(np.ones((2, 2)), requires_grad=True)
     v = Tensor(np.ones(4), requires_grad=True)
 
     def fn(x, y):
-        # NOTE: Add hands one gradient array to both sides, reshape a view of it, sum a broadcast constant
-        (x + y + w + v.reshape(2, 2)).sum().backward()
+        # NOTE: Add hands one gradient array to x, y, w and u, and v a view of it; x.sum()'s is a broadcast constant
+        ((x + y + w + u + v.reshape(2, 2)) * x).sum().backward()
         x.sum().backward()
 
     step = minigrad.compile(fn)
     earlier = []
     for i in range(4):
-        w.grad = v.grad = None
-        x, y = Tensor(np.full((2, 2), float(i)), requires_grad=True), Tensor(np.ones((2, 2)), requires_grad=True)
+        w.grad = u.grad = v.grad = None
+        x, y = Tensor(np.full((2, 2), i + 1.0), requires_grad=True), Tensor(np.ones((2, 2)), requires_grad=True)
         step(x, y)
-        grads = grads_of_their_own([x, y, w, v], f"call {i}")
-        assert [g.tolist() for g in grads] == [[[2.0, 2.0]] * 2, [[1.0, 1.0]] * 2, [[1.0, 1.0]] * 2, [1.0] * 4]
+        grads = grads_of_their_own([x, y, w, u, v], f"call {i}")
+        a, b = 2.0 * i + 7.0, i + 1.0  # x.grad = 2x + y + w + u + v + 1, the others x
+        assert [g.tolist() for g in grads] == [[[a, a]] * 2, *[[[b, b]] * 2] * 3, [b] * 4], f"call {i}"
         assert not any(np.shares_memory(g, e) for g in grads for e in earlier), f"call {i}: shares an earlier call's"
         earlier += grads
     assert step.replays == 2
