@@ -139,20 +139,21 @@ def test_every_grad_a_replay_stores_is_an_array_of_its_own():
     w, u = Tensor(np.ones((2, 2)), requires_grad=True), Tensor(np.ones((2, 2)), requires_grad=True)
     v = Tensor(np.ones(4), requires_grad=True)
 
-    def fn(x, y):
-        # NOTE: Add hands one gradient array to x, y, w and u, and v a view of it; x.sum()'s is a broadcast constant
+    def fn(x, y, z):
+        # NOTE: Add hands one gradient array to x, y, w and u, and v a view of it; sum() a broadcast constant
         ((x + y + w + u + v.reshape(2, 2)) * x).sum().backward()
-        x.sum().backward()
+        (x.sum() + z.sum()).backward()
 
     step = minigrad.compile(fn)
     earlier = []
     for i in range(4):
         w.grad = u.grad = v.grad = None
-        x, y = Tensor(np.full((2, 2), i + 1.0), requires_grad=True), Tensor(np.ones((2, 2)), requires_grad=True)
-        step(x, y)
-        grads = grads_of_their_own([x, y, w, u, v], f"call {i}")
+        x = Tensor(np.full((2, 2), i + 1.0), requires_grad=True)
+        y, z = Tensor(np.ones((2, 2)), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+        step(x, y, z)
+        grads = grads_of_their_own([x, y, w, u, v, z], f"call {i}")
         a, b = 2.0 * i + 7.0, i + 1.0  # x.grad = 2x + y + w + u + v + 1, the others x
-        assert [g.tolist() for g in grads] == [[[a, a]] * 2, *[[[b, b]] * 2] * 3, [b] * 4], f"call {i}"
+        assert [g.tolist() for g in grads] == [[[a, a]] * 2, *[[[b, b]] * 2] * 3, [b] * 4, [1.0] * 3]
         assert not any(np.shares_memory(g, e) for g in grads for e in earlier), f"call {i}: shares an earlier call's"
         earlier += grads
     assert step.replays == 2
