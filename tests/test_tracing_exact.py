@@ -27,14 +27,14 @@ def batches(n, seed=0):
 
 
 def assert_identical(model, twin, what, opt=None, twin_opt=None):
-    """Parameters, .grad (None where eager has None) and the optimiser's state equal to the bit."""
+    """Parameters, .grad (None where eager has None) and the optimiser's (or optimisers') state equal to the bit."""
     for (name, p), q in zip(model.named_parameters(), twin.parameters()):
         assert np.array_equal(p.numpy(), q.numpy()), f"{what}: {name}"
         assert (p.grad is None) == (q.grad is None), f"{what}: {name}.grad is {p.grad}, eagerly {q.grad}"
         if p.grad is not None:
             assert np.array_equal(p.grad.numpy(), q.grad.numpy()), f"{what}: {name}.grad"
-        if opt is not None:
-            mine, theirs = opt.state.get(p, {}), twin_opt.state.get(q, {})
+        for o, t in zip(*(x if isinstance(x, tuple) else (x,) for x in (opt, twin_opt))) if opt else ():
+            mine, theirs = o.state.get(p, {}), t.state.get(q, {})
             assert mine.keys() == theirs.keys(), f"{what}: {name}'s state"
             for key in mine:
                 assert np.array_equal(mine[key], theirs[key]), f"{what}: {name}'s {key}"
@@ -106,6 +106,18 @@ def test_an_optimiser_over_one_layer_clears_its_gradients_while_the_other_layers
         return loss
 
     run_both(fn, lambda m: optim.SGD(m[stepped].parameters(), lr=0.1))
+
+
+def test_one_optimiser_clearing_its_gradients_last_while_another_lets_them_add_up():
+    def fn(model, opts, x, y):
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opts[1].step()
+        opts[0].step()
+        opts[0].zero_grad()  # NOTE: the first layer's .grad only: the last layer's adds up
+        return loss
+
+    run_both(fn, lambda m: (optim.SGD(m[0].parameters(), lr=0.1), optim.SGD(m[2].parameters(), lr=0.1)))
 
 
 def test_an_input_given_two_backward_passes_and_a_grad_already_there_gets_their_sum():
