@@ -435,3 +435,100 @@ def test_the_listing_shows_each_zero_grad_once_under_its_heading():
         "p3.grad = zeros if it is not None",
         "p2.grad = zeros if it is not None",
     ]
+
+
+# --- the recorder ----------------------------------------------------------------------------------------
+
+
+def test_a_mask_made_outside_the_ops_is_refused_with_the_whole_message_in_one_dimension_too():
+    w = Tensor([1.0, -1.0, 2.0], requires_grad=True)
+
+    def masked(x):
+        minigrad.where(x.numpy() > 0, x * w, x).sum().backward()
+
+    message = (
+        "masked: an op reads a boolean mask of shape (3,) made outside the ops (a comparison such as x.numpy() > 0, "
+        "or F.huber_loss's and F.smooth_l1_loss's); a replay would keep this call's mask. Compute it with an op, "
+        "or leave this step eager"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(masked)(Tensor([1.0, -2.0, 3.0]))
+
+
+def test_minigrad_grad_inside_the_step_is_refused_with_the_whole_message():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def returns(x):
+        (g,) = minigrad.grad((x * w).sum(), w)
+        return g
+
+    message = (
+        "returns: minigrad.grad() inside the step returns gradients a replay cannot give back; use loss.backward() "
+        "(into .grad)"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(returns)(Tensor([1.0, 2.0]))
+
+
+def test_a_step_returning_a_number_is_refused_with_the_whole_message():
+    def loss_value(x):
+        return (x * 2).sum().item()
+
+    message = (
+        "loss_value: the step returned a float; a compiled step returns Tensors (or a tuple or list of them, or "
+        "None); call .item() on them outside"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(loss_value)(Tensor([1.0, 2.0]))
+
+
+def test_a_tuple_or_a_list_of_tensors_is_returned_by_each_replay_as_eagerly():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def fn(x, as_list):
+        y = x * w
+        loss = y.sum()
+        loss.backward()
+        return [loss, y] if as_list else (loss, (y, x))
+
+    step = minigrad.compile(fn)
+    for i in range(3):
+        x = Tensor([2.0, float(i)])
+        loss, (y, back) = step(x, False)
+        assert (loss.tolist(), y.tolist(), back.tolist()) == (2.0 - i, [2.0, -i], [2.0, float(i)])
+        as_list = step(x, True)
+        assert isinstance(as_list, list) and [t.tolist() for t in as_list] == [2.0 - i, [2.0, -i]]
+    assert step.replays == 2
+
+
+@pytest.mark.parametrize("returned", ["alone", "in a tuple"])
+def test_retain_grad_on_a_returned_tensor_no_op_reads_is_refused(returned):
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def keeps(x):
+        (x * w).sum().backward()
+        y = x * w
+        y.retain_grad()  # NOTE: no op reads y: only the check of what the step returns sees it
+        return y if returned == "alone" else (w, y)
+
+    message = (
+        "keeps: retain_grad() on a tensor of shape (2,): a replay keeps no intermediate gradients; return what "
+        "you need from the step instead"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(keeps)(Tensor([1.0, 2.0]))
+
+
+def test_a_gradient_handed_straight_to_a_leaf_is_replayed():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def fn(x):
+        (x * w).sum().backward()
+        w.backward(Tensor([0.5, 0.25]))  # NOTE: a gradient no op made: the walk hands it to w as it is
+
+    step = minigrad.compile(fn)
+    for i in range(4):
+        w.grad = None
+        step(Tensor([2.0, float(i)]))
+        assert w.grad.tolist() == [2.5, i + 0.25], f"call {i}"
+    assert step.replays == 2
