@@ -532,3 +532,19 @@ def test_a_gradient_handed_straight_to_a_leaf_is_replayed():
         step(Tensor([2.0, float(i)]))
         assert w.grad.tolist() == [2.5, i + 0.25], f"call {i}"
     assert step.replays == 2
+
+
+def test_a_single_condition_fixed_in_the_step_is_kept_and_replayed():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def fn(x):
+        # NOTE: one boolean, not a mask: a constant of the step, kept (and checked unchanged between calls)
+        minigrad.where(np.array(True), x * w, x).sum().backward()
+
+    step = minigrad.compile(fn)
+    for i in range(4):
+        w.grad = None
+        step(Tensor([2.0, float(i)]))
+        assert w.grad.tolist() == [2.0, float(i)], f"call {i}"
+    assert step.replays == 2
+    assert "c3 = True" in str(step.program)
