@@ -548,3 +548,21 @@ def test_a_single_condition_fixed_in_the_step_is_kept_and_replayed():
         assert w.grad.tolist() == [2.0, float(i)], f"call {i}"
     assert step.replays == 2
     assert "c3 = True" in str(step.program)
+
+
+def test_a_parameter_no_op_reads_keeps_its_name_through_two_optimiser_steps():
+    w, spare = nn.Parameter([1.0, -1.0]), nn.Parameter([3.0])
+    spare.grad = Tensor([1.0])  # NOTE: never cleared: each call steps it twice
+    opt = optim.SGD([w, spare], lr=0.1)
+
+    def fn(x):
+        (x * w).sum().backward()
+        opt.step()
+        opt.step()
+
+    step = minigrad.compile(fn)
+    for i in range(3):
+        step(Tensor([2.0, float(i)]))
+    assert spare.tolist() == pytest.approx([3.0 - 6 * 0.1])
+    named = {line.split()[0] for line in str(step.program).splitlines() if line.startswith("q")}
+    assert len(named) == 1, named
