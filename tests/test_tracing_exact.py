@@ -566,3 +566,43 @@ def test_a_parameter_no_op_reads_keeps_its_name_through_two_optimiser_steps():
     assert spare.tolist() == pytest.approx([3.0 - 6 * 0.1])
     named = {line.split()[0] for line in str(step.program).splitlines() if line.startswith("q")}
     assert len(named) == 1, named
+
+
+def test_an_index_array_passed_in_as_an_input_is_read_anew_by_each_replay():
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    def fn(x, index):
+        (x[index] * w[index]).sum().backward()
+
+    step = minigrad.compile(fn)
+    for i, index in enumerate([[0, 1], [2, 2], [1, 0], [0, 2], [2, 1]]):
+        w.grad = None
+        step(Tensor([10.0, 20.0, 30.0]), Tensor(np.array(index), dtype=np.int64))
+        expected = np.zeros(3)
+        np.add.at(expected, index, np.array([10.0, 20.0, 30.0])[index])
+        assert w.grad.tolist() == expected.tolist(), f"call {i}"
+    assert step.replays == 3
+
+
+def test_a_fixed_0d_index_is_kept_and_a_1d_index_made_outside_the_ops_is_refused_whole():
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    def fixed(x):
+        (x[np.array(1)] * w).sum().backward()
+
+    step = minigrad.compile(fixed)
+    for i in range(3):
+        w.grad = None
+        step(Tensor([5.0, float(i), 7.0]))
+        assert w.grad.tolist() == [float(i)] * 3, f"call {i}"
+    assert step.replays == 1
+
+    def from_the_data(x):
+        (x[np.argsort(x.numpy())] * w).sum().backward()
+
+    message = (
+        "from_the_data: GetItem reads an index array of shape (3,) made outside the ops (such as max(dim)'s "
+        "argmax); a replay would keep this call's indices. Pass it in as an input, or use amax/amin"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(from_the_data)(Tensor([3.0, 1.0, 2.0]))
