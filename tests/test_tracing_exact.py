@@ -606,3 +606,13 @@ def test_a_fixed_0d_index_is_kept_and_a_1d_index_made_outside_the_ops_is_refused
     )
     with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
         minigrad.compile(from_the_data)(Tensor([3.0, 1.0, 2.0]))
+
+
+def test_an_index_input_reshaped_outside_the_ops_is_refused_as_an_index_made_outside():
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    def reshaped(x, index):
+        (x[index.numpy().reshape(2, 1)] * w).sum().backward()  # NOTE: a view of the input, of another shape
+
+    with pytest.raises(TracingError, match=r"^reshaped: GetItem reads an index array of shape \(2, 1\) made outside"):
+        minigrad.compile(reshaped)(Tensor([5.0, 6.0, 7.0]), Tensor(np.array([0, 2]), dtype=np.int64))
