@@ -616,3 +616,29 @@ def test_an_index_input_reshaped_outside_the_ops_is_refused_as_an_index_made_out
 
     with pytest.raises(TracingError, match=r"^reshaped: GetItem reads an index array of shape \(2, 1\) made outside"):
         minigrad.compile(reshaped)(Tensor([5.0, 6.0, 7.0]), Tensor(np.array([0, 2]), dtype=np.int64))
+
+
+def test_a_change_in_place_and_a_hook_are_refused_with_the_whole_message():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def in_place(x):
+        y = x * w
+        with minigrad.no_grad():
+            x.mul_(2.0)  # NOTE: x was read by an op already
+        (y * x).sum().backward()
+
+    message = (
+        "in_place: a tensor of shape (2,) was changed in place during the step (an optimiser step, x += ...); "
+        "a replay would not; do it outside the compiled step"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(in_place)(Tensor([1.0, 2.0]))
+
+    def hooked(x):
+        y = x * w
+        y.register_hook(lambda g: g)
+        y.sum().backward()
+
+    message = "hooked: a tensor of shape (2,) has a hook, which a replay would not call"
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(hooked)(Tensor([1.0, 2.0]))
