@@ -642,3 +642,17 @@ def test_a_change_in_place_and_a_hook_are_refused_with_the_whole_message():
     message = "hooked: a tensor of shape (2,) has a hook, which a replay would not call"
     with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
         minigrad.compile(hooked)(Tensor([1.0, 2.0]))
+
+
+def test_create_graph_is_refused_with_the_whole_message():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def second_order(x):
+        (x * w).pow(2).sum().backward(create_graph=True)
+
+    message = (
+        "second_order: backward(create_graph=True) records the backward pass as a graph; a compiled step replays "
+        "first derivatives only"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(second_order)(Tensor([1.0, 2.0]))
