@@ -648,7 +648,7 @@ def test_create_graph_is_refused_with_the_whole_message():
     w = Tensor([1.0, -1.0], requires_grad=True)
 
     def second_order(x):
-        (x * w).pow(2).sum().backward(create_graph=True)
+        ((x * w) ** 2).sum().backward(create_graph=True)
 
     message = (
         "second_order: backward(create_graph=True) records the backward pass as a graph; a compiled step replays "
