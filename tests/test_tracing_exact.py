@@ -656,3 +656,95 @@ def test_create_graph_is_refused_with_the_whole_message():
     )
     with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
         minigrad.compile(second_order)(Tensor([1.0, 2.0]))
+
+
+def test_ops_reading_a_gradient_or_run_after_the_step_are_replayed_and_listed_as_forward():
+    def make():
+        w = nn.Parameter([1.0, -1.0])
+        return w, optim.SGD([w], lr=0.1)
+
+    def fn(w, opt, x):
+        opt.zero_grad()
+        out = x * w
+        (out + out).sum().backward()
+        size = (w.grad * w.grad).sum()  # NOTE: reads the gradient, with grad mode on
+        opt.step()
+        with minigrad.no_grad():
+            total = out.sum() * 2.0  # NOTE: after the step, reads no parameter
+        return size, total
+
+    (w, opt), (twin, twin_opt) = make(), make()
+    step = minigrad.compile(lambda x: fn(w, opt, x))
+    for i in range(4):
+        x = Tensor([2.0, float(i)])
+        replayed, eager = step(x), fn(twin, twin_opt, x)
+        assert [t.tolist() for t in replayed] == [t.tolist() for t in eager], f"call {i}"
+        assert w.tolist() == twin.tolist() and w.grad.tolist() == twin.grad.tolist(), f"call {i}"
+    assert step.replays == 2
+    lines = [re.sub(r"\s+# .*", "", line) for line in str(step.program).splitlines()]
+    assert lines[lines.index("# forward") : lines.index("# zero_grad")] == [
+        "# forward",
+        "v2 = Mul(x0, p1)",
+        "v3 = Add(v2, v2)",
+        "v4 = Sum(v3, axis=None, keepdims=False)",
+        "v9 = Mul(v8, v8)",
+        "v10 = Sum(v9, axis=None, keepdims=False)",
+        "v11 = Sum(v2, axis=None, keepdims=False)",
+        "v12 = MulScalar(v11, c=2.0)",
+        "# backward",
+        "v6 = BroadcastTo(c5, shape=(2,))",
+        "v7 = Add(v6, v6)",
+        "v8 = Mul(v7, x0)",
+    ]
+    assert str(step.program).splitlines()[lines.index("v7 = Add(v6, v6)")].endswith("# (2,)  sum: a value used twice")
+
+
+def test_an_op_reading_a_parameter_after_the_step_is_refused_with_the_whole_message():
+    w = nn.Parameter([1.0, -1.0])
+    opt = optim.SGD([w], lr=0.1)
+
+    def reads_after(x):
+        (x * w).sum().backward()
+        opt.step()
+        return x * w
+
+    message = (
+        "reads_after: an op reads a parameter of shape (2,) after an optimiser step changed it; a replay runs the "
+        "ops first. Step the optimiser last"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(reads_after)(Tensor([1.0, 2.0]))
+
+
+def test_pow_with_a_tensor_exponent_and_embedding_with_padding_idx_are_refused_whole_and_embedding_replayed():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+
+    def power(x):
+        (w**x).sum().backward()
+
+    message = (
+        "power: Pow with an exponent that is a tensor or holds a 0: its backward chooses a formula by the data "
+        "(0^0); use a nonzero number as the exponent"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(power)(Tensor([1.0, 2.0]))
+
+    padded, plain = nn.Embedding(4, 2, padding_idx=0, rng=0), nn.Embedding(4, 2, rng=0)
+
+    def embed(index):
+        padded(index).sum().backward()
+
+    message = (
+        "embed: Embedding with padding_idx picks the rows to skip by the data in its backward; leave this step eager"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(embed)(Tensor(np.array([0, 3]), dtype=np.int64))
+
+    step = minigrad.compile(lambda index: plain(index).sum().backward())
+    for i in range(3):
+        plain.weight.grad = None
+        step(Tensor(np.array([i, 3]), dtype=np.int64))
+        expected = np.zeros((4, 2))
+        expected[[i, 3]] += 1.0
+        assert plain.weight.grad.tolist() == expected.tolist(), f"call {i}"
+    assert step.replays == 1
