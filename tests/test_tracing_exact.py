@@ -748,3 +748,31 @@ def test_pow_with_a_tensor_exponent_and_embedding_with_padding_idx_are_refused_w
         expected[[i, 3]] += 1.0
         assert plain.weight.grad.tolist() == expected.tolist(), f"call {i}"
     assert step.replays == 1
+
+
+def test_the_listing_names_the_rule_that_made_each_backward_op():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def fn(x):
+        a = (x * w).relu()
+        b = (x + w).tanh() * a
+        (a.sum() + b.exp().sum()).backward()
+
+    step = minigrad.compile(fn)
+    for i in range(3):
+        w.grad = None
+        step(Tensor([2.0, float(i)]))
+    lines = [re.sub(r"\s+# \(2,\)", "  #", line) for line in str(step.program).splitlines()]
+    assert lines[lines.index("# backward") + 1 : lines.index("# gradients, into .grad")] == [
+        "v12 = BroadcastTo(c11, shape=(2,))  #  Sum.backward of v9",
+        "v13 = Mul(v12, v8)  #  Exp.backward of v8",
+        "v14 = Mul(v13, v3)  #  Mul.backward of v6",
+        "v15 = Mul(v13, v5)  #  Mul.backward of v6",
+        "v16 = TanhBackward(v14, v4)  #  Tanh.backward of v5",
+        "v17 = BroadcastTo(c11, shape=(2,))  #  Sum.backward of v7",
+        "v18 = Add(v15, v17)  #  sum: a value used twice",
+        "v19 = LocallyConstant(v2, rule=above, bound=0.0)  #  ReLU.backward of v3",
+        "v20 = Mul(v18, v19)  #  ReLU.backward of v3",
+        "v21 = Mul(v20, x0)  #  Mul.backward of v2",
+        "v22 = Add(v16, v21)  #  sum: a value used twice",
+    ]
