@@ -264,16 +264,16 @@ def test_a_parameter_is_named_in_the_outermost_module_that_holds_it():
         def forward(self, x):
             return self.inner(x * self.scale)  # NOTE: its own op runs first, then the child's
 
-    model = Scaled()
+    model, head = Scaled(), nn.Linear(1, 1, rng=1)  # NOTE: two modules, neither inside the other
 
     def fn(x, y):
-        F.mse_loss(model(x), y).backward()
+        F.mse_loss(head(model(x)), y).backward()
 
     step = minigrad.compile(fn)
     for x, y in batches(3):
         step(x, y)
     parameters = [line.split("#")[0].split()[-1] for line in str(step.program).splitlines() if "parameter" in line]
-    assert parameters == ["scale", "inner.weight", "inner.bias"]
+    assert parameters == ["scale", "inner.weight", "inner.bias", "weight", "bias"]
 
 
 # --- the refusals, whole ---------------------------------------------------------------------------------
