@@ -776,3 +776,19 @@ def test_the_listing_names_the_rule_that_made_each_backward_op():
         "v21 = Mul(v20, x0)  #  Mul.backward of v2",
         "v22 = Add(v16, v21)  #  sum: a value used twice",
     ]
+
+
+def test_an_input_with_a_graph_and_a_step_called_inside_another_are_refused_whole():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+    inner = minigrad.compile(lambda x: (x * w).sum().backward())
+
+    def outer(x):
+        inner(x)
+
+    message = "<lambda>: a compiled step was called while another one is being traced"  # NOTE: the inner one
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(outer)(Tensor([1.0, 2.0]))
+
+    message = "<lambda>: input 0 (shape (2,)) has a grad_fn (MulBackward); pass a leaf, such as x.detach()"
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        inner(Tensor([1.0, 2.0], requires_grad=True) * 2)
