@@ -789,6 +789,6 @@ def test_an_input_with_a_graph_and_a_step_called_inside_another_are_refused_whol
     with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
         minigrad.compile(outer)(Tensor([1.0, 2.0]))
 
-    message = "<lambda>: input 0 (shape (2,)) has a grad_fn (MulBackward); pass a leaf, such as x.detach()"
+    message = "<lambda>: input 0 (shape (2,)) has a grad_fn (MulScalar); pass a leaf, such as x.detach()"
     with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
         inner(Tensor([1.0, 2.0], requires_grad=True) * 2)
