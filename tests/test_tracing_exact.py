@@ -792,3 +792,40 @@ def test_an_input_with_a_graph_and_a_step_called_inside_another_are_refused_whol
     message = "<lambda>: input 0 (shape (2,)) has a grad_fn (MulScalar); pass a leaf, such as x.detach()"
     with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
         inner(Tensor([1.0, 2.0], requires_grad=True) * 2)
+
+
+def test_one_array_passed_as_two_inputs_is_refused_whole_and_keyword_arguments_are_replayed():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+
+    def fn(x, y):
+        (x * y * w).sum().backward()
+
+    x = Tensor([1.0, 2.0])
+    message = "fn: inputs 0 and 1 share one array; a replay would read the first for both. Pass each input once"
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(fn)(x, x)
+
+    step = minigrad.compile(fn)
+    for i in range(3):
+        w.grad = None
+        step(y=Tensor([3.0, float(i)]), x=Tensor([2.0, 1.0]))
+        assert w.grad.tolist() == [6.0, float(i)], f"call {i}"
+    assert step.replays == 1
+
+
+def test_a_compiled_step_called_from_a_hooked_module_outside_it_is_not_refused():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+    step = minigrad.compile(lambda x: (x * w).sum().backward())
+
+    class Trainer(nn.Module):
+        def forward(self, x):
+            step(x)  # NOTE: the hook belongs to the caller, outside the compiled step
+            return x
+
+    trainer, seen = Trainer(), []
+    trainer.register_forward_hook(lambda module, args, out: seen.append(1))
+    for i in range(3):
+        w.grad = None
+        trainer(Tensor([2.0, float(i)]))
+        assert w.grad.tolist() == [2.0, float(i)], f"call {i}"
+    assert step.replays == 1 and seen == [1, 1, 1]
