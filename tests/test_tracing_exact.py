@@ -829,3 +829,17 @@ def test_a_compiled_step_called_from_a_hooked_module_outside_it_is_not_refused()
         trainer(Tensor([2.0, float(i)]))
         assert w.grad.tolist() == [2.0, float(i)], f"call {i}"
     assert step.replays == 1 and seen == [1, 1, 1]
+
+
+def test_dropout_in_training_mode_is_refused_with_the_whole_message():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Dropout(0.5))
+
+    def train(x):
+        model(x).sum().backward()
+
+    message = (
+        "train: Dropout in training mode draws a random mask at each call, which a replay would repeat; pass the "
+        "mask in as an input, or call .eval()"
+    )
+    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+        minigrad.compile(train)(Tensor([[1.0, 2.0]]))
