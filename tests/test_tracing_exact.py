@@ -776,6 +776,8 @@ def test_the_listing_names_the_rule_that_made_each_backward_op():
         "v21 = Mul(v20, x0)  #  Mul.backward of v2",
         "v22 = Add(v16, v21)  #  sum: a value used twice",
     ]
+    kinds = [op.kind for op in step.program.trace.ops]  # NOTE: as the docs name them
+    assert kinds == ["forward"] * 9 + ["rule"] * 6 + ["walk"] + ["rule"] * 3 + ["walk"]
 
 
 def test_an_input_with_a_graph_and_a_step_called_inside_another_are_refused_whole():
