@@ -40,6 +40,11 @@ def assert_identical(model, twin, what, opt=None, twin_opt=None):
                 assert np.array_equal(mine[key], theirs[key]), f"{what}: {name}'s {key}"
 
 
+def refused_with(message):
+    """The refusal whose whole message is ``message``."""
+    return pytest.raises(TracingError, match=f"^{re.escape(message)}$")
+
+
 def run_both(fn, make_opt=None, calls=5, before=None):
     """The step compiled on a model and eagerly on its twin, call after call; returns the compiled step."""
     model = small_mlp()
@@ -294,7 +299,7 @@ def test_settings_changed_after_the_step_are_refused_by_the_first_call():
         "fn: SGD's settings (param_groups: a learning rate, ...) or step hooks changed inside the step; "
         "a replay would not change them. Change them outside the compiled step"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(fn)(*batches(1)[0])
 
 
@@ -381,7 +386,7 @@ def test_a_grad_set_by_hand_is_refused_with_the_whole_message():
         "by_hand: the .grad of a parameter of shape (1,) was set by hand inside the step (gradient clipping?); "
         "a replay would not. Do it outside the compiled step"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(by_hand)(*batches(1)[0])
 
 
@@ -451,7 +456,7 @@ def test_a_mask_made_outside_the_ops_is_refused_with_the_whole_message_in_one_di
         "or F.huber_loss's and F.smooth_l1_loss's); a replay would keep this call's mask. Compute it with an op, "
         "or leave this step eager"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(masked)(Tensor([1.0, -2.0, 3.0]))
 
 
@@ -466,7 +471,7 @@ def test_minigrad_grad_inside_the_step_is_refused_with_the_whole_message():
         "returns: minigrad.grad() inside the step returns gradients a replay cannot give back; use loss.backward() "
         "(into .grad)"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(returns)(Tensor([1.0, 2.0]))
 
 
@@ -478,7 +483,7 @@ def test_a_step_returning_a_number_is_refused_with_the_whole_message():
         "loss_value: the step returned a float; a compiled step returns Tensors (or a tuple or list of them, or "
         "None); call .item() on them outside"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(loss_value)(Tensor([1.0, 2.0]))
 
 
@@ -515,7 +520,7 @@ def test_retain_grad_on_a_returned_tensor_no_op_reads_is_refused(returned):
         "keeps: retain_grad() on a tensor of shape (2,): a replay keeps no intermediate gradients; return what "
         "you need from the step instead"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(keeps)(Tensor([1.0, 2.0]))
 
 
@@ -604,7 +609,7 @@ def test_a_fixed_0d_index_is_kept_and_a_1d_index_made_outside_the_ops_is_refused
         "from_the_data: GetItem reads an index array of shape (3,) made outside the ops (such as max(dim)'s "
         "argmax); a replay would keep this call's indices. Pass it in as an input, or use amax/amin"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(from_the_data)(Tensor([3.0, 1.0, 2.0]))
 
 
@@ -631,7 +636,7 @@ def test_a_change_in_place_and_a_hook_are_refused_with_the_whole_message():
         "in_place: a tensor of shape (2,) was changed in place during the step (an optimiser step, x += ...); "
         "a replay would not; do it outside the compiled step"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(in_place)(Tensor([1.0, 2.0]))
 
     def hooked(x):
@@ -640,7 +645,7 @@ def test_a_change_in_place_and_a_hook_are_refused_with_the_whole_message():
         y.sum().backward()
 
     message = "hooked: a tensor of shape (2,) has a hook, which a replay would not call"
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(hooked)(Tensor([1.0, 2.0]))
 
 
@@ -654,7 +659,7 @@ def test_create_graph_is_refused_with_the_whole_message():
         "second_order: backward(create_graph=True) records the backward pass as a graph; a compiled step replays "
         "first derivatives only"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(second_order)(Tensor([1.0, 2.0]))
 
 
@@ -712,7 +717,7 @@ def test_an_op_reading_a_parameter_after_the_step_is_refused_with_the_whole_mess
         "reads_after: an op reads a parameter of shape (2,) after an optimiser step changed it; a replay runs the "
         "ops first. Step the optimiser last"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(reads_after)(Tensor([1.0, 2.0]))
 
 
@@ -726,7 +731,7 @@ def test_pow_with_a_tensor_exponent_and_embedding_with_padding_idx_are_refused_w
         "power: Pow with an exponent that is a tensor or holds a 0: its backward chooses a formula by the data "
         "(0^0); use a nonzero number as the exponent"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(power)(Tensor([1.0, 2.0]))
 
     padded, plain = nn.Embedding(4, 2, padding_idx=0, rng=0), nn.Embedding(4, 2, rng=0)
@@ -737,7 +742,7 @@ def test_pow_with_a_tensor_exponent_and_embedding_with_padding_idx_are_refused_w
     message = (
         "embed: Embedding with padding_idx picks the rows to skip by the data in its backward; leave this step eager"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(embed)(Tensor(np.array([0, 3]), dtype=np.int64))
 
     step = minigrad.compile(lambda index: plain(index).sum().backward())
@@ -788,11 +793,11 @@ def test_an_input_with_a_graph_and_a_step_called_inside_another_are_refused_whol
         inner(x)
 
     message = "<lambda>: a compiled step was called while another one is being traced"  # NOTE: the inner one
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(outer)(Tensor([1.0, 2.0]))
 
     message = "<lambda>: input 0 (shape (2,)) has a grad_fn (MulScalar); pass a leaf, such as x.detach()"
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         inner(Tensor([1.0, 2.0], requires_grad=True) * 2)
 
 
@@ -804,7 +809,7 @@ def test_one_array_passed_as_two_inputs_is_refused_whole_and_keyword_arguments_a
 
     x = Tensor([1.0, 2.0])
     message = "fn: inputs 0 and 1 share one array; a replay would read the first for both. Pass each input once"
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(fn)(x, x)
 
     step = minigrad.compile(fn)
@@ -843,5 +848,5 @@ def test_dropout_in_training_mode_is_refused_with_the_whole_message():
         "train: Dropout in training mode draws a random mask at each call, which a replay would repeat; pass the "
         "mask in as an input, or call .eval()"
     )
-    with pytest.raises(TracingError, match=f"^{re.escape(message)}$"):
+    with refused_with(message):
         minigrad.compile(train)(Tensor([[1.0, 2.0]]))
