@@ -149,6 +149,7 @@ class Step:
                 lines.append(f"    {name}_state = S[P[{i}]]")
         lines += [f"    {line}" for line in self.update.lines]
         lines += [f"    P[{i}]._count_change()" for i in self.written]
+        lines.append("    return")  # NOTE: a body even when no parameter had a gradient to step
         namespace: dict[str, Any] = {"np": np, **self.update.constants}
         exec(compile("\n".join(lines), f"<minigrad.compile {step_name}: optimiser step>", "exec"), namespace)
         return namespace["update"]
