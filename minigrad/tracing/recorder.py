@@ -157,7 +157,7 @@ class Recorder:
             self._check_tensor(x)
         if rule is not None:
             self._check_tensor(self._contexts[rule].output)  # type: ignore[union-attr]
-        args = tuple(self._source(x, rule) for x in tensors)
+        args = tuple(self._source(x) for x in tensors)
         kept = {name: self._param(value, rule, cls.__name__) for name, value in params.items()}
         refuse_op(self.step_name, cls, args, kept, self.trace)
         out = self._new_slot("op", data)
@@ -181,7 +181,7 @@ class Recorder:
         self._finalizers.append(weakref.finalize(array, _forget, self._slots, id(array), slot))
         return slot
 
-    def _source(self, x: Tensor, rule: int | None) -> int:
+    def _source(self, x: Tensor) -> int:
         """The slot of the array of ``x``, an op's input."""
         array = x._data
         slot = self._slots.get(id(array))
@@ -228,7 +228,7 @@ class Recorder:
         if isinstance(value, (tuple, list)):
             return type(value)(self._param(v, rule, op_name) for v in value)
         if isinstance(value, Tensor):
-            return Slot(self._source(value, rule))
+            return Slot(self._source(value))
         return value
 
     def _see_leaf(self, x: Tensor, slot: int) -> None:
